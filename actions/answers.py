@@ -1,0 +1,75 @@
+"""Answers the document's questions, asking for the spine region when needed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.content import Content, Topic, load_content
+from actions.messaging import OFFERED_TOPICS_SLOT, send
+
+REGION_SLOT = "region"
+REGION_INTENTS = {"ask_why_mri", "inform_region"}
+REGION_CHOICES = ("why_cervical_mri", "why_lumbar_mri")
+FIRST_NUMBER = re.compile(r"\d+")
+
+
+def chosen_option(tracker: Tracker) -> int | None:
+    """The option number the patient typed, from the entity or the text itself."""
+    values = [str(value) for value in tracker.get_latest_entity_values("option")]
+    text = values[0] if values else tracker.latest_message.get("text") or ""
+    match = FIRST_NUMBER.search(text)
+    return int(match.group()) if match else None
+
+
+def offered_topic(tracker: Tracker, content: Content) -> Topic | None:
+    """The topic behind a numbered choice, if that number was offered last turn."""
+    offered = tracker.get_slot(OFFERED_TOPICS_SLOT) or []
+    number = chosen_option(tracker)
+    if number is None or not 1 <= number <= len(offered):
+        return None
+    return content.topics.get(offered[number - 1])
+
+
+class ActionAnswer(Action):
+    """Gives the approved answer for the question the patient asked."""
+
+    def name(self) -> str:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        content = load_content()
+        intent = tracker.latest_message["intent"]["name"]
+        if intent == "choose_option":
+            topic = offered_topic(tracker, content)
+            if topic is None:
+                return send(
+                    dispatcher,
+                    content,
+                    content.message("choose_option_unknown"),
+                    content.main_topics,
+                )
+        elif intent in REGION_INTENTS:
+            topic = content.topic_for("ask_why_mri", tracker.get_slot(REGION_SLOT))
+            if topic is None:
+                return send(dispatcher, content, content.message("clarify_region"), REGION_CHOICES)
+        else:
+            topic = content.topic_for(intent)
+            if topic is None:
+                return send(
+                    dispatcher,
+                    content,
+                    content.replies["nlu_fallback"].text,
+                    content.main_topics,
+                )
+        events = send(dispatcher, content, content.answer_text(topic), topic.related)
+        if topic.region is not None:
+            # The region was used up; a later general question asks again.
+            events.append(SlotSet(REGION_SLOT, None))
+        return events

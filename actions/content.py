@@ -1,0 +1,170 @@
+"""Loads the approved content (content/spine_mri.yml) once and renders it.
+
+All words the assistant says live in that file so content owners can review
+them without reading code; this module only shapes them into messages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONTENT_FILE = PROJECT_ROOT / "content" / "spine_mri.yml"
+ELLIPSIS = "\u2026"
+
+# Deployment-specific hospital details may be overridden without editing content.
+HOSPITAL_ENV_OVERRIDES = {
+    "name": "HOSPITAL_NAME",
+    "phone": "HOSPITAL_PHONE",
+    "emergency_number": "EMERGENCY_NUMBER",
+    "crisis_line": "CRISIS_LINE",
+}
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One question of the document and how the assistant answers it."""
+
+    id: str
+    title: str
+    intent: str
+    region: str | None = None
+    answer: str | None = None
+    excerpt: str | None = None
+    source: str | None = None
+    no_details: bool = False
+    related: tuple[str, ...] = ()
+
+    @property
+    def payload(self) -> str:
+        """The button payload that asks this topic's question directly."""
+        if self.region is None:
+            return f"/{self.intent}"
+        return f"/{self.intent}{json.dumps({'region': self.region})}"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A conversational or safety reply, optionally followed by the topic menu."""
+
+    text: str
+    menu: bool = False
+
+
+@dataclass(frozen=True)
+class Content:
+    """The approved content with the deployment's hospital details applied."""
+
+    disclaimer: str
+    hospital: dict[str, str]
+    topics: dict[str, Topic]
+    main_topics: tuple[str, ...]
+    replies: dict[str, Reply]
+    messages: dict[str, str]
+    source_document: Path
+
+    def render(self, template: str, **values: str) -> str:
+        """Fill a template with the hospital details and any extra values."""
+        return template.format(
+            hospital_name=self.hospital["name"],
+            phone=self.hospital["phone"],
+            emergency_number=self.hospital["emergency_number"],
+            crisis_line=self.hospital["crisis_line"],
+            **values,
+        )
+
+    def message(self, key: str, **values: str) -> str:
+        """One of the assistant's own messages, rendered."""
+        return self.render(self.messages[key], **values)
+
+    def with_disclaimer(self, text: str) -> str:
+        """The one place where a bot message gets the document's disclaimer."""
+        return f"{text}\n\n{self.disclaimer}"
+
+    def topic_for(self, intent: str, region: str | None = None) -> Topic | None:
+        """The topic a question intent (and region, where it matters) asks for."""
+        for topic in self.topics.values():
+            if topic.intent == intent and topic.region == region:
+                return topic
+        return None
+
+    def answer_text(self, topic: Topic) -> str:
+        """The document's answer, a marked excerpt, or an honest 'no details'."""
+        if topic.answer:
+            return topic.answer
+        if topic.excerpt:
+            parts = [
+                self.message("excerpt_intro"),
+                f"\u201c{topic.excerpt}{ELLIPSIS}\u201d",
+            ]
+            if topic.source:
+                parts.append(self.message("excerpt_source", source=topic.source))
+            parts.append(self.message("excerpt_care_team"))
+            return "\n\n".join(parts)
+        return self.message("no_details", title=topic.title)
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _hospital(raw: dict[str, str]) -> dict[str, str]:
+    return {
+        key: os.environ.get(env_name) or str(raw[key])
+        for key, env_name in HOSPITAL_ENV_OVERRIDES.items()
+    }
+
+
+def _topic(topic_id: str, raw: dict) -> Topic:
+    return Topic(
+        id=topic_id,
+        title=raw["title"],
+        intent=raw["intent"],
+        region=raw.get("region"),
+        answer=_normalise(raw["answer"]) if raw.get("answer") else None,
+        excerpt=_normalise(raw["excerpt"]) if raw.get("excerpt") else None,
+        source=raw.get("source"),
+        no_details=bool(raw.get("no_details", False)),
+        related=tuple(raw.get("related", ())),
+    )
+
+
+@lru_cache(maxsize=None)
+def load_content(path: str | None = None) -> Content:
+    """Read and validate the content file once per process.
+
+    The file is chosen by the argument, else CONTENT_FILE, else the project's.
+    """
+    content_path = Path(path or os.environ.get("CONTENT_FILE") or DEFAULT_CONTENT_FILE)
+    raw = yaml.safe_load(content_path.read_text(encoding="utf-8"))
+    topics = {topic_id: _topic(topic_id, spec) for topic_id, spec in raw["topics"].items()}
+    content = Content(
+        disclaimer=_normalise(raw["disclaimer"]),
+        hospital=_hospital(raw["hospital"]),
+        topics=topics,
+        main_topics=tuple(raw["main_topics"]),
+        replies={
+            key: Reply(text=_normalise(spec["text"]), menu=bool(spec.get("menu", False)))
+            for key, spec in raw["replies"].items()
+        },
+        messages={key: _normalise(text) for key, text in raw["messages"].items()},
+        source_document=PROJECT_ROOT / raw["source_document"],
+    )
+    _check_references(content)
+    return content
+
+
+def _check_references(content: Content) -> None:
+    """Fail at load time, not in front of a patient, on a dangling topic id."""
+    referenced = set(content.main_topics)
+    for topic in content.topics.values():
+        referenced.update(topic.related)
+    unknown = referenced - set(content.topics)
+    if unknown:
+        raise ValueError(f"content refers to unknown topics: {sorted(unknown)}")

@@ -1,0 +1,1 @@
+"""The project's input channels: Rasa's connectors plus a reply guarantee."""

@@ -1,0 +1,131 @@
+"""Recall-first red-flag detection that overrides every FAQ intent.
+
+A statistical classifier can be confidently wrong; an emergency must never be
+answered with an FAQ. This component runs after the intent classifiers and,
+when a red-flag phrase is found, replaces the intent with ``emergency`` or
+``self_harm`` at full confidence. The phrases live in content/red_flags.yml so
+clinical reviewers can read and extend them without touching code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Text
+
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "content" / "red_flags.yml"
+# Self-harm is checked first: its reply also carries the emergency number.
+KINDS = ("self_harm", "emergency")
+CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band now\b|\bhowever\b", re.IGNORECASE)
+NEGATION_WINDOW_WORDS = 5
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RedFlagRules:
+    """Compiled red-flag patterns and the cues that cancel a match."""
+
+    patterns: dict[str, tuple[re.Pattern[str], ...]]
+    negation: re.Pattern[str]
+    past: tuple[re.Pattern[str], ...]
+    general_question: re.Pattern[str]
+    first_person: re.Pattern[str]
+
+    @classmethod
+    def from_file(cls, path: Path = DEFAULT_RULES_FILE) -> RedFlagRules:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        cues = "|".join(raw["negation_cues"])
+        return cls(
+            patterns={kind: tuple(_compile(p) for p in raw[kind]) for kind in KINDS},
+            negation=_compile(rf"\b({cues})\b"),
+            past=tuple(_compile(p) for p in raw["past_cues"]),
+            general_question=_compile(raw["general_question_start"]),
+            first_person=_compile(raw["first_person"]),
+        )
+
+    def _is_negated(self, clause: str, start: int) -> bool:
+        """A negation cue among the few words before the match cancels it."""
+        preceding = " ".join(clause[:start].split()[-NEGATION_WINDOW_WORDS:])
+        return bool(self.negation.search(preceding))
+
+    def _is_background(self, clause: str) -> bool:
+        """Past events and general questions about the document are not emergencies."""
+        if any(cue.search(clause) for cue in self.past):
+            return True
+        return bool(self.general_question.search(clause)) and not self.first_person.search(
+            clause
+        )
+
+    def _clause_flags(self, clause: str, kind: str) -> bool:
+        if self._is_background(clause):
+            return False
+        return any(
+            not self._is_negated(clause, match.start())
+            for pattern in self.patterns[kind]
+            for match in pattern.finditer(clause)
+        )
+
+    def classify(self, text: str) -> Optional[str]:
+        """Return "self_harm", "emergency" or None for a patient's message."""
+        clauses = [c.strip() for c in CLAUSE_BREAK.split(text.replace("\u2019", "'")) if c.strip()]
+        for kind in KINDS:
+            if any(self._clause_flags(clause, kind) for clause in clauses):
+                return kind
+        return None
+
+
+@lru_cache(maxsize=None)
+def load_rules(path: Path = DEFAULT_RULES_FILE) -> RedFlagRules:
+    """Compile the rules file once per process."""
+    return RedFlagRules.from_file(path)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
+)
+class RedFlagDetector(GraphComponent):
+    """Overrides the predicted intent when the message contains a red flag."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"rules_file": str(DEFAULT_RULES_FILE)}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._rules = load_rules(Path(config["rules_file"]))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RedFlagDetector:
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            kind = self._rules.classify(message.get(TEXT) or "")
+            if kind is not None:
+                self._override_intent(message, kind)
+        return messages
+
+    @staticmethod
+    def _override_intent(message: Message, kind: str) -> None:
+        override = {"name": kind, "confidence": 1.0}
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != kind]
+        message.set(INTENT, override, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [override, *ranking], add_to_output=True)

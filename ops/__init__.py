@@ -1,0 +1,1 @@
+"""Process management for running the assistant locally, in tests and benchmarks."""

@@ -1,0 +1,119 @@
+"""How the action server and the Rasa server are started.
+
+`make run`, `make shell`, the end-to-end tests and the benchmarks all start
+the servers through these functions, so there is one definition of each
+command line and one way to wait for readiness.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (for tests on a shared machine)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def action_server_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_server_command(port: int, model: Path = DEFAULT_MODEL) -> list[str]:
+    return [
+        str(VENV_BIN / "rasa"),
+        "run",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+        "--credentials",
+        "credentials.yml",
+        "--endpoints",
+        "endpoints.yml",
+    ]
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
+    """Poll a health URL until it answers 200; fail fast if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before {url} was up")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    raise TimeoutError(f"{url} not healthy after {timeout} s")
+
+
+@dataclass
+class Server:
+    """A started server process and the URL that tells whether it is ready."""
+
+    name: str
+    process: subprocess.Popen
+    health_url: str
+
+    def stop(self, timeout: float = 20.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start(
+    name: str, command: list[str], health_url: str, env: dict[str, str], log_path: Path | None
+) -> Server:
+    """Start a server with the given environment, logging to a file or the terminal."""
+    output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - owned by the child
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **env},
+        stdout=output,
+        stderr=subprocess.STDOUT if output else None,
+    )
+    return Server(name, process, health_url)
+
+
+def start_action_server(port: int, env: dict[str, str], log_path: Path | None = None) -> Server:
+    return start(
+        "action server",
+        action_server_command(port),
+        f"http://127.0.0.1:{port}/health",
+        env,
+        log_path,
+    )
+
+
+def start_rasa_server(
+    port: int, env: dict[str, str], log_path: Path | None = None, model: Path = DEFAULT_MODEL
+) -> Server:
+    return start(
+        "Rasa server",
+        rasa_server_command(port, model),
+        f"http://127.0.0.1:{port}/webhooks/rest/",
+        env,
+        log_path,
+    )

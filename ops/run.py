@@ -1,0 +1,42 @@
+"""`make run`: the action server and the Rasa server in the foreground; Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from ops.processes import PROJECT_ROOT, start_action_server, start_rasa_server, wait_until_healthy
+
+
+def main() -> int:
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    action_port = int(os.environ.get("ACTION_PORT", "5055"))
+    tracker_db = Path(os.environ.get("TRACKER_DB", "var/tracker.db"))
+    (PROJECT_ROOT / tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    env = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
+    servers = [start_action_server(action_port, env)]
+    servers.append(start_rasa_server(rasa_port, env))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        for server in servers:
+            wait_until_healthy(server.health_url, server.process)
+        print(
+            f"\nReady. REST: http://localhost:{rasa_port}/webhooks/rest/webhook  "
+            f"Socket.IO: http://localhost:{rasa_port}/socket.io  (Ctrl-C stops)\n",
+            flush=True,
+        )
+        while all(server.process.poll() is None for server in servers):
+            time.sleep(0.5)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        for server in reversed(servers):
+            server.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
