@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -85,7 +85,7 @@ class Content:
 
     def with_disclaimer(self, text: str) -> str:
         """The one place where a bot message gets the document's disclaimer."""
-        return f"{text}\n\n{self.disclaimer}"
+        return f"{text}\n{self.disclaimer}"
 
     def topic_for(self, intent: str, region: str | None = None) -> Topic | None:
         """The topic a question intent (and region, where it matters) asks for."""
@@ -106,7 +106,7 @@ class Content:
             if topic.source:
                 parts.append(self.message("excerpt_source", source=topic.source))
             parts.append(self.message("excerpt_care_team"))
-            return "\n\n".join(parts)
+            return "\n".join(parts)
         return self.message("no_details", title=topic.title)
 
 
@@ -135,7 +135,7 @@ def _topic(topic_id: str, raw: dict) -> Topic:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_content(path: str | None = None) -> Content:
     """Read and validate the content file once per process.
 

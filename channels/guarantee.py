@@ -11,7 +11,8 @@ disclaimer) itself.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint
@@ -31,10 +32,10 @@ class ReplyRecorder(OutputChannel):
         self.replied = False
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "reply_recorder"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.replied = True
         await self.inner.send_response(recipient_id, message)
 
@@ -56,12 +57,10 @@ def guarantee_reply(on_new_message: MessageHandler) -> MessageHandler:
         message.output_channel = recorder
         try:
             await on_new_message(message)
-        except Exception:  # noqa: BLE001 - any failure must still be answered
+        except Exception:
             logger.exception("Handling a message failed; sending the degraded reply.")
         if not recorder.replied:
-            await recorder.inner.send_text_message(
-                message.sender_id, service_unavailable_text()
-            )
+            await recorder.inner.send_text_message(message.sender_id, service_unavailable_text())
 
     return handle
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -65,9 +65,7 @@ class RedFlagRules:
         """Past events and general questions about the document are not emergencies."""
         if any(cue.search(clause) for cue in self.past):
             return True
-        return bool(self.general_question.search(clause)) and not self.first_person.search(
-            clause
-        )
+        return bool(self.general_question.search(clause)) and not self.first_person.search(clause)
 
     def _clause_flags(self, clause: str, kind: str) -> bool:
         if self._is_background(clause):
@@ -78,7 +76,7 @@ class RedFlagRules:
             for match in pattern.finditer(clause)
         )
 
-    def classify(self, text: str) -> Optional[str]:
+    def classify(self, text: str) -> str | None:
         """Return "self_harm", "emergency" or None for a patient's message."""
         clauses = [c.strip() for c in CLAUSE_BREAK.split(text.replace("\u2019", "'")) if c.strip()]
         for kind in KINDS:
@@ -87,36 +85,34 @@ class RedFlagRules:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_rules(path: Path = DEFAULT_RULES_FILE) -> RedFlagRules:
     """Compile the rules file once per process."""
     return RedFlagRules.from_file(path)
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class RedFlagDetector(GraphComponent):
     """Overrides the predicted intent when the message contains a red flag."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"rules_file": str(DEFAULT_RULES_FILE)}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self._rules = load_rules(Path(config["rules_file"]))
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RedFlagDetector:
         return cls(config)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             kind = self._rules.classify(message.get(TEXT) or "")
             if kind is not None:

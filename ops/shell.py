@@ -6,13 +6,21 @@ import os
 import subprocess
 import sys
 
-from ops.processes import DEFAULT_MODEL, PROJECT_ROOT, VENV_BIN, start_action_server, wait_until_healthy
+from ops.processes import (
+    DEFAULT_MODEL,
+    PROJECT_ROOT,
+    VENV_BIN,
+    start_action_server,
+    wait_until_healthy,
+)
 
 
 def main() -> int:
     action_port = int(os.environ.get("ACTION_PORT", "5055"))
     env = {"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook"}
-    action_server = start_action_server(action_port, env, PROJECT_ROOT / "var" / "shell-actions.log")
+    action_server = start_action_server(
+        action_port, env, PROJECT_ROOT / "var" / "shell-actions.log"
+    )
     try:
         wait_until_healthy(action_server.health_url, action_server.process)
         command = [

@@ -1,0 +1,100 @@
+"""A real running assistant for end-to-end tests: action server + Rasa server.
+
+Both servers start on free ports with their own SQLite tracker store in a
+temporary folder, through the same functions `make run` uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from actions.content import load_content
+from ops.processes import (
+    DEFAULT_MODEL,
+    Server,
+    free_port,
+    start_action_server,
+    start_rasa_server,
+    wait_until_healthy,
+)
+
+
+@dataclass
+class Stack:
+    """The running servers and how to reach and restart them."""
+
+    workdir: Path
+    env: dict[str, str]
+    rasa_port: int
+    action_port: int
+    rasa: Server | None = None
+    actions: Server | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def tracker_db(self) -> Path:
+        return Path(self.env["TRACKER_DB"])
+
+    def start_actions(self) -> None:
+        self.actions = start_action_server(self.action_port, self.env, self.workdir / "actions.log")
+        wait_until_healthy(self.actions.health_url, self.actions.process)
+
+    def stop_actions(self) -> None:
+        if self.actions:
+            self.actions.stop()
+
+    def start_rasa(self) -> None:
+        self.rasa = start_rasa_server(self.rasa_port, self.env, self.workdir / "rasa.log")
+        wait_until_healthy(self.rasa.health_url, self.rasa.process, timeout=180)
+
+    def stop_rasa(self) -> None:
+        if self.rasa:
+            self.rasa.stop()
+
+    def say(self, sender: str, text: str, timeout: float = 30) -> list[dict]:
+        """Send one message over REST and return the bot's messages."""
+        response = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        return response.json()
+
+
+@contextmanager
+def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Stack]:
+    """Start both servers; stop them afterwards even if the test fails."""
+    if not DEFAULT_MODEL.exists():
+        raise RuntimeError("no trained model: run `make train` first")
+    workdir.mkdir(parents=True, exist_ok=True)
+    action_port, rasa_port = free_port(), free_port()
+    env = {
+        "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
+        "TRACKER_DB": str(workdir / "tracker.db"),
+        **(extra_env or {}),
+    }
+    stack = Stack(workdir=workdir, env=env, rasa_port=rasa_port, action_port=action_port)
+    try:
+        stack.start_actions()
+        stack.start_rasa()
+        yield stack
+    finally:
+        stack.stop_rasa()
+        stack.stop_actions()
+
+
+def assert_disclaimer_on_every_message(messages: list[dict]) -> None:
+    """Every bot message of a turn ends with the document's disclaimer."""
+    disclaimer = load_content().disclaimer
+    assert messages, "the bot sent nothing"
+    for message in messages:
+        assert message.get("text", "").endswith(disclaimer), message
