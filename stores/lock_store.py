@@ -1,0 +1,81 @@
+"""The conversation lock store, chosen from the environment.
+
+Rasa's ticket lock makes the messages of one conversation wait for each other.
+With several Rasa instances (or several Sanic workers) the lock must live in
+Redis, otherwise two instances can process two messages of one conversation at
+the same time and interleave their events. One small instance with one worker
+can keep the locks in memory. Rasa's YAML cannot express "Redis if REDIS_URL is
+set", so endpoints.yml names this class and the choice is made here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from urllib.parse import unquote, urlsplit
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
+
+
+class LockStoreConfigurationError(RuntimeError):
+    """Raised when the environment would let conversations race."""
+
+
+def sanic_workers(env: dict[str, str]) -> int:
+    """The number of Sanic workers Rasa will start (SANIC_WORKERS, default 1)."""
+    return int(env.get("SANIC_WORKERS") or 1)
+
+
+def check_lock_configuration(env: dict[str, str]) -> None:
+    """Refuse in-memory locks when more than one worker would share conversations."""
+    if sanic_workers(env) > 1 and not env.get("REDIS_URL"):
+        raise LockStoreConfigurationError(
+            f"SANIC_WORKERS={env['SANIC_WORKERS']} needs REDIS_URL: the in-memory lock store "
+            "is per process, so two workers could process one conversation at once. "
+            "Set REDIS_URL (e.g. redis://127.0.0.1:6379/1) or SANIC_WORKERS=1."
+        )
+
+
+def redis_lock_store(url: str) -> RedisLockStore:
+    """A RedisLockStore from a redis:// or rediss:// URL (the path is the db number)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise LockStoreConfigurationError(f"REDIS_URL must look like redis://host:port/db: {url!r}")
+    return RedisLockStore(
+        host=parts.hostname,
+        port=parts.port or 6379,
+        db=int(parts.path.strip("/") or 1),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+        use_ssl=parts.scheme == "rediss",
+    )
+
+
+def lock_store_from_env(env: dict[str, str]) -> LockStore:
+    """Redis when REDIS_URL is set, else in memory (only safe for one worker)."""
+    check_lock_configuration(env)
+    if env.get("REDIS_URL"):
+        return redis_lock_store(env["REDIS_URL"])
+    return InMemoryLockStore()
+
+
+class EnvLockStore(LockStore):
+    """Delegates to the lock store the environment selects (see module docstring)."""
+
+    def __init__(self, endpoint_config: EndpointConfig | None = None) -> None:
+        self.inner = lock_store_from_env(dict(os.environ))
+        logger.info("Conversation locks are kept in %s.", type(self.inner).__name__)
+        super().__init__()
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        return self.inner.get_lock(conversation_id)
+
+    def delete_lock(self, conversation_id: str) -> None:
+        self.inner.delete_lock(conversation_id)
+
+    def save_lock(self, lock: TicketLock) -> None:
+        self.inner.save_lock(lock)
