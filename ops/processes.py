@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from channels.config import write_credentials
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
@@ -33,7 +35,7 @@ def action_server_command(port: int) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_server_command(port: int, model: Path = DEFAULT_MODEL) -> list[str]:
+def rasa_server_command(port: int, credentials: Path, model: Path = DEFAULT_MODEL) -> list[str]:
     return [
         str(VENV_BIN / "rasa"),
         "run",
@@ -42,7 +44,7 @@ def rasa_server_command(port: int, model: Path = DEFAULT_MODEL) -> list[str]:
         "--port",
         str(port),
         "--credentials",
-        "credentials.yml",
+        str(credentials),
         "--endpoints",
         "endpoints.yml",
     ]
@@ -110,9 +112,13 @@ def start_action_server(port: int, env: dict[str, str], log_path: Path | None = 
 def start_rasa_server(
     port: int, env: dict[str, str], log_path: Path | None = None, model: Path = DEFAULT_MODEL
 ) -> Server:
+    """Start Rasa with the channels the environment switches on (channels/config.py)."""
+    credentials = write_credentials(
+        {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
+    )
     return start(
         "Rasa server",
-        rasa_server_command(port, model),
+        rasa_server_command(port, credentials, model),
         f"http://127.0.0.1:{port}/webhooks/rest/",
         env,
         log_path,

@@ -1,0 +1,81 @@
+"""Twilio SMS and WhatsApp (/webhooks/twilio/webhook) with signature checks.
+
+Rasa's Twilio connector accepts any POST, so anyone could make the assistant
+text any number. Here every request must carry a valid X-Twilio-Signature
+(HMAC-SHA1 of the webhook URL and the form parameters with the auth token,
+checked by the twilio package's RequestValidator). SMS has no buttons, so
+choices are sent as a numbered list; the patient answers with the number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from sanic.request import Request
+from twilio.request_validator import RequestValidator
+
+from channels.guarantee import GuaranteedReplyMixin
+from channels.replies import NumberedChoices
+from channels.verification import VerifiedWebhookMixin
+
+TWILIO_API_URL = "https://api.twilio.com"
+WHATSAPP_PREFIX = "whatsapp:"
+
+
+class SmsReplies(NumberedChoices, TwilioOutput):
+    """Sends SMS or WhatsApp messages, whichever the patient wrote on."""
+
+    max_length = 1600  # Twilio's limit for one message body
+
+    def __init__(
+        self, account_sid: str, auth_token: str, twilio_number: str, api_url: str = TWILIO_API_URL
+    ) -> None:
+        super().__init__(account_sid, auth_token, twilio_number)
+        self.api.base_url = api_url
+
+    async def send_part(self, recipient_id: str, text: str) -> None:
+        sender = self.twilio_number
+        if recipient_id.startswith(WHATSAPP_PREFIX):
+            sender = f"{WHATSAPP_PREFIX}{self.twilio_number}"
+        await self._send_message({"to": recipient_id, "from_": sender, "body": text})
+
+
+class TwilioChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TwilioInput):
+    """Rasa's Twilio channel, refusing requests without a valid Twilio signature."""
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioChannel:
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        return cls(
+            credentials["account_sid"],
+            credentials["auth_token"],
+            credentials["twilio_number"],
+            api_url=credentials.get("api_url", TWILIO_API_URL),
+            webhook_url=credentials.get("webhook_url"),
+        )
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        api_url: str = TWILIO_API_URL,
+        webhook_url: str | None = None,
+    ) -> None:
+        super().__init__(account_sid, auth_token, twilio_number)
+        self.api_url = api_url
+        # Twilio signs the public URL it calls; behind a proxy that differs from
+        # the URL the request arrives at, so it can be configured.
+        self.webhook_url = webhook_url
+
+    async def is_authentic(self, request: Request) -> bool:
+        signature = request.headers.get("X-Twilio-Signature", "")
+        url = self.webhook_url or request.url
+        return bool(signature) and RequestValidator(self.auth_token).validate(
+            url, request.form, signature
+        )
+
+    def get_output_channel(self) -> SmsReplies:
+        return SmsReplies(self.account_sid, self.auth_token, self.twilio_number, self.api_url)
