@@ -1,4 +1,5 @@
-"""Guarantees that every patient message gets a reply carrying the disclaimer.
+"""Guarantees that every patient message gets a reply carrying the disclaimer,
+and guards every channel against bad input and floods.
 
 Rasa drops a turn silently when the action server is down or an action fails
 (it logs the error and predicts ``action_listen``). A patient must never be
@@ -6,22 +7,54 @@ left with silence, so every channel of this project wraps Rasa's message
 handler: if the turn produced no bot message, the channel sends the content
 file's "service unavailable" message (with the hospital's contact and the
 disclaimer) itself.
+
+The same wrapper is the one place where channel-independent input checks
+live, so Slack, Twilio, REST and socket.io behave alike: control characters
+are removed, over-long messages and senders (or client addresses) over the
+rate limit get a polite reply with the disclaimer and never reach Rasa, so
+nothing of them is stored. Importing this module also switches on log
+redaction in the Rasa server (every channel imports it).
 """
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import time
+import unicodedata
+from collections import deque
 from collections.abc import Awaitable, Callable
+from enum import Enum
+from functools import cache
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint
 
 from actions.content import load_content
+from privacy.log_redaction import install_log_redaction
+from privacy.settings import InputLimits
 
+install_log_redaction()
 logger = logging.getLogger(__name__)
 
 MessageHandler = Callable[[UserMessage], Awaitable[Any]]
+
+# The client's network address for the message being handled, set by channels
+# that know it (REST, socket.io) so the per-address rate limit can apply.
+CLIENT_ADDRESS: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "client_address", default=None
+)
+KEEP_CONTROL = {"\n", "\t"}
+
+
+class Outcome(Enum):
+    """How a turn ended; HTTP channels map it to a status code."""
+
+    ANSWERED = "answered"
+    DEGRADED = "degraded"
+    TOO_LONG = "too_long"
+    RATE_LIMITED = "rate_limited"
 
 
 class ReplyRecorder(OutputChannel):
@@ -43,30 +76,120 @@ class ReplyRecorder(OutputChannel):
         return getattr(self.inner, attribute)
 
 
+class RateLimiter:
+    """Sliding-window counter per key (sender id, client address); in memory, per process."""
+
+    def __init__(self, limit: int, window_seconds: float) -> None:
+        self.limit = limit
+        self.window = window_seconds
+        self.hits: dict[str, deque[float]] = {}
+
+    def full(self, key: str) -> bool:
+        """Whether key has used up its messages for the current window."""
+        return len(self._window(key, time.monotonic())) >= self.limit
+
+    def record(self, key: str) -> None:
+        self._window(key, time.monotonic()).append(time.monotonic())
+
+    def _window(self, key: str, now: float) -> deque[float]:
+        window = self.hits.setdefault(key, deque())
+        while window and window[0] <= now - self.window:
+            window.popleft()
+        if len(self.hits) > 10_000:  # forget idle keys so memory stays bounded
+            self.hits = {k: w for k, w in self.hits.items() if w and w[-1] > now - self.window}
+            self.hits[key] = window
+        return window
+
+
+class InputGuard:
+    """Channel-independent checks applied before Rasa sees a message."""
+
+    def __init__(self, limits: InputLimits) -> None:
+        self.limits = limits
+        self.senders = RateLimiter(limits.per_sender, limits.window_seconds)
+        self.addresses = RateLimiter(limits.per_address, limits.window_seconds)
+
+    def refusal(self, message: UserMessage) -> Outcome | None:
+        """Why this message must not reach Rasa, or None when it may."""
+        keys = [(self.senders, f"sender:{message.sender_id}")]
+        address = CLIENT_ADDRESS.get()
+        if address is not None:
+            keys.append((self.addresses, f"address:{address}"))
+        if any(limiter.full(key) for limiter, key in keys):
+            return Outcome.RATE_LIMITED
+        for limiter, key in keys:
+            limiter.record(key)
+        if len(message.text) > self.limits.max_message_chars:
+            return Outcome.TOO_LONG
+        return None
+
+    def refusal_text(self, outcome: Outcome) -> str:
+        """The polite reply (with disclaimer) for a refused message."""
+        content = load_content()
+        if outcome is Outcome.TOO_LONG:
+            text = content.message("message_too_long", max_chars=str(self.limits.max_message_chars))
+        else:
+            text = content.message("rate_limited")
+        return content.with_disclaimer(text)
+
+
+@cache
+def shared_guard() -> InputGuard:
+    """One guard per server process, so limits hold across all channels."""
+    return InputGuard(InputLimits.from_env())
+
+
+def clean_text(text: Any) -> str:
+    """Text without control characters or lone surrogates (which break logs and JSON)."""
+    if not isinstance(text, str):
+        return ""
+    return "".join(
+        character
+        for character in text
+        if character in KEEP_CONTROL or unicodedata.category(character) not in ("Cc", "Cs")
+    )
+
+
 def service_unavailable_text() -> str:
     """The degraded reply: apology, hospital contact and disclaimer."""
     content = load_content()
     return content.with_disclaimer(content.message("service_unavailable"))
 
 
-def guarantee_reply(on_new_message: MessageHandler) -> MessageHandler:
-    """Wrap Rasa's handler so that no patient message goes unanswered."""
+def guarantee_reply(
+    on_new_message: MessageHandler, guard: InputGuard | None = None
+) -> Callable[[UserMessage], Awaitable[Outcome]]:
+    """Wrap Rasa's handler so that no patient message goes unanswered or unchecked."""
+    guard = guard or shared_guard()
 
-    async def handle(message: UserMessage) -> None:
+    async def handle(message: UserMessage) -> Outcome:
         recorder = ReplyRecorder(message.output_channel)
         message.output_channel = recorder
+        message.text = clean_text(message.text)
+        refusal = guard.refusal(message)
+        if refusal is not None:
+            await recorder.inner.send_text_message(message.sender_id, guard.refusal_text(refusal))
+            return refusal
         try:
             await on_new_message(message)
         except Exception:
             logger.exception("Handling a message failed; sending the degraded reply.")
-        if not recorder.replied:
-            await recorder.inner.send_text_message(message.sender_id, service_unavailable_text())
+        if recorder.replied:
+            return Outcome.ANSWERED
+        await recorder.inner.send_text_message(message.sender_id, service_unavailable_text())
+        return Outcome.DEGRADED
 
     return handle
 
 
 class GuaranteedReplyMixin(InputChannel):
-    """Mix into an input channel (before Rasa's class) to add the guarantee."""
+    """Mix into an input channel (before Rasa's class) to add the guarantee and the guard."""
+
+    def guarded(
+        self, on_new_message: MessageHandler
+    ) -> Callable[[UserMessage], Awaitable[Outcome]]:
+        """Rasa's handler wrapped with the checks and the reply guarantee."""
+        return guarantee_reply(on_new_message)
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
-        return super().blueprint(guarantee_reply(on_new_message))
+        return super().blueprint(self.guarded(on_new_message))

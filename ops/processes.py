@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from channels.config import write_credentials
+from privacy.settings import rasa_access_arguments
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -35,7 +36,10 @@ def action_server_command(port: int) -> list[str]:
     return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)]
 
 
-def rasa_server_command(port: int, credentials: Path, model: Path = DEFAULT_MODEL) -> list[str]:
+def rasa_server_command(
+    port: int, credentials: Path, model: Path = DEFAULT_MODEL, env: dict[str, str] | None = None
+) -> list[str]:
+    """CORS origins and the (token-protected, localhost-only) API come from the env."""
     return [
         str(VENV_BIN / "rasa"),
         "run",
@@ -47,6 +51,7 @@ def rasa_server_command(port: int, credentials: Path, model: Path = DEFAULT_MODE
         str(credentials),
         "--endpoints",
         "endpoints.yml",
+        *rasa_access_arguments({**os.environ, **(env or {})}),
     ]
 
 
@@ -118,7 +123,7 @@ def start_rasa_server(
     )
     return start(
         "Rasa server",
-        rasa_server_command(port, credentials, model),
+        rasa_server_command(port, credentials, model, env),
         f"http://127.0.0.1:{port}/webhooks/rest/",
         env,
         log_path,

@@ -1,0 +1,87 @@
+"""Privacy and security settings, all read from the environment (see .env.example).
+
+Kept free of Rasa imports so that ops/ and the action server can read them cheaply.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_ALLOWED_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
+DEFAULT_TRACKER_DB = "var/tracker.db"
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+def allowed_origins(env: Mapping[str, str] = os.environ) -> list[str]:
+    """Browser origins allowed to use the REST and socket.io channels ("*" = any)."""
+    raw = env.get("ALLOWED_ORIGINS") or DEFAULT_ALLOWED_ORIGINS
+    return [origin.strip().rstrip("/") for origin in raw.replace(" ", ",").split(",") if origin]
+
+
+def origin_allowed(origin: str | None, env: Mapping[str, str] = os.environ) -> bool:
+    """Requests without an Origin header come from non-browser clients and are allowed."""
+    allowed = allowed_origins(env)
+    return not origin or "*" in allowed or origin.rstrip("/") in allowed
+
+
+def retention_days(env: Mapping[str, str] = os.environ) -> float:
+    return _number(env, "RETENTION_DAYS", 30)
+
+
+def tracker_store_url(env: Mapping[str, str] = os.environ) -> str:
+    """TRACKER_STORE_URL (any SQLAlchemy URL) wins over the SQLite file TRACKER_DB."""
+    url = env.get("TRACKER_STORE_URL", "").strip()
+    return url or f"sqlite:///{env.get('TRACKER_DB') or DEFAULT_TRACKER_DB}"
+
+
+@dataclass(frozen=True)
+class InputLimits:
+    """What one message may be, and how many a sender or address may send per window."""
+
+    max_message_chars: int = 1000
+    max_body_bytes: int = 65536
+    per_sender: int = 20
+    per_address: int = 20
+    window_seconds: float = 60.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> InputLimits:
+        per_sender = int(_number(env, "RATE_LIMIT_PER_MINUTE", cls.per_sender))
+        return cls(
+            max_message_chars=int(_number(env, "MAX_MESSAGE_CHARS", cls.max_message_chars)),
+            max_body_bytes=int(_number(env, "MAX_BODY_BYTES", cls.max_body_bytes)),
+            per_sender=per_sender,
+            per_address=int(_number(env, "RATE_LIMIT_PER_IP_PER_MINUTE", per_sender)),
+            window_seconds=_number(env, "RATE_LIMIT_WINDOW_SECONDS", cls.window_seconds),
+        )
+
+
+def rasa_access_arguments(env: Mapping[str, str] = os.environ) -> list[str]:
+    """`rasa run` arguments for CORS and the HTTP API.
+
+    The API (conversations, model upload, status) stays off unless RASA_API_TOKEN
+    or RASA_JWT_SECRET is set; then it requires that credential and the server
+    listens on 127.0.0.1 only (put a reverse proxy in front for the channels).
+    """
+    arguments = ["--cors", *allowed_origins(env)]
+    token = env.get("RASA_API_TOKEN", "").strip()
+    jwt_secret = env.get("RASA_JWT_SECRET", "").strip()
+    if not (token or jwt_secret):
+        return arguments
+    arguments += ["--enable-api", "-i", "127.0.0.1"]
+    if token:
+        arguments += ["--auth-token", token]
+    if jwt_secret:
+        arguments += [
+            "--jwt-secret",
+            jwt_secret,
+            "--jwt-method",
+            env.get("RASA_JWT_METHOD", "HS256"),
+        ]
+    return arguments

@@ -1,0 +1,110 @@
+"""The tracker store the Rasa server uses (endpoints.yml): Rasa's SQL store, redacted.
+
+Every event is redacted before it is written (or published to an event
+broker): user text, parse data, entities, metadata and slot values. The
+assistant still answers from the unredacted message, because only the copy
+that is stored is changed. The store also erases a conversation when the
+patient asks for it (the ``action_forget_me`` action ran in the turn) and
+purges old conversations (privacy.retention).
+
+The database is TRACKER_STORE_URL (any SQLAlchemy URL, e.g. PostgreSQL) or,
+by default, the SQLite file TRACKER_DB.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from privacy import FORGET_ME_ACTION
+from privacy.log_redaction import install_log_redaction
+from privacy.redaction import redact_value
+from privacy.retention import purge_expired, start_daily_purge
+from privacy.settings import tracker_store_url
+
+logger = logging.getLogger(__name__)
+
+# Fields of an event's dictionary that can carry what the patient typed.
+PATIENT_FIELDS = ("text", "parse_data", "metadata", "value", "entities")
+
+
+def redact_event(event: Event) -> Event:
+    """A copy of the event whose patient-provided fields are redacted."""
+    data = event.as_dict()
+    for field in PATIENT_FIELDS:
+        if field in data:
+            data[field] = redact_value(data[field])
+    return Event.from_parameters(data)
+
+
+def erasure_requested(tracker: DialogueStateTracker) -> bool:
+    """Whether the forget-me action ran since the patient's latest message."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == FORGET_ME_ACTION:
+            return True
+    return False
+
+
+def _secure_delete(dbapi_connection: Any, _: Any) -> None:
+    """SQLite keeps deleted rows in free pages unless told to overwrite them."""
+    dbapi_connection.execute("PRAGMA secure_delete = ON")
+
+
+class RedactingTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that never stores personal data and honours erasure and retention."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        schedule_purge: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        install_log_redaction()
+        url = tracker_store_url() if host is None or "://" not in host else host
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _secure_delete)
+            self.engine.dispose()  # reconnect so the pragma applies to every connection
+        if schedule_purge:
+            purge_expired(self)
+            start_daily_purge(self)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the turn redacted, or erase the conversation if the patient asked."""
+        if erasure_requested(tracker):
+            self.erase(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    def erase(self, sender_id: str) -> int:
+        """Delete every event of a conversation (all sessions); return how many."""
+        with self.session_scope() as session:
+            deleted = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete(synchronize_session=False)
+            )
+            session.commit()
+        logger.info("Erased a conversation on the patient's request (%d events).", deleted)
+        return deleted
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        return (redact_event(event) for event in super()._additional_events(session, tracker))
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
+    ) -> None:
+        redacted = [redact_event(event) for event in new_events]
+        await super()._stream_new_events(event_broker, redacted, sender_id)
