@@ -13,7 +13,9 @@ from actions.content import Content, Topic, load_content
 from actions.messaging import OFFERED_TOPICS_SLOT, send
 
 REGION_SLOT = "region"
-REGION_INTENTS = {"ask_why_mri", "inform_region"}
+WHY_INTENT = "ask_why_mri"
+REGION_INTENTS = {WHY_INTENT, "inform_region"}
+CHOOSE_INTENT = "choose_option"
 REGION_CHOICES = ("why_cervical_mri", "why_lumbar_mri")
 FIRST_NUMBER = re.compile(r"\d+")
 
@@ -35,6 +37,28 @@ def offered_topic(tracker: Tracker, content: Content) -> Topic | None:
     return content.topics.get(offered[number - 1])
 
 
+def requested_topic(intent: str, tracker: Tracker, content: Content) -> Topic | None:
+    """The topic the patient asked for, or None when the question is incomplete."""
+    if intent == CHOOSE_INTENT:
+        return offered_topic(tracker, content)
+    if intent in REGION_INTENTS:
+        return content.topic_for(WHY_INTENT, tracker.get_slot(REGION_SLOT))
+    return content.topic_for(intent)
+
+
+def ask_to_complete(
+    intent: str, dispatcher: CollectingDispatcher, content: Content
+) -> list[dict[str, Any]]:
+    """Ask for what is missing instead of guessing an answer."""
+    if intent in REGION_INTENTS:
+        return send(dispatcher, content, content.message("clarify_region"), REGION_CHOICES)
+    if intent == CHOOSE_INTENT:
+        prompt = content.message("choose_option_unknown")
+    else:
+        prompt = content.render(content.replies["nlu_fallback"].text)
+    return send(dispatcher, content, prompt, content.main_topics)
+
+
 class ActionAnswer(Action):
     """Gives the approved answer for the question the patient asked."""
 
@@ -46,28 +70,9 @@ class ActionAnswer(Action):
     ) -> list[dict[str, Any]]:
         content = load_content()
         intent = tracker.latest_message["intent"]["name"]
-        if intent == "choose_option":
-            topic = offered_topic(tracker, content)
-            if topic is None:
-                return send(
-                    dispatcher,
-                    content,
-                    content.message("choose_option_unknown"),
-                    content.main_topics,
-                )
-        elif intent in REGION_INTENTS:
-            topic = content.topic_for("ask_why_mri", tracker.get_slot(REGION_SLOT))
-            if topic is None:
-                return send(dispatcher, content, content.message("clarify_region"), REGION_CHOICES)
-        else:
-            topic = content.topic_for(intent)
-            if topic is None:
-                return send(
-                    dispatcher,
-                    content,
-                    content.replies["nlu_fallback"].text,
-                    content.main_topics,
-                )
+        topic = requested_topic(intent, tracker, content)
+        if topic is None:
+            return ask_to_complete(intent, dispatcher, content)
         events = send(dispatcher, content, content.answer_text(topic), topic.related)
         if topic.region is not None:
             # The region was used up; a later general question asks again.

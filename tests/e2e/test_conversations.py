@@ -1,0 +1,124 @@
+"""Multi-turn conversations with the real servers over REST and Socket.IO."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import uuid
+
+import socketio
+
+from actions.content import Content, load_content
+from tests.stack import Stack, assert_disclaimer_on_every_message
+
+CONTENT: Content = load_content()
+
+
+def topic_answer(topic_id: str) -> str:
+    return CONTENT.answer_text(CONTENT.topics[topic_id])
+
+
+def new_sender() -> str:
+    return f"patient-{uuid.uuid4().hex[:8]}"
+
+
+def turn(stack: Stack, sender: str, text: str) -> dict:
+    """One REST turn: exactly one bot message, carrying the disclaimer."""
+    messages = stack.say(sender, text)
+    assert_disclaimer_on_every_message(messages)
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def test_rest_conversation_with_region_clarification_and_follow_ups(stack: Stack) -> None:
+    sender = new_sender()
+    greeting = turn(stack, sender, "hello")
+    assert "automated assistant" in greeting["text"]
+
+    neck = turn(stack, sender, "why would I need an MRI of my neck?")
+    assert neck["text"].startswith(topic_answer("why_cervical_mri"))
+    assert len(neck["buttons"]) in (2, 3)
+
+    lower_back = turn(stack, sender, "and what about my lower back?")
+    assert lower_back["text"].startswith(topic_answer("why_lumbar_mri"))
+
+    clarify = turn(stack, sender, "Why would my doctor order a spine MRI?")
+    assert clarify["text"].startswith(CONTENT.message("clarify_region"))
+    assert [b["title"] for b in clarify["buttons"]] == [
+        CONTENT.topics["why_cervical_mri"].title,
+        CONTENT.topics["why_lumbar_mri"].title,
+    ]
+    chosen = turn(stack, sender, clarify["buttons"][0]["payload"])
+    assert chosen["text"].startswith(topic_answer("why_cervical_mri"))
+
+
+def test_rest_related_questions_out_of_scope_and_emergency(stack: Stack) -> None:
+    sender = new_sender()
+    surgery = turn(stack, sender, "can an MRI help decide if I need surgery for a herniated disk?")
+    assert surgery["text"].startswith(topic_answer("mri_surgery"))
+    related = turn(stack, sender, surgery["buttons"][1]["payload"])
+    assert related["text"].startswith(topic_answer(CONTENT.topics["mri_surgery"].related[1]))
+
+    knee = turn(stack, sender, "how much does a knee MRI cost?")
+    assert "I can only answer questions about spine MRI" in knee["text"]
+    assert not any(t.answer and t.answer in knee["text"] for t in CONTENT.topics.values())
+
+    emergency = turn(stack, sender, "I suddenly lost control of my bladder, why do I need an MRI?")
+    assert CONTENT.hospital["emergency_number"] in emergency["text"]
+
+
+def socketio_conversation(url: str, texts: list[str]) -> list[dict]:
+    """Hold a conversation over Socket.IO (websocket transport) as the web widget does."""
+    client = socketio.Client()
+    replies: queue.Queue = queue.Queue()
+    confirmed = threading.Event()
+    client.on("bot_uttered", replies.put)
+    client.on("session_confirm", lambda _session: confirmed.set())
+    session_id = uuid.uuid4().hex
+    client.connect(url, transports=["websocket"], socketio_path="/socket.io")
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        assert confirmed.wait(10), "no session_confirm"
+        received = []
+        for text in texts:
+            client.emit("user_uttered", {"message": text, "session_id": session_id})
+            received.append(replies.get(timeout=30))
+        return received
+    finally:
+        client.disconnect()
+
+
+def test_socketio_conversation_carries_disclaimer_and_quick_replies(stack: Stack) -> None:
+    replies = socketio_conversation(
+        stack.url, ["hi", "Why would my doctor order a spine MRI?", "lower back", "thanks"]
+    )
+    assert_disclaimer_on_every_message(replies)
+    assert [q["title"] for q in replies[1]["quick_replies"]] == [
+        CONTENT.topics["why_cervical_mri"].title,
+        CONTENT.topics["why_lumbar_mri"].title,
+    ]
+    assert replies[2]["text"].startswith(topic_answer("why_lumbar_mri"))
+
+
+def test_context_survives_a_rasa_server_restart(stack: Stack) -> None:
+    sender = new_sender()
+    clarify = turn(stack, sender, "Why would my doctor order a spine MRI?")
+    assert clarify["text"].startswith(CONTENT.message("clarify_region"))
+    stack.stop_rasa()
+    stack.start_rasa()
+    # "2" only means "lower back" because the offered options were stored.
+    chosen = turn(stack, sender, "2")
+    assert chosen["text"].startswith(topic_answer("why_lumbar_mri"))
+
+
+def test_action_server_down_gives_apology_contact_and_disclaimer(stack: Stack) -> None:
+    sender = new_sender()
+    stack.stop_actions()
+    try:
+        degraded = turn(stack, sender, "what is a spine MRI?")
+        assert degraded["text"].startswith(CONTENT.message("service_unavailable"))
+        assert CONTENT.hospital["phone"] in degraded["text"]
+    finally:
+        stack.start_actions()
+    answer = turn(stack, sender, "what is a spine MRI?")
+    assert answer["text"].startswith(topic_answer("what_is_spine_mri"))

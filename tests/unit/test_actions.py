@@ -1,0 +1,140 @@
+"""Every action, run with a real CollectingDispatcher and a tracker built here."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.answers import ActionAnswer
+from actions.content import Content
+from actions.replies import ActionFallback, ActionReply
+from tests.unit.conftest import make_tracker, run_action
+
+REGION = [{"entity": "region", "value": "cervical"}]
+
+
+def single_message(messages: list[dict]) -> dict:
+    assert len(messages) == 1, messages
+    return messages[0]
+
+
+def offered(events: list[dict]) -> list[str]:
+    return next(e["value"] for e in events if e.get("name") == "offered_topics")
+
+
+def button_titles(message: dict) -> list[str]:
+    return [button["title"] for button in message["buttons"]]
+
+
+@pytest.mark.parametrize(
+    ("intent", "topic_id"),
+    [
+        ("ask_what_is_spine_mri", "what_is_spine_mri"),
+        ("ask_mri_surgery", "mri_surgery"),
+        ("ask_music_mri", "music_mri"),
+        ("ask_mri_factors", "mri_factors"),
+        ("ask_prostate_cancer_mri", "prostate_cancer_mri"),
+        ("ask_what_to_expect", "what_to_expect"),
+    ],
+)
+def test_question_gets_its_answer_and_related_questions(
+    content: Content, intent: str, topic_id: str
+) -> None:
+    topic = content.topics[topic_id]
+    messages, events = run_action(ActionAnswer(), make_tracker(intent))
+    message = single_message(messages)
+    assert message["text"] == content.with_disclaimer(content.answer_text(topic))
+    assert button_titles(message) == [content.topics[t].title for t in topic.related]
+    assert offered(events) == list(topic.related)
+
+
+@pytest.mark.parametrize(
+    ("region", "topic_id"), [("cervical", "why_cervical_mri"), ("lumbar", "why_lumbar_mri")]
+)
+@pytest.mark.parametrize("intent", ["ask_why_mri", "inform_region"])
+def test_why_question_with_a_region_answers_for_that_region(
+    content: Content, intent: str, region: str, topic_id: str
+) -> None:
+    tracker = make_tracker(
+        intent, entities=[{"entity": "region", "value": region}], slots={"region": region}
+    )
+    messages, events = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"].startswith(content.topics[topic_id].answer)
+    assert {"event": "slot", "name": "region", "value": None, "timestamp": None} in events
+
+
+def test_why_question_without_region_asks_neck_or_lower_back(content: Content) -> None:
+    messages, events = run_action(ActionAnswer(), make_tracker("ask_why_mri"))
+    message = single_message(messages)
+    assert message["text"] == content.with_disclaimer(content.message("clarify_region"))
+    assert [b["payload"] for b in message["buttons"]] == [
+        '/ask_why_mri{"region": "cervical"}',
+        '/ask_why_mri{"region": "lumbar"}',
+    ]
+    assert offered(events) == ["why_cervical_mri", "why_lumbar_mri"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_id"), [("1", "why_cervical_mri"), ("2.", "why_lumbar_mri")]
+)
+def test_numbered_choice_answers_the_offered_topic(
+    content: Content, text: str, topic_id: str
+) -> None:
+    tracker = make_tracker(
+        "choose_option", text=text, slots={"offered_topics": ["why_cervical_mri", "why_lumbar_mri"]}
+    )
+    messages, _ = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"].startswith(content.topics[topic_id].answer)
+
+
+@pytest.mark.parametrize("text", ["7", "0", "option"])
+def test_numbered_choice_that_was_not_offered_shows_the_menu(content: Content, text: str) -> None:
+    tracker = make_tracker("choose_option", text=text, slots={"offered_topics": ["music_mri"]})
+    messages, events = run_action(ActionAnswer(), tracker)
+    message = single_message(messages)
+    assert message["text"].startswith(content.message("choose_option_unknown"))
+    assert offered(events) == list(content.main_topics)
+
+
+@pytest.mark.parametrize(
+    "intent",
+    ["greet", "thank", "goodbye", "bot_challenge", "human_handoff", "out_of_scope"],
+)
+def test_conversation_replies_come_from_the_content_file(content: Content, intent: str) -> None:
+    messages, _ = run_action(ActionReply(), make_tracker(intent))
+    message = single_message(messages)
+    reply = content.replies[intent]
+    assert message["text"] == content.with_disclaimer(content.render(reply.text))
+    assert bool(message["buttons"]) == reply.menu
+
+
+def test_greeting_says_it_is_an_automated_assistant_not_a_clinician(content: Content) -> None:
+    text = single_message(run_action(ActionReply(), make_tracker("greet"))[0])["text"]
+    assert "automated assistant" in text
+    assert "not a clinician" in text
+
+
+def test_out_of_scope_is_deflected_with_contact_and_no_document_answer(content: Content) -> None:
+    text = single_message(run_action(ActionReply(), make_tracker("out_of_scope"))[0])["text"]
+    assert "I can only answer questions about spine MRI from our patient information" in text
+    assert content.hospital["phone"] in text
+    assert not any(t.answer and t.answer in text for t in content.topics.values())
+
+
+def test_emergency_reply_gives_the_emergency_number(content: Content) -> None:
+    text = single_message(run_action(ActionReply(), make_tracker("emergency"))[0])["text"]
+    assert content.hospital["emergency_number"] in text
+    assert "emergency department" in text
+
+
+def test_self_harm_reply_gives_emergency_number_and_crisis_line(content: Content) -> None:
+    text = single_message(run_action(ActionReply(), make_tracker("self_harm"))[0])["text"]
+    assert content.hospital["emergency_number"] in text
+    assert content.hospital["crisis_line"] in text
+
+
+@pytest.mark.parametrize("intent", ["nlu_fallback", "ask_mri_surgery", "unknown_intent"])
+def test_fallback_asks_to_rephrase_with_the_main_topics(content: Content, intent: str) -> None:
+    messages, events = run_action(ActionFallback(), make_tracker(intent))
+    message = single_message(messages)
+    assert "say it another way" in message["text"]
+    assert offered(events) == list(content.main_topics)
