@@ -78,7 +78,7 @@ test-nlu: train ## Held-out NLU test set (tests/nlu_heldout.yml)
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu test-e2e ## Everything CI runs
+test: lint test-actions validate train test-stories test-nlu test-e2e test-privacy ## Everything CI runs
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
@@ -86,3 +86,23 @@ lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 
 clean: ## Remove models, results and local data (keeps .venv)
 	rm -rf models var
+
+# --- privacy and security (privacy/, tests/privacy/, docs/security.md) ---
+AUDIT_VENV := var/audit-venv
+
+.PHONY: test-privacy purge audit
+
+test-privacy: train ## Redaction table, retention, forget-me, PII on disk, API/origin, fuzz, rate limit
+	$(PY) -m pytest tests/privacy
+
+purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+	@mkdir -p var
+	$(PY) -m privacy.purge
+
+# pip-audit needs packaging>=21, which rasa forbids: it gets a venv of its own.
+$(AUDIT_VENV)/bin/pip-audit:
+	python3 -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
+
+audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audit over web/ (needs network)
+	$(PY) -m privacy.audit

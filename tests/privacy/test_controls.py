@@ -1,0 +1,73 @@
+"""Unit tests of the settings, the rate limiter, input cleaning and log redaction."""
+
+from __future__ import annotations
+
+import io
+import logging
+import time
+
+from channels.guarantee import RateLimiter, clean_text
+from privacy.log_redaction import install_log_redaction
+from privacy.settings import InputLimits, allowed_origins, origin_allowed, rasa_access_arguments
+
+
+def test_api_is_off_without_a_token_and_local_only_with_one() -> None:
+    assert "--enable-api" not in rasa_access_arguments({})
+    arguments = rasa_access_arguments({"RASA_API_TOKEN": "s3cret"})
+    assert arguments[arguments.index("--auth-token") + 1] == "s3cret"
+    assert arguments[arguments.index("-i") + 1] == "127.0.0.1"
+    jwt = rasa_access_arguments({"RASA_JWT_SECRET": "k"})
+    assert "--enable-api" in jwt and "--jwt-secret" in jwt and "127.0.0.1" in jwt
+
+
+def test_cors_origins_default_to_the_demo_page_and_follow_the_env() -> None:
+    assert allowed_origins({}) == ["http://localhost:8080", "http://127.0.0.1:8080"]
+    env = {"ALLOWED_ORIGINS": "https://a.example, https://b.example/"}
+    assert rasa_access_arguments(env)[:3] == ["--cors", "https://a.example", "https://b.example"]
+    assert origin_allowed("https://b.example", env)
+    assert not origin_allowed("https://evil.example", env)
+    assert origin_allowed(None, env)  # non-browser clients send no Origin
+
+
+def test_limits_default_to_the_documented_values() -> None:
+    limits = InputLimits.from_env({})
+    assert (limits.max_message_chars, limits.per_sender, limits.per_address) == (1000, 20, 20)
+    assert limits.window_seconds == 60
+    assert InputLimits.from_env({"RATE_LIMIT_PER_MINUTE": "5"}).per_address == 5
+
+
+def test_rate_limiter_refuses_beyond_the_limit_and_recovers_after_the_window() -> None:
+    limiter = RateLimiter(limit=3, window_seconds=0.2)
+    for _ in range(3):
+        assert not limiter.full("a")
+        limiter.record("a")
+    assert limiter.full("a")
+    assert not limiter.full("b")
+    time.sleep(0.25)
+    assert not limiter.full("a")
+
+
+def test_control_characters_and_lone_surrogates_are_removed_but_text_kept() -> None:
+    assert clean_text("a\x00b\x1bc\nd\te\ud800") == "abc\nd\te"
+    assert clean_text("مرحبا 😀 \u200fok") == "مرحبا 😀 \u200fok"
+    assert clean_text(None) == ""
+
+
+def test_log_records_and_tracebacks_are_redacted() -> None:
+    install_log_redaction()
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logger = logging.getLogger("tests.privacy.logs")
+    logger.addHandler(handler)
+    try:
+        logger.warning("patient said %s", "my number is 555-123-4567")
+        try:
+            raise ValueError("email jane.doe@example.org")
+        except ValueError:
+            logger.exception("failed for John Smith")
+    finally:
+        logger.removeHandler(handler)
+    output = stream.getvalue()
+    assert "555-123-4567" not in output and "jane.doe@example.org" not in output
+    assert "John Smith" not in output
+    assert "[PHONE]" in output and "[EMAIL]" in output and "ValueError" in output

@@ -1,0 +1,213 @@
+"""Privacy and access controls against a real running assistant (REST and socket.io).
+
+One stack serves the whole module, with the HTTP API switched on behind a
+token and a short rate-limit window. The tests run in file order: the last
+one stops the servers and searches every byte they wrote for the patient's
+raw personal data.
+"""
+
+from __future__ import annotations
+
+import queue
+import random
+import secrets
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+import socketio
+
+from actions.content import load_content
+from ops.processes import PROJECT_ROOT
+from tests.stack import Stack, assert_disclaimer_on_every_message, running_stack
+
+TOKEN = secrets.token_hex(16)
+WINDOW_SECONDS = 10
+PER_SENDER, PER_ADDRESS = 20, 25
+DEMO_ORIGIN = "http://localhost:8080"
+CONTENT = load_content()
+
+
+def personal_data() -> dict[str, str]:
+    """Values unique to this run, so a byte search cannot match anything else."""
+    digits = "".join(random.choices("0123456789", k=16))
+    return {
+        "name": "Margaret Thornbury",
+        "phone": f"555-{digits[:3]}-{digits[3:7]}",
+        "mrn": digits[7:15],
+        "email": f"m.thornbury{digits[:6]}@example.org",
+        "dob": f"{random.randint(1, 28)}/{random.randint(1, 12)}/19{digits[14:16]}",
+    }
+
+
+def pii_message(values: dict[str, str]) -> str:
+    return (
+        f"Hi, my name is {values['name']}, born {values['dob']}, MRN {values['mrn']}, "
+        f"phone {values['phone']}, e-mail {values['email']}. What is a spine MRI?"
+    )
+
+
+RUN_STARTED = time.time()
+REST_PII, SOCKET_PII = personal_data(), personal_data()
+INFO_MARKER = f"quokkaflux{secrets.token_hex(3)}"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    env = {
+        "RASA_API_TOKEN": TOKEN,
+        "RATE_LIMIT_PER_MINUTE": str(PER_SENDER),
+        "RATE_LIMIT_PER_IP_PER_MINUTE": str(PER_ADDRESS),
+        "RATE_LIMIT_WINDOW_SECONDS": str(WINDOW_SECONDS),
+        "ALLOWED_ORIGINS": DEMO_ORIGIN,
+    }
+    with running_stack(tmp_path_factory.mktemp("privacy"), env) as running:
+        yield running
+
+
+def post(stack: Stack, sender: str, text: str) -> requests.Response:
+    return requests.post(
+        f"{stack.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+    )
+
+
+def socketio_turn(url: str, text: str, origin: str = DEMO_ORIGIN) -> dict:
+    """One message over socket.io (websocket transport) from a browser page at origin."""
+    client = socketio.Client()
+    replies: queue.Queue = queue.Queue()
+    confirmed = threading.Event()
+    client.on("bot_uttered", replies.put)
+    client.on("session_confirm", lambda _session: confirmed.set())
+    session_id = uuid.uuid4().hex
+    client.connect(url, headers={"Origin": origin}, transports=["websocket"])
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        assert confirmed.wait(10), "no session_confirm"
+        client.emit("user_uttered", {"message": text, "session_id": session_id})
+        return replies.get(timeout=60)
+    finally:
+        client.disconnect()
+
+
+def stored_senders(stack: Stack) -> set[str]:
+    with sqlite3.connect(stack.tracker_db) as db:
+        return {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/status"),
+        ("GET", "/conversations/anyone/tracker"),
+        ("PUT", "/model"),
+        ("POST", "/conversations/anyone/messages"),
+    ],
+)
+def test_api_refuses_requests_without_credentials(stack: Stack, method: str, path: str) -> None:
+    assert requests.request(method, stack.url + path, timeout=30).status_code == 401
+    wrong = requests.request(method, f"{stack.url}{path}?token=wrong", timeout=30)
+    assert wrong.status_code == 401
+
+
+def test_api_answers_with_the_token(stack: Stack) -> None:
+    assert requests.get(f"{stack.url}/status?token={TOKEN}", timeout=30).status_code == 200
+
+
+def test_socketio_refuses_a_foreign_origin_and_serves_the_allowed_one(stack: Stack) -> None:
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        socketio_turn(stack.url, "hello", origin="http://evil.example")
+    assert_disclaimer_on_every_message([socketio_turn(stack.url, "hello")])
+
+
+def test_rest_refuses_a_foreign_browser_origin(stack: Stack) -> None:
+    response = requests.post(
+        f"{stack.url}/webhooks/rest/webhook",
+        json={"sender": "origin-test", "message": "hello"},
+        headers={"Origin": "http://evil.example"},
+        timeout=30,
+    )
+    assert response.status_code == 403
+    assert_disclaimer_on_every_message(response.json())
+    preflight = requests.options(
+        f"{stack.url}/webhooks/rest/webhook",
+        headers={"Origin": DEMO_ORIGIN, "Access-Control-Request-Method": "POST"},
+        timeout=30,
+    )
+    assert preflight.headers.get("Access-Control-Allow-Origin") == DEMO_ORIGIN
+
+
+def test_messages_full_of_pii_are_answered_over_rest_and_socketio(stack: Stack) -> None:
+    response = post(stack, "pii-rest", pii_message(REST_PII))
+    assert response.status_code == 200
+    assert_disclaimer_on_every_message(response.json())
+    assert_disclaimer_on_every_message([socketio_turn(stack.url, pii_message(SOCKET_PII))])
+
+
+def test_no_message_text_is_logged_at_info(stack: Stack) -> None:
+    assert post(stack, "info-log", f"{INFO_MARKER} what is a spine MRI?").status_code == 200
+    assert INFO_MARKER not in (stack.workdir / "rasa.log").read_text(errors="replace")
+
+
+def test_forget_me_confirms_and_erases_the_conversation(stack: Stack) -> None:
+    sender = f"forget-{uuid.uuid4().hex[:6]}"
+    assert post(stack, sender, "hello").status_code == 200
+    assert sender in stored_senders(stack)
+    reply = post(stack, sender, "delete my conversation").json()
+    assert_disclaimer_on_every_message(reply)
+    assert reply[0]["text"].startswith(CONTENT.replies["forget_me"].text)
+    assert sender not in stored_senders(stack)
+
+
+def test_rate_limit_refuses_the_21st_message_politely_then_serves_again(stack: Stack) -> None:
+    time.sleep(WINDOW_SECONDS)  # earlier tests' messages leave the window
+    sender = f"flood-{uuid.uuid4().hex[:6]}"
+    for _ in range(PER_SENDER):
+        assert post(stack, sender, "hello").status_code == 200
+    refused = post(stack, sender, "hello")
+    assert refused.status_code == 429
+    assert_disclaimer_on_every_message(refused.json())
+    assert refused.json()[0]["text"].startswith(CONTENT.message("rate_limited"))
+    time.sleep(WINDOW_SECONDS)
+    served = post(stack, sender, "hello")
+    assert served.status_code == 200
+    assert_disclaimer_on_every_message(served.json())
+
+
+def test_rate_limit_per_address_covers_many_senders(stack: Stack) -> None:
+    time.sleep(WINDOW_SECONDS)
+    for number in range(PER_ADDRESS):
+        assert post(stack, f"crowd-{number}", "hello").status_code == 200
+    assert post(stack, "crowd-extra", "hello").status_code == 429
+
+
+def test_no_raw_personal_data_anywhere_on_disk_after_the_servers_stop(stack: Stack) -> None:
+    stack.stop_rasa()
+    stack.stop_actions()
+    with sqlite3.connect(stack.tracker_db) as db:
+        stored = "\n".join(row[0] for row in db.execute("SELECT data FROM events"))
+    assert "[NAME]" in stored and "[PHONE]" in stored and "[MRN]" in stored  # the store redacted
+    raw_values = [value.encode() for data in (REST_PII, SOCKET_PII) for value in data.values()]
+    raw_values += [b"Thornbury", REST_PII["mrn"].encode(), SOCKET_PII["phone"].encode()]
+    written = files_written(stack.workdir, since=RUN_STARTED)
+    assert any(path.name == "tracker.db" for path in written)
+    for path in written:
+        data = path.read_bytes()
+        for value in raw_values:
+            assert value not in data, f"{value!r} found in {path}"
+
+
+def files_written(workdir: Path, since: float) -> list[Path]:
+    """Everything the servers wrote: their folder, plus project files changed during the run."""
+    candidates = list(workdir.rglob("*"))
+    for folder in ("var", "reports", ".rasa"):
+        candidates += (PROJECT_ROOT / folder).rglob("*")
+    return [
+        path
+        for path in candidates
+        if path.is_file() and (path.is_relative_to(workdir) or path.stat().st_mtime >= since)
+    ]
