@@ -93,6 +93,8 @@ def start(
     name: str, command: list[str], health_url: str, env: dict[str, str], log_path: Path | None
 ) -> Server:
     """Start a server with the given environment, logging to a file or the terminal."""
+    if log_path:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
     output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - owned by the child
     process = subprocess.Popen(
         command,
