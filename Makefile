@@ -10,7 +10,12 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/current.tar.gz
 
-# Runtime configuration: every value can be overridden from the environment.
+# Runtime configuration: every value can be overridden from the environment or
+# from a .env file (see .env.example).
+ifneq (,$(wildcard .env))
+include .env
+export $(shell sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/\1/p' .env)
+endif
 export RASA_PORT ?= 5005
 export ACTION_PORT ?= 5055
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:$(ACTION_PORT)/webhook
