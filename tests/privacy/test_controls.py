@@ -6,7 +6,9 @@ import io
 import logging
 import time
 
-from channels.guarantee import RateLimiter, clean_text
+from rasa.core.channels.channel import UserMessage
+
+from channels.guarantee import CLIENT_ADDRESS, InputGuard, Outcome, RateLimiter, clean_text
 from privacy.log_redaction import install_log_redaction
 from privacy.settings import InputLimits, allowed_origins, origin_allowed, rasa_access_arguments
 
@@ -45,6 +47,20 @@ def test_rate_limiter_refuses_beyond_the_limit_and_recovers_after_the_window() -
     assert not limiter.full("b")
     time.sleep(0.25)
     assert not limiter.full("a")
+
+
+def test_guard_limits_each_client_address_across_senders_and_long_messages() -> None:
+    guard = InputGuard(InputLimits(max_message_chars=10, per_sender=100, per_address=3))
+    token = CLIENT_ADDRESS.set("10.0.0.1")
+    try:
+        outcomes = [guard.refusal(UserMessage("hi", sender_id=f"s{n}")) for n in range(4)]
+        assert outcomes == [None, None, None, Outcome.RATE_LIMITED]
+        CLIENT_ADDRESS.set("10.0.0.2")
+        assert guard.refusal(UserMessage("hi", sender_id="s9")) is None
+        assert guard.refusal(UserMessage("x" * 11, sender_id="s9")) is Outcome.TOO_LONG
+    finally:
+        CLIENT_ADDRESS.reset(token)
+    assert "10" in guard.refusal_text(Outcome.TOO_LONG)
 
 
 def test_control_characters_and_lone_surrogates_are_removed_but_text_kept() -> None:

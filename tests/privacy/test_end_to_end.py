@@ -1,13 +1,17 @@
-"""Privacy and access controls against a real running assistant (REST and socket.io).
+"""Privacy, access and input controls against one real running assistant.
 
-One stack serves the whole module, with the HTTP API switched on behind a
-token and a short rate-limit window. The tests run in file order: the last
-one stops the servers and searches every byte they wrote for the patient's
-raw personal data.
+One stack (action server + Rasa server, started once because start-up is the
+slow part) serves the whole module, with the HTTP API switched on behind a
+token and a short rate-limit window. The tests run in file order: access
+checks, PII over REST and socket.io, forget-me, the rate limit, property-based
+fuzzing of the REST webhook (hypothesis, at least 500 generated inputs), and
+last, with the servers stopped, a byte search of everything they wrote for the
+patient's raw personal data.
 """
 
 from __future__ import annotations
 
+import json
 import queue
 import random
 import secrets
@@ -16,11 +20,14 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 import requests
 import socketio
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from actions.content import load_content
 from ops.processes import PROJECT_ROOT
@@ -28,7 +35,10 @@ from tests.stack import Stack, assert_disclaimer_on_every_message, running_stack
 
 TOKEN = secrets.token_hex(16)
 WINDOW_SECONDS = 10
-PER_SENDER, PER_ADDRESS = 20, 25
+PER_SENDER = 20
+# The per-address limit is exercised in test_controls.py: every request here
+# comes from 127.0.0.1, and the fuzzing needs more than 20 a window.
+PER_ADDRESS = 1_000_000
 DEMO_ORIGIN = "http://localhost:8080"
 CONTENT = load_content()
 
@@ -70,10 +80,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         yield running
 
 
+def webhook(stack: Stack) -> str:
+    return f"{stack.url}/webhooks/rest/webhook"
+
+
 def post(stack: Stack, sender: str, text: str) -> requests.Response:
-    return requests.post(
-        f"{stack.url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
-    )
+    return requests.post(webhook(stack), json={"sender": sender, "message": text}, timeout=60)
 
 
 def socketio_turn(url: str, text: str, origin: str = DEMO_ORIGIN) -> dict:
@@ -178,11 +190,88 @@ def test_rate_limit_refuses_the_21st_message_politely_then_serves_again(stack: S
     assert_disclaimer_on_every_message(served.json())
 
 
-def test_rate_limit_per_address_covers_many_senders(stack: Stack) -> None:
-    time.sleep(WINDOW_SECONDS)
-    for number in range(PER_ADDRESS):
-        assert post(stack, f"crowd-{number}", "hello").status_code == 200
-    assert post(stack, "crowd-extra", "hello").status_code == 429
+# Hypothesis draws batches of inputs; each batch is sent concurrently (the
+# server handles different senders in parallel), 20 x 25 = 500 messages a run.
+BATCHES, BATCH_SIZE, CLIENTS = 20, 25, 6
+NASTY = [
+    "",
+    " ",
+    "\x00\x01\x02\x1b[31m",
+    "😀🙏🏽👨‍👩‍👧",
+    "مرحبا، هل التصوير بالرنين المغناطيسي آمن؟",
+    "שלום \u202eevil\u202c",
+    "<script>alert('x')</script>",
+    "'; DROP TABLE events; --",
+    '" OR 1=1 --',
+    "{{7*7}} ${jndi:ldap://x}",
+    "/restart",
+    "/forget_me",
+    '/greet{"region": "lumbar"}',
+    "/{",
+    "a" * 1_000_000,
+    "x" * 1001,
+    "y" * 1000,
+]
+texts = st.one_of(
+    st.sampled_from(NASTY),
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60),
+)
+metadata = st.none() | st.dictionaries(st.text(max_size=5), st.text(max_size=5), max_size=3)
+malformed_bodies = st.one_of(
+    st.binary(max_size=200),
+    st.builds(json.dumps, st.recursive(st.none() | st.booleans() | st.integers(), st.lists)),
+    st.builds(lambda message: json.dumps({"message": message}), st.text(max_size=50)),
+    st.builds(lambda sender: json.dumps({"sender": sender, "message": 3}), st.text(max_size=5)),
+    st.just(json.dumps({"sender": "s" * 200, "message": "hello"})),
+)
+FUZZ_SETTINGS = settings(
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def send_all(url: str, bodies: list[bytes]) -> list[requests.Response]:
+    def send(body: bytes) -> requests.Response:
+        headers = {"Content-Type": "application/json"}
+        return requests.post(url, data=body, headers=headers, timeout=120)
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        return list(pool.map(send, bodies))
+
+
+@settings(FUZZ_SETTINGS, max_examples=BATCHES)
+@given(batch=st.lists(st.tuples(texts, metadata), min_size=BATCH_SIZE, max_size=BATCH_SIZE))
+def test_fuzzed_messages_are_all_answered_with_the_disclaimer(
+    stack: Stack, batch: list[tuple[str, dict | None]]
+) -> None:
+    bodies = [
+        json.dumps({"sender": f"fuzz-{uuid.uuid4().hex[:8]}", "message": text, "metadata": meta})
+        for text, meta in batch
+    ]
+    for response in send_all(webhook(stack), [body.encode() for body in bodies]):
+        assert response.status_code in (200, 413), response.text[:200]
+        assert_disclaimer_on_every_message(response.json())
+
+
+@settings(FUZZ_SETTINGS, max_examples=BATCHES // 5)
+@given(batch=st.lists(malformed_bodies, min_size=BATCH_SIZE, max_size=BATCH_SIZE))
+def test_fuzzed_malformed_bodies_get_a_polite_400(stack: Stack, batch: list[str | bytes]) -> None:
+    bodies = [body.encode() if isinstance(body, str) else body for body in batch]
+    for response in send_all(webhook(stack), bodies):
+        assert response.status_code == 400, response.text[:200]
+        assert_disclaimer_on_every_message(response.json())
+
+
+def test_server_is_still_healthy_and_answering_after_the_fuzzing(stack: Stack) -> None:
+    assert requests.get(f"{stack.url}/webhooks/rest/", timeout=30).status_code == 200
+    messages = stack.say(f"after-{uuid.uuid4().hex[:6]}", "What is a spine MRI?")
+    assert_disclaimer_on_every_message(messages)
+    answer = load_content().topics["what_is_spine_mri"].answer or ""
+    assert messages[0]["text"].startswith(answer)
+    log = (stack.workdir / "rasa.log").read_text(errors="replace")
+    assert "Traceback" not in log
 
 
 def test_no_raw_personal_data_anywhere_on_disk_after_the_servers_stop(stack: Stack) -> None:
