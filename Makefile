@@ -83,7 +83,7 @@ test-nlu: train ## Held-out NLU test set (tests/nlu_heldout.yml)
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu test-e2e test-privacy ## Everything CI runs
+test: lint test-actions validate train test-stories test-nlu test-e2e test-privacy test-channels ## Everything CI runs
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
@@ -111,3 +111,9 @@ $(AUDIT_VENV)/bin/pip-audit:
 
 audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audit over web/ (needs network)
 	$(PY) -m privacy.audit
+
+# --- messaging channels (channels/, tests/channels/) ---
+.PHONY: test-channels
+
+test-channels: train ## Slack, Messenger, SMS/WhatsApp, Telegram, Teams against fake provider APIs
+	$(PY) -m pytest tests/channels
