@@ -69,6 +69,8 @@ class SlackChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, SlackInput):
             cls.raise_missing_credentials_exception()
         return cls(
             credentials["slack_token"],
+            slack_retry_reason_header="x-slack-retry-reason",
+            slack_retry_number_header="x-slack-retry-num",
             slack_signing_secret=credentials["slack_signing_secret"],
             api_url=credentials.get("api_url", SLACK_API_URL),
         )

@@ -10,9 +10,10 @@ choices are sent as a numbered list; the patient answers with the number.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
-from sanic.request import Request
+from sanic.request import Request, RequestParameters
 from twilio.request_validator import RequestValidator
 
 from channels.guarantee import GuaranteedReplyMixin
@@ -73,8 +74,10 @@ class TwilioChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TwilioInput):
     async def is_authentic(self, request: Request) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
         url = self.webhook_url or request.url
+        # Twilio signs every parameter, empty ones too; Sanic's request.form drops those.
+        params = RequestParameters(parse_qs(request.body.decode(), keep_blank_values=True))
         return bool(signature) and RequestValidator(self.auth_token).validate(
-            url, request.form, signature
+            url, params, signature
         )
 
     def get_output_channel(self) -> SmsReplies:
