@@ -1,0 +1,112 @@
+"""The cluster's configuration, read from environment variables only.
+
+The same variables configure the Docker images, docker-compose.yml and the
+Helm values (ops/docker, ops/helm), so the tested topology and the deployment
+files describe one system. .env.example documents each variable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import SplitResult, unquote, urlsplit
+
+from ops.processes import PROJECT_ROOT
+
+DEFAULTS = {
+    "CLUSTER_DIR": "var/cluster",
+    "CLUSTER_HTTP_PORT": "8000",
+    "CLUSTER_RASA_PORTS": "5005,5006",
+    "CLUSTER_ACTION_PORTS": "5055,5056",
+    "CLUSTER_ACTIONS_PROXY_PORT": "5050",
+    "TRACKER_STORE_URL": "postgresql://rasa:rasa-cluster@127.0.0.1:5433/rasa",
+    "REDIS_URL": "redis://127.0.0.1:6380/1",
+    "SANIC_WORKERS": "1",
+    "CLUSTER_MODEL": "models/current.tar.gz",
+    "ALLOWED_ORIGINS": "",
+}
+
+
+def ports(value: str) -> tuple[int, ...]:
+    """ "5005,5006" -> (5005, 5006)."""
+    return tuple(int(port) for port in value.split(",") if port.strip())
+
+
+def with_own_origins(allowed: str, http_port: str) -> str:
+    """ALLOWED_ORIGINS plus the cluster's own origin, whose widget nginx serves itself."""
+    own = f"http://localhost:{http_port},http://127.0.0.1:{http_port}"
+    return f"{allowed},{own}" if allowed else own
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Where the cluster keeps its files and which ports and URLs it uses."""
+
+    root: Path
+    http_port: int
+    rasa_ports: tuple[int, ...]
+    action_ports: tuple[int, ...]
+    actions_proxy_port: int
+    tracker_store_url: str
+    redis_url: str
+    sanic_workers: int
+    model: Path
+    allowed_origins: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> ClusterConfig:
+        """Values from env where set, else the defaults above."""
+        value = {name: env.get(name) or default for name, default in DEFAULTS.items()}
+        return cls(
+            root=PROJECT_ROOT / value["CLUSTER_DIR"],
+            http_port=int(value["CLUSTER_HTTP_PORT"]),
+            rasa_ports=ports(value["CLUSTER_RASA_PORTS"]),
+            action_ports=ports(value["CLUSTER_ACTION_PORTS"]),
+            actions_proxy_port=int(value["CLUSTER_ACTIONS_PROXY_PORT"]),
+            tracker_store_url=value["TRACKER_STORE_URL"],
+            redis_url=value["REDIS_URL"],
+            sanic_workers=int(value["SANIC_WORKERS"]),
+            model=PROJECT_ROOT / value["CLUSTER_MODEL"],
+            allowed_origins=with_own_origins(value["ALLOWED_ORIGINS"], value["CLUSTER_HTTP_PORT"]),
+        )
+
+    @property
+    def postgres(self) -> SplitResult:
+        """The parts of TRACKER_STORE_URL: the cluster's PostgreSQL serves exactly this URL."""
+        return urlsplit(self.tracker_store_url)
+
+    @property
+    def postgres_password(self) -> str:
+        return unquote(self.postgres.password or "")
+
+    @property
+    def database(self) -> str:
+        return self.postgres.path.lstrip("/")
+
+    @property
+    def redis_port(self) -> int:
+        return urlsplit(self.redis_url).port or 6379
+
+    @property
+    def log_dir(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def run_dir(self) -> Path:
+        return self.root / "run"
+
+    def server_env(self) -> dict[str, str]:
+        """Environment of every Rasa instance: shared stores, actions behind nginx.
+
+        nginx is the one proxy in front, so Sanic takes the client address from
+        the last X-Forwarded-For entry (the per-address rate limit needs it).
+        """
+        return {
+            "TRACKER_STORE_URL": self.tracker_store_url,
+            "REDIS_URL": self.redis_url,
+            "SANIC_WORKERS": str(self.sanic_workers),
+            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_proxy_port}/webhook",
+            "ALLOWED_ORIGINS": self.allowed_origins,
+            "SANIC_PROXIES_COUNT": "1",
+        }

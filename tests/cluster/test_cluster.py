@@ -1,0 +1,127 @@
+"""The production topology under load and failures, through nginx like a patient.
+
+The tests run in file order on one cluster: concurrent conversations first,
+then restarts of PostgreSQL and Redis, and last the loss of a Rasa instance.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ops.cluster import apps, cluster, services
+from ops.cluster.config import ClusterConfig
+from tests.cluster.conversations import (
+    Conversation,
+    Turn,
+    follow_up_script,
+    opening_script,
+    stored_events,
+)
+from tests.e2e.test_conversations import socketio_conversation
+from tests.stack import assert_disclaimer_on_every_message
+
+CONVERSATIONS = 100
+
+
+def base_url(config: ClusterConfig) -> str:
+    return f"http://127.0.0.1:{config.http_port}"
+
+
+def new_conversations(config: ClusterConfig, count: int) -> list[Conversation]:
+    url = base_url(config)
+    return [Conversation(f"cluster-{uuid.uuid4().hex[:12]}", url) for _ in range(count)]
+
+
+def run_concurrently(conversations: list[Conversation], scripts: list[list[Turn]]) -> None:
+    """Every conversation in its own thread, its turns one after the other."""
+    with ThreadPoolExecutor(max_workers=len(conversations)) as pool:
+        for future in [pool.submit(c.run, s) for c, s in zip(conversations, scripts, strict=True)]:
+            future.result()
+
+
+def assert_stored_as_sent(config: ClusterConfig, conversations: list[Conversation]) -> None:
+    """No lost, duplicated or interleaved turn in any conversation's stored events."""
+    stored = stored_events(config)
+    for patient in conversations:
+        assert stored.get(patient.sender) == patient.expected_events(), patient.sender
+
+
+def rasa_upstreams(config: ClusterConfig) -> list[str]:
+    return [f"127.0.0.1:{port}" for port in config.rasa_ports]
+
+
+@pytest.fixture(scope="module")
+def opened(running_cluster: ClusterConfig) -> list[Conversation]:
+    """100 conversations of four turns each, all at the same time."""
+    conversations = new_conversations(running_cluster, CONVERSATIONS)
+    run_concurrently(conversations, [opening_script(n) for n in range(CONVERSATIONS)])
+    memory = cluster.memory(running_cluster)
+    (running_cluster.root / "memory.json").write_text(json.dumps(memory, indent=2))
+    print(f"\nRSS after {CONVERSATIONS} conversations (MB): {memory}")
+    return conversations
+
+
+def test_concurrent_conversations_are_spread_over_both_instances(
+    running_cluster: ClusterConfig, opened: list[Conversation]
+) -> None:
+    served = {upstream for c in opened for upstream in c.upstreams}
+    assert served == set(rasa_upstreams(running_cluster))
+    # Round robin without stickiness: consecutive turns move between instances,
+    # including the turns that only work with the previous turn's context.
+    pairs = sum(len(c.upstreams) - 1 for c in opened)
+    assert sum(c.switches() for c in opened) > pairs // 4
+    context_moved = [c for c in opened if c.upstreams[2] != c.upstreams[3]]
+    assert len(context_moved) >= CONVERSATIONS // 5
+
+
+def test_every_conversation_is_stored_complete_and_in_order(
+    running_cluster: ClusterConfig, opened: list[Conversation]
+) -> None:
+    assert_stored_as_sent(running_cluster, opened)
+
+
+def test_socketio_over_websocket_through_nginx(running_cluster: ClusterConfig) -> None:
+    replies = socketio_conversation(base_url(running_cluster), ["hello", "/ask_why_mri"])
+    assert_disclaimer_on_every_message(replies)
+    assert len(replies) == 2
+
+
+def test_postgres_restart_loses_no_conversation(
+    running_cluster: ClusterConfig, opened: list[Conversation]
+) -> None:
+    services.stop_postgres(running_cluster)
+    services.start_postgres(running_cluster)
+    continued = opened[:10]
+    run_concurrently(continued, [follow_up_script(1 + n % 2) for n in range(len(continued))])
+    assert_stored_as_sent(running_cluster, opened)
+
+
+def test_redis_restart_keeps_conversations_going(
+    running_cluster: ClusterConfig, opened: list[Conversation]
+) -> None:
+    services.stop_redis(running_cluster)
+    services.start_redis(running_cluster)
+    continued = opened[10:20]
+    run_concurrently(continued, [follow_up_script(2 - n % 2) for n in range(len(continued))])
+    assert_stored_as_sent(running_cluster, opened)
+
+
+def test_conversations_go_on_when_a_rasa_instance_is_killed(
+    running_cluster: ClusterConfig,
+) -> None:
+    conversations = new_conversations(running_cluster, 20)
+    scripts = [opening_script(n) for n in range(len(conversations))]
+    run_concurrently(conversations, [script[:3] for script in scripts])
+    killed, survivor = rasa_upstreams(running_cluster)
+    assert any(c.upstreams[2] == killed for c in conversations)
+
+    apps.signal_app(running_cluster, apps.rasa_name(0), signal.SIGKILL)
+    run_concurrently(conversations, [script[3:] + follow_up_script(2) for script in scripts])
+
+    assert {upstream for c in conversations for upstream in c.upstreams[3:]} == {survivor}
+    assert_stored_as_sent(running_cluster, conversations)
