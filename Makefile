@@ -83,7 +83,7 @@ test-nlu: train ## Held-out NLU test set (tests/nlu_heldout.yml)
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu test-e2e test-privacy test-channels ## Everything CI runs
+test: lint test-actions validate train test-stories test-nlu test-e2e test-privacy test-channels test-cluster ## Everything CI runs
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
@@ -117,3 +117,15 @@ audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audi
 
 test-channels: train ## Slack, Messenger, SMS/WhatsApp, Telegram, Teams against fake provider APIs
 	$(PY) -m pytest tests/channels
+
+# --- cluster (ops/cluster/, tests/cluster/, docs/deployment.md) ---
+.PHONY: cluster cluster-stop test-cluster
+
+cluster: train web ## Production topology here: PostgreSQL, Redis, nginx :8000, 2 Rasa, 2 action servers
+	$(PY) -m ops.cluster start
+
+cluster-stop: ## Stop `make cluster`; its data and logs stay in var/cluster/
+	$(PY) -m ops.cluster stop
+
+test-cluster: train ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
+	$(PY) -m pytest tests/cluster
