@@ -49,7 +49,7 @@ train: $(MODEL) ## Train the model into models/ (skipped when nothing changed)
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 	$(RASA) train --fixed-model-name current --out models --quiet
 
-run: train ## Install and train when needed, then start the action and Rasa servers
+run: train web ## Install and train when needed, then start the action and Rasa servers
 	$(PY) -m ops.run
 
 actions: install ## Start only the action server
@@ -83,7 +83,7 @@ test-nlu: train ## Held-out NLU test set (tests/nlu_heldout.yml)
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu test-e2e test-privacy test-channels test-cluster ## Everything CI runs
+test: lint test-actions validate train test-stories test-nlu test-e2e test-web-unit test-browser test-privacy test-channels test-cluster ## Everything CI runs
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
@@ -129,3 +129,26 @@ cluster-stop: ## Stop `make cluster`; its data and logs stay in var/cluster/
 
 test-cluster: train ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
 	$(PY) -m pytest tests/cluster
+
+# --- web widget (web/, tests/browser/) ---
+export WEB_PORT ?= 8080
+WEB_BUNDLE := web/dist/spine-mri-chat.js
+WEB_SOURCES := $(wildcard web/src/*.ts) web/build.mjs web/tsconfig.json
+
+.PHONY: web test-web-unit test-browser
+
+web: $(WEB_BUNDLE) ## Build the chat widget bundle (npm ci + esbuild, skipped when up to date)
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_BUNDLE): web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run --silent build
+
+test-web-unit: web/node_modules/.installed ## Widget format check, type check, unit tests (vitest), bundle size
+	cd web && npm run --silent lint && npm run --silent typecheck && npm test
+
+test-browser: web train ## Widget in Debian's Chromium against real servers (flow, keyboard, axe)
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	$(PY) -m pytest tests/browser

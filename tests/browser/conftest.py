@@ -1,0 +1,113 @@
+"""Fixtures of the widget's browser tests: real servers, the demo page, Debian's Chromium.
+
+One action server, Rasa server and demo page server run for the whole module
+(starting Rasa dominates the run time); every test gets a fresh browser
+context, i.e. a fresh sessionStorage and so a fresh conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from actions.content import DEFAULT_CONTENT_FILE
+from ops.processes import PROJECT_ROOT, free_port, wait_until_healthy
+from ops.web_server import BUNDLE, demo_origins, start_web_server
+from tests.stack import Stack, running_stack
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Playwright's own browser download cannot work here; these flags keep Debian's
+# Chromium from reaching out to the (closed) network at start.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
+DESKTOP = {"width": 1280, "height": 800}
+# A waiting limit, not a target: the first turn of a cold Rasa on a loaded 2-core
+# machine can take seconds. The latency target is asserted separately.
+expect.set_options(timeout=20000)
+
+# Markup and a script link the real assistant sends back (see tampered_content).
+INJECTION = "<img src=x onerror=alert(1)> [details](javascript:alert(1))"
+
+
+@dataclass
+class Site:
+    """The running assistant and the demo page that embeds the widget."""
+
+    stack: Stack
+    url: str
+    content_file: Path
+
+
+def tampered_content(folder: Path) -> Path:
+    """The real content file with an injection appended to the bot_challenge reply.
+
+    So the injection test gets markup from the real Rasa and action servers,
+    not from a stub; no other reply changes.
+    """
+    content = yaml.safe_load(DEFAULT_CONTENT_FILE.read_text(encoding="utf-8"))
+    content["replies"]["bot_challenge"]["text"] += f" {INJECTION}"
+    path = folder / "content.yml"
+    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    if not BUNDLE.exists():
+        pytest.fail(f"{BUNDLE} is missing: run `make web` first")
+    workdir = tmp_path_factory.mktemp("browser-stack")
+    content_file = tampered_content(workdir)
+    web_port = free_port()
+    extra_env = {
+        "ALLOWED_ORIGINS": ",".join(demo_origins(web_port)),
+        "CONTENT_FILE": str(content_file),
+        # Every test browses from 127.0.0.1; the per-address limit is not under test here.
+        "RATE_LIMIT_PER_IP_PER_MINUTE": "1000",
+    }
+    with running_stack(workdir, extra_env=extra_env) as stack:
+        web = start_web_server(
+            web_port,
+            {"RASA_URL": stack.url, "CONTENT_FILE": str(content_file)},
+            workdir / "web.log",
+        )
+        try:
+            wait_until_healthy(web.health_url, web.process, timeout=30)
+            yield Site(stack=stack, url=f"http://127.0.0.1:{web_port}/", content_file=content_file)
+        finally:
+            web.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: apt-get update && apt-get install -y chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS

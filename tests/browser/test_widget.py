@@ -1,0 +1,212 @@
+"""The chat widget in Debian's Chromium against the real Rasa and action servers.
+
+Covers the issue's flows: typing a question, a quick reply, reload, the
+offline state across a Rasa restart, keyboard-only use, axe-core WCAG 2.1 AA,
+inert markup, layouts at 375 px, 320 px and 200 % zoom, and the reply latency.
+The Rasa restart test runs last: it is the slowest and leaves a new server.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from actions.content import load_content
+from ops.processes import PROJECT_ROOT
+from tests.browser.conftest import DESKTOP, INJECTION, Site
+from tests.browser.widget import Widget
+
+AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+MAX_REPLY_MS = 1000
+QUESTION = "What is a spine MRI?"
+
+
+def answer(topic_id: str) -> str:
+    content = load_content()
+    return content.answer_text(content.topics[topic_id])
+
+
+def topic_titled(title: str) -> str:
+    return next(t.id for t in load_content().topics.values() if t.title == title)
+
+
+def expect_answer_with_disclaimer(bubble: Locator, topic_id: str) -> None:
+    for line in answer(topic_id).split("\n"):
+        expect(bubble).to_contain_text(line)
+    expect(bubble.locator(".smc-disclaimer")).to_have_text(load_content().disclaimer)
+
+
+def open_and_greet(page: Page, site: Site) -> Widget:
+    page.goto(site.url)
+    widget = Widget(page)
+    widget.open()
+    expect(widget.input).to_be_focused()
+    widget.wait_for_bot_messages(1)
+    expect(widget.quick_replies.first).to_be_visible()
+    return widget
+
+
+def test_question_quick_reply_and_reload(page: Page, site: Site, artifacts: Path) -> None:
+    widget = open_and_greet(page, site)
+    expect(widget.bot_messages.first.locator(".smc-disclaimer")).to_have_text(
+        load_content().disclaimer
+    )
+
+    widget.start_reply_timing()
+    reply = widget.ask(QUESTION)
+    latency = widget.reply_latency_ms()
+    (artifacts / "reply-latency.json").write_text(json.dumps({"first_reply_ms": latency}))
+    expect_answer_with_disclaimer(reply, "what_is_spine_mri")
+    assert latency <= MAX_REPLY_MS, f"first reply took {latency:.0f} ms"
+
+    choice = widget.quick_replies.first
+    title = choice.inner_text()
+    choice.click()
+    expect(widget.user_messages.last).to_contain_text(title)
+    expect_answer_with_disclaimer(widget.wait_for_bot_messages(3), topic_titled(title))
+
+    transcript = widget.log.inner_text()
+    page.reload()
+    expect(widget.dialog).to_be_visible()
+    expect(widget.bot_messages).to_have_count(3)
+    assert widget.log.inner_text() == transcript
+    expect_answer_with_disclaimer(widget.ask(QUESTION), "what_is_spine_mri")
+
+
+def test_keyboard_only(page: Page, site: Site) -> None:
+    page.goto(site.url)
+    widget = Widget(page)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if widget.focused_name() == "Spine MRI questions":
+            break
+    expect(widget.launcher).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(widget.input).to_be_focused()
+    widget.wait_for_bot_messages(1)
+    page.keyboard.type(QUESTION)
+    page.keyboard.press("Enter")
+    expect_answer_with_disclaimer(widget.wait_for_bot_messages(2), "what_is_spine_mri")
+
+    titles = widget.quick_replies.all_inner_texts()
+    for _ in range(len(titles) + 1):
+        page.keyboard.press("Shift+Tab")
+        if widget.focused_name() in titles:
+            break
+    title = widget.focused_name()
+    assert title in titles, "Shift+Tab from the input never reached a quick reply"
+    page.keyboard.press("Enter")
+    expect(widget.user_messages.last).to_contain_text(title)
+    expect_answer_with_disclaimer(widget.wait_for_bot_messages(3), topic_titled(title))
+    expect(widget.input).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(widget.dialog).to_be_hidden()
+    expect(widget.launcher).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(widget.input).to_be_focused()
+    expect(widget.bot_messages).to_have_count(3)
+
+
+def test_axe_reports_no_wcag_21_aa_violations(browser: Browser, site: Site) -> None:
+    # axe is injected as an inline script, which the demo page's CSP forbids.
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    try:
+        page = context.new_page()
+        widget = open_and_greet(page, site)
+        widget.ask(QUESTION)
+        widget.input.fill("a draft")
+        widget.send_button.focus()
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+        )
+        violations = [
+            {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in results["violations"]
+        ]
+        assert violations == [], json.dumps(violations, indent=2)
+        assert results["passes"], "axe checked nothing"
+    finally:
+        context.close()
+
+
+def test_markup_and_script_links_stay_inert_text(page: Page, site: Site) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    widget = open_and_greet(page, site)
+
+    widget.ask(INJECTION)
+    expect(widget.user_messages.last).to_contain_text(INJECTION)
+    reply = widget.ask("are you a bot?")
+    expect(reply).to_contain_text(INJECTION)
+    expect(reply.locator(".smc-disclaimer")).to_have_text(load_content().disclaimer)
+
+    assert page.locator("#spine-mri-chat img").count() == 0
+    assert page.locator("#spine-mri-chat a[href^='javascript']").count() == 0
+    assert page.locator("#spine-mri-chat [onerror]").count() == 0
+    page.wait_for_timeout(300)
+    assert dialogs == []
+
+
+def fits_viewport(page: Page, widget: Widget) -> None:
+    """Panel, input and send button are inside the viewport; nothing scrolls sideways."""
+    viewport = page.viewport_size
+    for part in (widget.dialog, widget.input, widget.send_button, widget.close_button):
+        box = part.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"] + 0.5, part
+        assert box["y"] >= 0 and box["y"] + box["height"] <= viewport["height"] + 0.5, part
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+# name -> CSS viewport; 200 % zoom of a 1280 x 800 window leaves 640 x 400 CSS pixels.
+LAYOUTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "375": {"width": 375, "height": 667},
+    "320": {"width": 320, "height": 568},
+    "zoom200": {"width": 640, "height": 400},
+}
+
+
+def test_layouts_and_screenshots(page: Page, site: Site, artifacts: Path) -> None:
+    widget = open_and_greet(page, site)
+    widget.ask(QUESTION)
+    for name, viewport in LAYOUTS.items():
+        page.set_viewport_size(viewport)
+        widget.input.focus()
+        fits_viewport(page, widget)
+        shot = artifacts / f"widget-{name}.png"
+        page.screenshot(path=str(shot))
+        if name == "desktop":
+            shutil.copyfile(shot, PROJECT_ROOT / "docs" / "widget.png")
+
+
+def test_reduced_motion_is_respected(page: Page, site: Site) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    widget = open_and_greet(page, site)
+    animation = widget.dialog.evaluate("panel => getComputedStyle(panel).animationName")
+    assert animation == "none"
+
+
+def test_offline_state_and_recovery_across_rasa_restart(page: Page, site: Site) -> None:
+    widget = open_and_greet(page, site)
+    phone = load_content().hospital["phone"]
+
+    site.stack.stop_rasa()
+    expect(widget.notice).to_be_visible(timeout=15000)
+    expect(widget.notice).to_contain_text(phone)
+    widget.input.fill(QUESTION)
+    widget.send_button.click()
+    expect(widget.user_messages).to_have_count(0)
+    expect(widget.input).to_have_value(QUESTION)
+
+    site.stack.start_rasa()
+    expect(widget.notice).to_be_hidden(timeout=30000)
+    widget.send_button.click()
+    expect_answer_with_disclaimer(widget.wait_for_bot_messages(2), "what_is_spine_mri")

@@ -1,0 +1,83 @@
+"""How the browser tests see the widget: by role and accessible name, as a patient's
+assistive technology does (Playwright's role locators pierce the open shadow root)."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+TITLE = "Spine MRI questions"  # data-title of the demo page
+
+# Times, in the page's own clock, from submitting a message to its reply being painted.
+REPLY_TIMING_PROBE = """
+() => {
+  const root = document.getElementById("spine-mri-chat").shadowRoot;
+  const log = root.querySelector("[role=log]");
+  const before = log.querySelectorAll(".smc-bot").length;
+  const timing = (window.__replyTiming = {});
+  root.querySelector("form").addEventListener(
+    "submit", () => { timing.sent = performance.now(); }, { capture: true, once: true });
+  new MutationObserver((_, observer) => {
+    if (log.querySelectorAll(".smc-bot").length > before) {
+      observer.disconnect();
+      requestAnimationFrame(() => { timing.shown = performance.now(); });
+    }
+  }).observe(log, { childList: true });
+}
+"""
+
+
+class Widget:
+    """Locators and waits for one page's widget."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.launcher = page.get_by_role("button", name=TITLE)
+        self.dialog = page.get_by_role("dialog", name=TITLE)
+        self.log = page.get_by_role("log", name="Conversation")
+        self.input = page.get_by_role("textbox", name="Your question")
+        self.send_button = page.get_by_role("button", name="Send")
+        self.close_button = page.get_by_role("button", name="Close chat")
+        self.notice = page.get_by_role("alert")
+        self.bot_messages = page.locator(".smc-bot")
+        self.user_messages = page.locator(".smc-user")
+        self.quick_replies = page.get_by_role("group", name="Suggested questions").get_by_role(
+            "button"
+        )
+
+    def open(self) -> None:
+        self.launcher.click()
+        expect(self.dialog).to_be_visible()
+
+    def wait_for_bot_messages(self, count: int) -> Locator:
+        """The newest bot message once there are `count` of them."""
+        expect(self.bot_messages).to_have_count(count)
+        return self.bot_messages.nth(count - 1)
+
+    def ask(self, text: str) -> Locator:
+        """Type and send a question with the mouse; return the reply's bubble."""
+        count = self.bot_messages.count()
+        self.input.fill(text)
+        self.send_button.click()
+        return self.wait_for_bot_messages(count + 1)
+
+    def start_reply_timing(self) -> None:
+        self.page.evaluate(REPLY_TIMING_PROBE)
+
+    def reply_latency_ms(self) -> float:
+        timing = self.page.wait_for_function(
+            "() => window.__replyTiming.shown && window.__replyTiming"
+        )
+        values = timing.json_value()
+        return values["shown"] - values["sent"]
+
+    def focused_name(self) -> str:
+        """Accessible name (or text) of the element focused inside the widget, '' if none."""
+        return self.page.evaluate(
+            """() => {
+              const host = document.getElementById("spine-mri-chat");
+              const active = document.activeElement === host && host.shadowRoot.activeElement;
+              if (!active) return "";
+              return active.getAttribute("aria-label") || active.labels?.[0]?.textContent
+                || active.textContent.trim();
+            }"""
+        )

@@ -1,0 +1,82 @@
+/**
+ * The small Markdown subset the bot may use: **bold**, [label](url) and bare
+ * http(s) URLs. Bot text is never parsed as HTML: it becomes text nodes and a
+ * few elements built one by one, so markup in a message stays inert text.
+ */
+
+export type Segment =
+  | { kind: "text"; text: string }
+  | { kind: "strong"; text: string }
+  | { kind: "link"; text: string; href: string };
+
+const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:", "tel:"]);
+const TOKEN =
+  /\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/gi;
+
+/** The URL if it is absolute and of a harmless scheme, else null (javascript:, data:, ...). */
+export function safeHref(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return null;
+  }
+  return SAFE_PROTOCOLS.has(url.protocol) ? url.href : null;
+}
+
+function pushText(segments: Segment[], text: string): void {
+  if (!text) return;
+  const last = segments[segments.length - 1];
+  if (last?.kind === "text") last.text += text;
+  else segments.push({ kind: "text", text });
+}
+
+function tokenSegment(match: RegExpExecArray): Segment {
+  const [source, strong, label, target, bare] = match;
+  if (strong !== undefined) return { kind: "strong", text: strong };
+  const href = safeHref(label !== undefined ? target : bare);
+  if (href === null) return { kind: "text", text: source };
+  return { kind: "link", text: label ?? bare, href };
+}
+
+/** Split one line into segments; an unsafe link is kept as its literal source text. */
+export function parseInline(line: string): Segment[] {
+  const segments: Segment[] = [];
+  let position = 0;
+  for (const match of line.matchAll(TOKEN)) {
+    const index = match.index ?? 0;
+    pushText(segments, line.slice(position, index));
+    const segment = tokenSegment(match);
+    if (segment.kind === "text") pushText(segments, segment.text);
+    else segments.push(segment);
+    position = index + match[0].length;
+  }
+  pushText(segments, line.slice(position));
+  return segments;
+}
+
+function linkElement(doc: Document, segment: { text: string; href: string }, newTab: string) {
+  const link = doc.createElement("a");
+  link.href = segment.href;
+  link.textContent = segment.text;
+  if (/^https?:/.test(segment.href)) {
+    link.target = "_blank";
+    link.rel = "noopener noreferrer nofollow";
+    const hint = doc.createElement("span");
+    hint.className = "smc-sr";
+    hint.textContent = ` ${newTab}`;
+    link.append(hint);
+  }
+  return link;
+}
+
+/** DOM nodes for one line of bot text. */
+export function renderInline(doc: Document, line: string, newTab: string): Node[] {
+  return parseInline(line).map((segment) => {
+    if (segment.kind === "text") return doc.createTextNode(segment.text);
+    if (segment.kind === "link") return linkElement(doc, segment, newTab);
+    const strong = doc.createElement("strong");
+    strong.textContent = segment.text;
+    return strong;
+  });
+}

@@ -1,0 +1,340 @@
+/**
+ * The chat panel: launcher, dialog, message log, quick replies, typing
+ * indicator, offline notice and input. It owns the conversation state and
+ * talks to the server only through a Transport.
+ */
+
+import type { WidgetConfig } from "./config";
+import type { ConnectionEvents, Status, Transport } from "./connection";
+import { chatIcon, el, withPlaceholder } from "./dom";
+import { renderInline } from "./markdown";
+import {
+  type Entry,
+  type QuickReply,
+  type SavedState,
+  SessionStore,
+  botEntry,
+  splitDisclaimer,
+} from "./messages";
+import { STYLES } from "./styles";
+
+interface Parts {
+  root: HTMLDivElement;
+  launcher: HTMLButtonElement;
+  panel: HTMLElement;
+  notice: HTMLParagraphElement;
+  log: HTMLDivElement;
+  typing: HTMLDivElement;
+  form: HTMLFormElement;
+  input: HTMLInputElement;
+}
+
+export class ChatWidget {
+  private readonly doc: Document;
+  private readonly shadow: ShadowRoot;
+  private readonly parts: Parts;
+  private readonly transport: Transport;
+  private state: SavedState;
+  private status: Status = "connecting";
+  private started = false;
+  private replyTimedOut = false;
+  private replyTimer: ReturnType<typeof setTimeout> | undefined;
+  private queued: string[] = [];
+  private quickGroup: HTMLElement | null = null;
+
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly config: WidgetConfig,
+    private readonly store: SessionStore,
+    makeTransport: (events: ConnectionEvents) => Transport,
+  ) {
+    this.doc = host.ownerDocument;
+    this.state = store.load();
+    this.transport = makeTransport({
+      status: (status) => this.onStatus(status),
+      session: (id) => this.update({ sessionId: id }),
+      botMessage: (data) => this.onBotMessage(data),
+    });
+    this.shadow = host.attachShadow({ mode: "open" });
+    this.parts = this.build();
+    this.applyColours();
+    this.state.entries.forEach((entry, i) =>
+      this.appendEntry(entry, i === this.state.entries.length - 1),
+    );
+    this.shadow.append(this.parts.root);
+    if (this.state.open) this.open(false);
+    else if (this.state.entries.length) this.start();
+  }
+
+  open(moveFocus = true): void {
+    const { panel, launcher, root, input } = this.parts;
+    panel.hidden = false;
+    launcher.setAttribute("aria-expanded", "true");
+    root.classList.add("smc-open");
+    this.update({ open: true });
+    this.scrollToEnd();
+    if (moveFocus) input.focus();
+    this.start();
+    this.greetIfNew();
+  }
+
+  close(): void {
+    const { panel, launcher, root } = this.parts;
+    panel.hidden = true;
+    launcher.setAttribute("aria-expanded", "false");
+    root.classList.remove("smc-open");
+    this.update({ open: false });
+    launcher.focus();
+  }
+
+  private build(): Parts {
+    const { doc, config } = this;
+    const { strings } = config;
+    const launcher = el(
+      doc,
+      "button",
+      {
+        type: "button",
+        class: "smc-launcher",
+        "aria-expanded": "false",
+        "aria-controls": "smc-panel",
+      },
+      [chatIcon(doc), el(doc, "span", {}, [config.title])],
+    );
+    const close = el(
+      doc,
+      "button",
+      { type: "button", class: "smc-close", "aria-label": strings.close },
+      ["\u00d7"],
+    );
+    const notice = el(doc, "p", { class: "smc-notice", role: "alert", hidden: true });
+    const log = el(doc, "div", {
+      class: "smc-log",
+      role: "log",
+      "aria-live": "polite",
+      "aria-label": strings.log,
+      tabindex: "0",
+    });
+    const typing = el(doc, "div", { class: "smc-typing", role: "status" });
+    const input = el(doc, "input", {
+      id: "smc-input",
+      type: "text",
+      autocomplete: "off",
+      maxlength: "1000",
+      placeholder: strings.placeholder,
+    });
+    const form = el(doc, "form", { class: "smc-form" }, [
+      el(doc, "label", { class: "smc-sr", for: "smc-input" }, [strings.inputLabel]),
+      input,
+      el(doc, "button", { type: "submit", class: "smc-send" }, [strings.send]),
+    ]);
+    const header = el(doc, "div", { class: "smc-header" }, [
+      el(doc, "h2", { id: "smc-title" }, [config.title]),
+      close,
+    ]);
+    const panel = el(
+      doc,
+      "section",
+      {
+        id: "smc-panel",
+        class: "smc-panel",
+        role: "dialog",
+        "aria-labelledby": "smc-title",
+        hidden: true,
+      },
+      [header, notice, log, typing, form],
+    );
+    const root = el(doc, "div", { class: "smc-root", lang: config.lang }, [launcher, panel]);
+    launcher.addEventListener("click", () => (panel.hidden ? this.open() : this.close()));
+    close.addEventListener("click", () => this.close());
+    root.addEventListener("keydown", (event) => {
+      if (event.key === "Escape" && !panel.hidden) {
+        event.preventDefault();
+        this.close();
+      }
+    });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      if (this.send(input.value, input.value)) input.value = "";
+    });
+    return { root, launcher, panel, notice, log, typing, form, input };
+  }
+
+  private applyColours(): void {
+    const { primary, onPrimary, accent } = this.config.colours;
+    this.host.style.setProperty("--smc-primary", primary);
+    this.host.style.setProperty("--smc-on-primary", onPrimary);
+    this.host.style.setProperty("--smc-accent", accent);
+    const sheet = STYLES;
+    if (
+      "adoptedStyleSheets" in this.shadow &&
+      typeof CSSStyleSheet !== "undefined" &&
+      "replaceSync" in CSSStyleSheet.prototype
+    ) {
+      const adopted = new CSSStyleSheet();
+      adopted.replaceSync(sheet);
+      this.shadow.adoptedStyleSheets = [adopted];
+    } else {
+      this.shadow.append(el(this.doc, "style", {}, [sheet]));
+    }
+  }
+
+  private start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.transport.start(this.state.sessionId);
+  }
+
+  /** Send a message (a payload for quick replies) and show what the patient chose. */
+  private send(payload: string, shown: string): boolean {
+    if (!payload.trim()) return false;
+    if (this.status === "offline") {
+      this.renderNotice(true);
+      return false;
+    }
+    if (!this.transport.send(payload)) this.queued.push(payload);
+    this.addEntry({ from: "user", text: shown.trim(), quickReplies: [] });
+    this.waitForReply();
+    return true;
+  }
+
+  private greetIfNew(): void {
+    const payload = this.config.greetingPayload;
+    if (this.state.greeted || this.state.entries.length || !payload || this.status !== "online")
+      return;
+    this.update({ greeted: true });
+    if (this.transport.send(payload)) this.waitForReply();
+  }
+
+  private onStatus(status: Status): void {
+    this.status = status;
+    if (status === "online") {
+      const queued = this.queued.splice(0);
+      queued.forEach((message) => this.transport.send(message));
+      if (this.state.open) this.greetIfNew();
+    } else if (status === "offline") {
+      this.queued = [];
+      this.stopWaiting();
+    }
+    this.renderNotice();
+  }
+
+  private onBotMessage(data: unknown): void {
+    const entry = botEntry(data);
+    if (!entry) return;
+    this.stopWaiting();
+    this.replyTimedOut = false;
+    this.renderNotice();
+    this.addEntry(entry);
+  }
+
+  private waitForReply(): void {
+    clearTimeout(this.replyTimer);
+    const { typing } = this.parts;
+    typing.replaceChildren(
+      el(this.doc, "span", { class: "smc-sr" }, [this.config.strings.typing]),
+      el(this.doc, "span", { class: "smc-dots", "aria-hidden": "true" }, [
+        el(this.doc, "span"),
+        el(this.doc, "span"),
+        el(this.doc, "span"),
+      ]),
+    );
+    this.replyTimer = setTimeout(() => {
+      this.stopWaiting();
+      this.replyTimedOut = true;
+      this.renderNotice();
+    }, this.config.replyTimeoutMs);
+  }
+
+  private stopWaiting(): void {
+    clearTimeout(this.replyTimer);
+    this.parts.typing.replaceChildren();
+  }
+
+  private renderNotice(force = false): void {
+    const { notice } = this.parts;
+    const show = force || this.status === "offline" || this.replyTimedOut;
+    if (!show) {
+      notice.hidden = true;
+      notice.replaceChildren();
+      return;
+    }
+    const { strings, phone } = this.config;
+    const call = el(this.doc, "a", { href: `tel:${phone.replace(/[^\d+]/g, "")}` }, [phone]);
+    notice.replaceChildren(
+      ...(phone ? withPlaceholder(strings.offline, "phone", call) : [strings.offlineNoPhone]),
+    );
+    notice.hidden = false;
+  }
+
+  private addEntry(entry: Entry): void {
+    this.update({ entries: [...this.state.entries, entry] });
+    const bubble = this.appendEntry(entry, true);
+    if (entry.from === "bot") this.scrollToStartOf(bubble);
+    else this.scrollToEnd();
+  }
+
+  private appendEntry(entry: Entry, isLast: boolean): HTMLElement {
+    const { doc, config } = this;
+    const focusWasInQuickReplies = !!this.quickGroup?.contains(this.shadow.activeElement);
+    this.quickGroup?.remove();
+    this.quickGroup = null;
+    const who = el(doc, "span", { class: "smc-sr" }, [
+      entry.from === "user" ? config.strings.you : config.strings.assistant,
+    ]);
+    const bubble = el(doc, "div", { class: `smc-msg smc-${entry.from}` }, [who]);
+    if (entry.from === "user") bubble.append(" ", entry.text);
+    else bubble.append(...this.botParagraphs(entry.text));
+    this.parts.log.append(bubble);
+    if (isLast && entry.quickReplies.length) this.appendQuickReplies(entry.quickReplies);
+    if (focusWasInQuickReplies) this.parts.input.focus();
+    return bubble;
+  }
+
+  private botParagraphs(text: string): HTMLParagraphElement[] {
+    const { body, disclaimer } = splitDisclaimer(text, this.config.disclaimerPrefix);
+    const { newTab } = this.config.strings;
+    const paragraphs = body
+      .split("\n")
+      .filter((line) => line.trim())
+      .map((line) => el(this.doc, "p", {}, renderInline(this.doc, line, newTab)));
+    if (disclaimer) {
+      paragraphs.push(
+        el(this.doc, "p", { class: "smc-disclaimer" }, renderInline(this.doc, disclaimer, newTab)),
+      );
+    }
+    return paragraphs;
+  }
+
+  private appendQuickReplies(replies: QuickReply[]): void {
+    const group = el(this.doc, "div", {
+      class: "smc-quick",
+      role: "group",
+      "aria-label": this.config.strings.suggestions,
+    });
+    for (const reply of replies) {
+      const button = el(this.doc, "button", { type: "button" }, [reply.title]);
+      button.addEventListener("click", () => this.send(reply.payload, reply.title));
+      group.append(button);
+    }
+    this.parts.log.append(group);
+    this.quickGroup = group;
+  }
+
+  /** A long answer is read from its start; the browser clamps this to the end for short ones. */
+  private scrollToStartOf(bubble: HTMLElement): void {
+    const { log } = this.parts;
+    const offset = bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop += offset - 12;
+  }
+
+  private scrollToEnd(): void {
+    const { log } = this.parts;
+    log.scrollTop = log.scrollHeight;
+  }
+
+  private update(change: Partial<SavedState>): void {
+    this.state = { ...this.state, ...change };
+    this.store.save(this.state);
+  }
+}

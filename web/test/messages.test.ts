@@ -1,0 +1,111 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from "vitest";
+import { confirmedSessionId } from "../src/connection";
+import {
+  MAX_ENTRIES,
+  SessionStore,
+  botEntry,
+  emptyState,
+  parseState,
+  splitDisclaimer,
+} from "../src/messages";
+
+const PREFIX = "Important: This content reflects";
+
+describe("botEntry", () => {
+  it("reads Rasa's bot_uttered shape", () => {
+    const entry = botEntry({
+      text: "Hello",
+      quick_replies: [
+        { content_type: "text", title: "What is a spine MRI?", payload: "/ask_what_is_spine_mri" },
+      ],
+    });
+    expect(entry).toEqual({
+      from: "bot",
+      text: "Hello",
+      quickReplies: [{ title: "What is a spine MRI?", payload: "/ask_what_is_spine_mri" }],
+    });
+  });
+
+  it("ignores messages without text and malformed quick replies", () => {
+    expect(botEntry({ attachment: { type: "image" } })).toBeNull();
+    expect(botEntry("text")).toBeNull();
+    expect(
+      botEntry({ text: "Hi", quick_replies: [{ title: 3 }, null, "x"] })?.quickReplies,
+    ).toEqual([]);
+  });
+});
+
+describe("splitDisclaimer", () => {
+  it("separates the disclaimer line from the answer", () => {
+    const text = `An answer.\nSecond line.\n${PREFIX} information from various sources.`;
+    expect(splitDisclaimer(text, PREFIX)).toEqual({
+      body: "An answer.\nSecond line.",
+      disclaimer: `${PREFIX} information from various sources.`,
+    });
+  });
+
+  it("leaves text without the disclaimer whole", () => {
+    expect(splitDisclaimer("Just text", PREFIX)).toEqual({ body: "Just text", disclaimer: null });
+  });
+});
+
+describe("session persistence", () => {
+  it("round-trips through sessionStorage", () => {
+    const store = new SessionStore(window.sessionStorage, "k");
+    const state = {
+      ...emptyState(),
+      sessionId: "abc",
+      open: true,
+      entries: [{ from: "user" as const, text: "hi", quickReplies: [] }],
+    };
+    store.save(state);
+    expect(new SessionStore(window.sessionStorage, "k").load()).toEqual(state);
+  });
+
+  it("starts fresh from tampered or foreign data", () => {
+    expect(parseState("{broken")).toEqual(emptyState());
+    expect(parseState('{"entries": "x"}')).toEqual(emptyState());
+    const parsed = parseState(
+      '{"sessionId": 5, "entries": [{"from": "admin", "text": "x"}, {"from": "bot", "text": "ok"}]}',
+    );
+    expect(parsed.sessionId).toBeNull();
+    expect(parsed.entries).toEqual([{ from: "bot", text: "ok", quickReplies: [] }]);
+  });
+
+  it("keeps working when storage throws", () => {
+    const throwing = {
+      getItem: () => {
+        throw new Error("denied");
+      },
+      setItem: () => {
+        throw new Error("quota");
+      },
+    } as unknown as Storage;
+    const store = new SessionStore(throwing, "k");
+    expect(store.load()).toEqual(emptyState());
+    expect(() => store.save(emptyState())).not.toThrow();
+  });
+
+  it("bounds the stored conversation", () => {
+    const store = new SessionStore(window.sessionStorage, "bounded");
+    const entries = Array.from({ length: MAX_ENTRIES + 5 }, (_, i) => ({
+      from: "user" as const,
+      text: `${i}`,
+      quickReplies: [],
+    }));
+    store.save({ ...emptyState(), entries });
+    const loaded = store.load().entries;
+    expect(loaded).toHaveLength(MAX_ENTRIES);
+    expect(loaded[0].text).toBe("5");
+  });
+});
+
+describe("confirmedSessionId", () => {
+  it("accepts the bare id and the object form", () => {
+    expect(confirmedSessionId("abc")).toBe("abc");
+    expect(confirmedSessionId({ session_id: "def" })).toBe("def");
+    expect(confirmedSessionId({})).toBeNull();
+    expect(confirmedSessionId("")).toBeNull();
+  });
+});
