@@ -13,7 +13,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from fbmessenger import MessengerClient
+from fbmessenger import DEFAULT_API_VERSION, MessengerClient
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
 from sanic import Blueprint, response
@@ -24,7 +24,7 @@ from channels.guarantee import GuaranteedReplyMixin, MessageHandler
 from channels.replies import Choice, FittedReplies
 from channels.verification import VerifiedWebhookMixin
 
-GRAPH_API_URL = MessengerClient("").graph_url
+GRAPH_API_URL = f"https://graph.facebook.com/v{DEFAULT_API_VERSION}"
 QUICK_REPLY_LIMIT = 13  # Messenger shows at most 13 quick replies
 TITLE_LIMIT = 20  # and cuts their titles at 20 characters
 ELLIPSIS = "\u2026"

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from actions.content import load_content
 from channels.facebook import short_title
+from channels.guarantee import service_unavailable_text
 from tests.channels.fake_providers import Call, FakeProviders
 from tests.channels.providers import (
     SECRETS,
@@ -423,3 +424,17 @@ def test_teams_refuses_with_401(
 def test_channel_is_on(stack: Stack, channel: str) -> None:
     health = requests.get(f"{stack.url}/webhooks/{channel}/", timeout=30)
     assert health.json() == {"status": "ok"}
+
+
+def test_sms_gets_the_degraded_reply_when_the_action_server_is_down(
+    stack: Stack, fake: FakeProviders
+) -> None:
+    patient = "+15550100013"
+    stack.stop_actions()
+    try:
+        assert post_twilio(stack, sms(patient, QUESTION)).status_code == 204
+        (reply,) = fake.wait_for(to_phone(patient))
+        assert reply.body["Body"] == service_unavailable_text()
+        assert reply.body["Body"].endswith(DISCLAIMER)
+    finally:
+        stack.start_actions()
