@@ -23,6 +23,9 @@ from privacy.settings import rasa_access_arguments
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
+# The project's runtime settings of the Rasa server, measured by `make bench`
+# (docs/performance.md); each one can be overridden from the environment.
+RUNTIME_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 
 
 def free_port() -> int:
@@ -37,11 +40,20 @@ def action_server_command(port: int) -> list[str]:
 
 
 def rasa_server_command(
-    port: int, credentials: Path, model: Path = DEFAULT_MODEL, env: dict[str, str] | None = None
+    port: int,
+    credentials: Path,
+    model: Path = DEFAULT_MODEL,
+    env: dict[str, str] | None = None,
+    stock: bool = False,
 ) -> list[str]:
-    """CORS origins and the (token-protected, localhost-only) API come from the env."""
+    """CORS origins and the (token-protected, localhost-only) API come from the env.
+
+    The server runs with the project's speed-ups (ops/rasa_main.py), or as Rasa
+    ships it with stock=True (the benchmark's baseline).
+    """
+    launcher = [str(VENV_BIN / "rasa")] if stock else [sys.executable, "-m", "ops.rasa_main"]
     return [
-        str(VENV_BIN / "rasa"),
+        *launcher,
         "run",
         "--model",
         str(model),
@@ -117,15 +129,21 @@ def start_action_server(port: int, env: dict[str, str], log_path: Path | None = 
 
 
 def start_rasa_server(
-    port: int, env: dict[str, str], log_path: Path | None = None, model: Path = DEFAULT_MODEL
+    port: int,
+    env: dict[str, str],
+    log_path: Path | None = None,
+    model: Path = DEFAULT_MODEL,
+    stock: bool = False,
 ) -> Server:
     """Start Rasa with the channels the environment switches on (channels/config.py)."""
     credentials = write_credentials(
         {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
     )
+    if not stock:
+        env = {**{name: os.environ.get(name, value) for name, value in RUNTIME_ENV.items()}, **env}
     return start(
         "Rasa server",
-        rasa_server_command(port, credentials, model, env),
+        rasa_server_command(port, credentials, model, env, stock),
         f"http://127.0.0.1:{port}/webhooks/rest/",
         env,
         log_path,

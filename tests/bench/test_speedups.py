@@ -1,0 +1,86 @@
+"""The runtime speed-ups change how fast Rasa runs, never what it answers."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+
+import pytest
+from aiohttp import web
+from rasa.core.agent import Agent
+from rasa.utils.endpoints import EndpointConfig
+
+from bench.conversations import conversations
+from ops import speedups
+from ops.processes import DEFAULT_MODEL, free_port
+
+MESSAGES = sorted({text for story in conversations() for text in story})
+
+
+async def parses(model: str) -> list[dict]:
+    agent = Agent.load(model)
+    return [await agent.parse_message(text) for text in MESSAGES]
+
+
+def comparable(parse: dict) -> tuple[list[str], list[float], list[tuple]]:
+    """Intent ranking, its confidences and the entities of one parse result."""
+    ranking = parse["intent_ranking"]
+    entities = [(entity["entity"], entity["value"]) for entity in parse["entities"]]
+    return [intent["name"] for intent in ranking], [i["confidence"] for i in ranking], entities
+
+
+def same_parse(stock: dict, fast: dict) -> bool:
+    """Same intents in the same order, same confidences (up to float noise), same entities."""
+    stock_names, stock_scores, stock_entities = comparable(stock)
+    fast_names, fast_scores, fast_entities = comparable(fast)
+    if stock_names != fast_names or stock_entities != fast_entities:
+        return False
+    pairs = zip(stock_scores, fast_scores, strict=True)
+    return all(math.isclose(before, after, abs_tol=1e-5) for before, after in pairs)
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
+def test_model_loaded_without_training_step_parses_identically(monkeypatch) -> None:
+    stock = asyncio.run(parses(str(DEFAULT_MODEL)))
+    speedups.install()
+    try:
+        fast = asyncio.run(parses(str(DEFAULT_MODEL)))
+    finally:
+        speedups.uninstall()
+    pairs = zip(MESSAGES, stock, fast, strict=True)
+    assert [text for text, before, after in pairs if not same_parse(before, after)] == []
+
+
+async def connections_used(calls: int) -> set[int]:
+    """Client ports seen by a real HTTP server while Rasa's endpoint posts `calls` times."""
+    ports: set[int] = set()
+
+    async def webhook(request: web.Request) -> web.Response:
+        ports.add(request.transport.get_extra_info("peername")[1])
+        return web.json_response({"events": [], "responses": []})
+
+    app = web.Application()
+    app.router.add_post("/webhook", webhook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        for _ in range(calls):
+            assert await endpoint.request(json={"next_action": "action_answer"}) == {
+                "events": [],
+                "responses": [],
+            }
+    finally:
+        await runner.cleanup()
+    return ports
+
+
+def test_action_calls_reuse_one_kept_alive_connection() -> None:
+    assert len(asyncio.run(connections_used(3))) == 3  # stock Rasa: a connection per call
+    speedups.install()
+    try:
+        assert len(asyncio.run(connections_used(3))) == 1
+    finally:
+        speedups.uninstall()
