@@ -1,0 +1,124 @@
+"""Seeded, timed training runs for the evaluation: pipelines, repeat run, cross-validation.
+
+Every training goes through the `rasa` command line with --force (no cache
+reuse), so the times and the reproducibility check measure real trainings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import rasa
+import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RASA = Path(sys.executable).parent / "rasa"
+SHIPPED_CONFIG = PROJECT_ROOT / "config.yml"
+SPACY_PIPELINE = Path(__file__).resolve().parent / "pipelines" / "spacy.yml"
+RASA_DEFAULT_CONFIG = Path(rasa.__file__).parent / "engine/recipes/config_files/default_config.yml"
+SEEDED = ("DIETClassifier", "ResponseSelector")
+RED_FLAG_COMPONENT = "components.red_flags.RedFlagDetector"
+# TensorFlow runs its ops deterministically, so one seed gives one model.
+DETERMINISM_ENV = {"TF_DETERMINISTIC_OPS": "1", "PYTHONHASHSEED": "0"}
+
+
+def training_env() -> dict[str, str]:
+    return {**os.environ, **DETERMINISM_ENV}
+
+
+def shipped_seed() -> int:
+    """The DIETClassifier random_seed of config.yml, reused for every pipeline."""
+    pipeline = yaml.safe_load(SHIPPED_CONFIG.read_text())["pipeline"]
+    return next(int(c["random_seed"]) for c in pipeline if c["name"] == "DIETClassifier")
+
+
+def _comparable(pipeline: list[dict], seed: int) -> list[dict]:
+    """Same seed and the same red-flag layer as the shipped pipeline."""
+    seeded = [{**c, "random_seed": seed} if c["name"] in SEEDED else c for c in pipeline]
+    if all(c["name"] != RED_FLAG_COMPONENT for c in seeded):
+        seeded.append({"name": RED_FLAG_COMPONENT})
+    return seeded
+
+
+def pipeline_configs(out_dir: Path) -> dict[str, Path]:
+    """config.yml variants that differ from the shipped one only in the NLU pipeline."""
+    shipped = yaml.safe_load(SHIPPED_CONFIG.read_text())
+    seed = shipped_seed()
+    pipelines = {
+        "rasa-default": yaml.safe_load(RASA_DEFAULT_CONFIG.read_text())["pipeline"],
+        "spacy": yaml.safe_load(SPACY_PIPELINE.read_text()),
+        # The shipped pipeline with DIET's default transformer, to measure what it adds.
+        "shipped-with-transformer": [
+            {**c, "number_of_transformer_layers": 2} if c["name"] == "DIETClassifier" else c
+            for c in shipped["pipeline"]
+        ],
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    configs = {}
+    for name, pipeline in pipelines.items():
+        path = out_dir / f"config-{name}.yml"
+        path.write_text(yaml.safe_dump({**shipped, "pipeline": _comparable(pipeline, seed)}))
+        configs[name] = path
+    configs["shipped"] = SHIPPED_CONFIG
+    return configs
+
+
+@dataclass(frozen=True)
+class Training:
+    """A trained model and how long training took."""
+
+    model: Path
+    seconds: float
+
+
+def train(config: Path, out_dir: Path, name: str) -> Training:
+    """Train a full model (NLU and dialogue) with one config, timing the wall clock."""
+    start = time.monotonic()
+    subprocess.run(
+        [
+            str(RASA),
+            "train",
+            "--config",
+            str(config),
+            "--out",
+            str(out_dir),
+            "--fixed-model-name",
+            name,
+            "--force",
+            "--quiet",
+        ],
+        cwd=PROJECT_ROOT,
+        env=training_env(),
+        check=True,
+    )
+    return Training(out_dir / f"{name}.tar.gz", time.monotonic() - start)
+
+
+def cross_validate(out_dir: Path, folds: int = 5) -> dict:
+    """`rasa test nlu --cross-validation` on data/nlu.yml; returns the intent report."""
+    subprocess.run(
+        [
+            str(RASA),
+            "test",
+            "nlu",
+            "--nlu",
+            "data/nlu.yml",
+            "--config",
+            str(SHIPPED_CONFIG),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out_dir),
+        ],
+        cwd=PROJECT_ROOT,
+        env=training_env(),
+        check=True,
+    )
+    return json.loads((out_dir / "intent_report.json").read_text())
