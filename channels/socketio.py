@@ -1,7 +1,9 @@
 """Socket.IO channel (/socket.io) used by the web widget, with the reply guarantee.
 
 Rasa's SocketIOInput switches the origin check off (``cors_allowed_origins=[]``);
-this subclass switches it back on for ALLOWED_ORIGINS, tells the shared guard
+this subclass switches it back on for ALLOWED_ORIGINS plus the server's own
+origin (same-origin pages, and clients such as websocket-client that send the
+server's address as Origin), tells the shared guard
 the client's address (for the per-address rate limit) and answers malformed
 events politely instead of failing inside the handler.
 """
@@ -24,11 +26,23 @@ class SocketIOChannel(GuaranteedReplyMixin, SocketIOInput):
     def blueprint(self, on_new_message: Any) -> Blueprint:
         socketio_webhook = super().blueprint(on_new_message)
         assert self.sio is not None  # set by Rasa's blueprint
-        origins = allowed_origins()
-        self.sio.eio.cors_allowed_origins = "*" if "*" in origins else origins
+        self._check_origins(self.sio.eio)
         handlers = self.sio.handlers[self.namespace or "/"]
         handlers[self.user_message_evt] = self._checked(handlers[self.user_message_evt])
         return socketio_webhook
+
+    @staticmethod
+    def _check_origins(engine: Any) -> None:
+        """Allow ALLOWED_ORIGINS and the same origin; engine.io offers one or the other."""
+        origins = allowed_origins()
+        if "*" in origins:
+            engine.cors_allowed_origins = "*"
+            return
+        # None is engine.io's same-origin mode; its per-request list is extended with
+        # ours (a private method: python-engineio is pinned in requirements.lock).
+        engine.cors_allowed_origins = None
+        same_origin = engine._cors_allowed_origins
+        engine._cors_allowed_origins = lambda environ: [*origins, *same_origin(environ)]
 
     def _checked(self, handle_message: Any) -> Any:
         """Wrap Rasa's message event handler with input checks and the client address."""

@@ -6,13 +6,20 @@ tracebacks). Structlog in Rasa renders into the standard ``logging`` module,
 so wrapping the log record factory covers every logger and handler, including
 ones configured after installation. Records below the active level are never
 created, so this costs nothing for suppressed debug logs.
+
+Structlog events additionally lose their message-text fields at INFO and
+above (Rasa logs ``user_text`` at WARNING when a message fails to parse), so no
+message text, even redacted, reaches a production log.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import MutableMapping
 from typing import Any
+
+import structlog
 
 from privacy.redaction import redact
 
@@ -38,8 +45,25 @@ def redact_record(record: logging.LogRecord) -> logging.LogRecord:
     return record
 
 
+# Structlog keys under which Rasa logs what the patient or the bot wrote.
+TEXT_KEYS = ("text", "user_text", "message", "response_text", "rasa_event")
+DEBUG_METHODS = ("debug", "msg")
+
+
+def withhold_text(_: Any, method_name: str, event: MutableMapping[str, Any]) -> Any:
+    """Structlog processor: above DEBUG, message text is replaced by its length."""
+    if method_name not in DEBUG_METHODS:
+        for key in TEXT_KEYS:
+            if key in event:
+                event[key] = f"<withheld, {len(str(event[key]))} chars>"
+    return event
+
+
 def install_log_redaction() -> None:
     """Make every log record of this process go through redaction (idempotent)."""
+    processors = structlog.get_config()["processors"]
+    if withhold_text not in processors:
+        structlog.configure(processors=[withhold_text, *processors])
     current = logging.getLogRecordFactory()
     if getattr(current, "redacting", False):
         return

@@ -6,10 +6,11 @@ import io
 import logging
 import time
 
+import structlog
 from rasa.core.channels.channel import UserMessage
 
 from channels.guarantee import CLIENT_ADDRESS, InputGuard, Outcome, RateLimiter, clean_text
-from privacy.log_redaction import install_log_redaction
+from privacy.log_redaction import install_log_redaction, withhold_text
 from privacy.settings import InputLimits, allowed_origins, origin_allowed, rasa_access_arguments
 
 
@@ -87,3 +88,11 @@ def test_log_records_and_tracebacks_are_redacted() -> None:
     assert "555-123-4567" not in output and "jane.doe@example.org" not in output
     assert "John Smith" not in output
     assert "[PHONE]" in output and "[EMAIL]" in output and "ValueError" in output
+
+
+def test_structlog_events_above_debug_carry_no_message_text() -> None:
+    install_log_redaction()
+    assert structlog.get_config()["processors"][0] is withhold_text
+    event = withhold_text(None, "warning", {"event": "x", "user_text": "my back hurts"})
+    assert event["user_text"] == "<withheld, 13 chars>"
+    assert withhold_text(None, "debug", {"text": "kept"})["text"] == "kept"
