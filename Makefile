@@ -30,7 +30,7 @@ export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWa
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) content/red_flags.yml $(wildcard components/*.py)
 
 .PHONY: help install train run actions shell test lint format test-actions validate \
-	test-stories test-e2e test-nlu lock clean
+	test-stories test-e2e lock clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,14 +76,10 @@ test-stories: train ## Test stories, failing on any prediction error
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out var/results/core
 
-test-nlu: train ## Held-out NLU test set (tests/nlu_heldout.yml)
-	$(RASA) test nlu --model $(MODEL) --nlu tests/nlu_heldout.yml --out var/results/nlu
-	$(PY) -m tests.nlu_report var/results/nlu
-
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu test-e2e test-web-unit test-browser test-privacy test-channels test-cluster ## Everything CI runs
+test: lint test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster ## Everything CI runs
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
@@ -152,3 +148,16 @@ test-web-unit: web/node_modules/.installed ## Widget format check, type check, u
 test-browser: web train ## Widget in Debian's Chromium against real servers (flow, keyboard, axe)
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PY) -m pytest tests/browser
+
+# --- NLU quality and safety (tests/evaluation/, reports/nlu-quality.md, docs/nlu-quality.md) ---
+# Same seed, same model: TensorFlow must run its ops deterministically.
+export TF_DETERMINISTIC_OPS ?= 1
+export PYTHONHASHSEED ?= 0
+
+.PHONY: test-nlu-quality evaluate
+
+test-nlu-quality: train ## NLU gate: held-out answers, out of scope, red flags, disclaimer vs targets
+	$(PY) -m tests.evaluation.run gate
+
+evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison -> reports/
+	$(PY) -m tests.evaluation.run full
