@@ -148,7 +148,6 @@ test-web-unit: web/node_modules/.installed ## Widget format check, type check, u
 test-browser: web train ## Widget in Debian's Chromium against real servers (flow, keyboard, axe)
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PY) -m pytest tests/browser
-
 # --- NLU quality and safety (tests/evaluation/, reports/nlu-quality.md, docs/nlu-quality.md) ---
 # Same seed, same model: TensorFlow must run its ops deterministically.
 export TF_DETERMINISTIC_OPS ?= 1

@@ -6,7 +6,7 @@
 
 import type { WidgetConfig } from "./config";
 import type { ConnectionEvents, Status, Transport } from "./connection";
-import { chatIcon, el, withPlaceholder } from "./dom";
+import { el, withPlaceholder } from "./dom";
 import { renderInline } from "./markdown";
 import {
   type Entry,
@@ -17,17 +17,7 @@ import {
   splitDisclaimer,
 } from "./messages";
 import { STYLES } from "./styles";
-
-interface Parts {
-  root: HTMLDivElement;
-  launcher: HTMLButtonElement;
-  panel: HTMLElement;
-  notice: HTMLParagraphElement;
-  log: HTMLDivElement;
-  typing: HTMLDivElement;
-  form: HTMLFormElement;
-  input: HTMLInputElement;
-}
+import { type Parts, buildParts } from "./view";
 
 export class ChatWidget {
   private readonly doc: Document;
@@ -56,7 +46,8 @@ export class ChatWidget {
       botMessage: (data) => this.onBotMessage(data),
     });
     this.shadow = host.attachShadow({ mode: "open" });
-    this.parts = this.build();
+    this.parts = buildParts(this.doc, config);
+    this.bindEvents();
     this.applyColours();
     this.state.entries.forEach((entry, i) =>
       this.appendEntry(entry, i === this.state.entries.length - 1),
@@ -87,64 +78,8 @@ export class ChatWidget {
     launcher.focus();
   }
 
-  private build(): Parts {
-    const { doc, config } = this;
-    const { strings } = config;
-    const launcher = el(
-      doc,
-      "button",
-      {
-        type: "button",
-        class: "smc-launcher",
-        "aria-expanded": "false",
-        "aria-controls": "smc-panel",
-      },
-      [chatIcon(doc), el(doc, "span", {}, [config.title])],
-    );
-    const close = el(
-      doc,
-      "button",
-      { type: "button", class: "smc-close", "aria-label": strings.close },
-      ["\u00d7"],
-    );
-    const notice = el(doc, "p", { class: "smc-notice", role: "alert", hidden: true });
-    const log = el(doc, "div", {
-      class: "smc-log",
-      role: "log",
-      "aria-live": "polite",
-      "aria-label": strings.log,
-      tabindex: "0",
-    });
-    const typing = el(doc, "div", { class: "smc-typing", role: "status" });
-    const input = el(doc, "input", {
-      id: "smc-input",
-      type: "text",
-      autocomplete: "off",
-      maxlength: "1000",
-      placeholder: strings.placeholder,
-    });
-    const form = el(doc, "form", { class: "smc-form" }, [
-      el(doc, "label", { class: "smc-sr", for: "smc-input" }, [strings.inputLabel]),
-      input,
-      el(doc, "button", { type: "submit", class: "smc-send" }, [strings.send]),
-    ]);
-    const header = el(doc, "div", { class: "smc-header" }, [
-      el(doc, "h2", { id: "smc-title" }, [config.title]),
-      close,
-    ]);
-    const panel = el(
-      doc,
-      "section",
-      {
-        id: "smc-panel",
-        class: "smc-panel",
-        role: "dialog",
-        "aria-labelledby": "smc-title",
-        hidden: true,
-      },
-      [header, notice, log, typing, form],
-    );
-    const root = el(doc, "div", { class: "smc-root", lang: config.lang }, [launcher, panel]);
+  private bindEvents(): void {
+    const { launcher, close, panel, root, form, input } = this.parts;
     launcher.addEventListener("click", () => (panel.hidden ? this.open() : this.close()));
     close.addEventListener("click", () => this.close());
     root.addEventListener("keydown", (event) => {
@@ -157,7 +92,6 @@ export class ChatWidget {
       event.preventDefault();
       if (this.send(input.value, input.value)) input.value = "";
     });
-    return { root, launcher, panel, notice, log, typing, form, input };
   }
 
   private applyColours(): void {
@@ -321,11 +255,18 @@ export class ChatWidget {
     this.quickGroup = group;
   }
 
-  /** A long answer is read from its start; the browser clamps this to the end for short ones. */
+  /**
+   * Show the patient's question with the reply below it, or at least the reply's
+   * start when both do not fit: a long answer is read from the top. The browser
+   * clamps the position, so a short reply simply scrolls to the end.
+   */
   private scrollToStartOf(bubble: HTMLElement): void {
     const { log } = this.parts;
-    const offset = bubble.getBoundingClientRect().top - log.getBoundingClientRect().top;
-    log.scrollTop += offset - 12;
+    const question = [...log.querySelectorAll<HTMLElement>(".smc-user")].pop();
+    const bottom = bubble.getBoundingClientRect().bottom;
+    const fits = question && bottom - question.getBoundingClientRect().top <= log.clientHeight;
+    const anchor = fits ? question : bubble;
+    log.scrollTop += anchor.getBoundingClientRect().top - log.getBoundingClientRect().top - 12;
   }
 
   private scrollToEnd(): void {
