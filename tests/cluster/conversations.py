@@ -88,7 +88,8 @@ class Conversation:
         assert text.endswith("\n" + CONTENT.disclaimer), (self.sender, text)
         self.sent.append(turn)
         self.bot_texts.append(text)
-        self.upstreams.append(response.headers["X-Upstream"])
+        # "a, b" when nginx retried on b after a refused the connection: b answered.
+        self.upstreams.append(response.headers["X-Upstream"].split(", ")[-1])
 
     def run(self, turns: list[Turn]) -> None:
         for turn in turns:
