@@ -79,7 +79,7 @@ test-stories: train ## Test stories, failing on any prediction error
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster ## Everything CI runs
+test: lint test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
@@ -160,3 +160,18 @@ test-nlu-quality: train ## NLU gate: held-out answers, out of scope, red flags, 
 
 evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison -> reports/
 	$(PY) -m tests.evaluation.run full
+
+# --- performance benchmark (bench/, tests/bench/, reports/bench.md, docs/performance.md) ---
+.PHONY: bench bench-smoke test-bench redis-server
+
+redis-server: # Redis for the lock store of the multi-worker variant
+	@command -v redis-server >/dev/null || { apt-get update && apt-get install -y redis-server; }
+
+bench: install redis-server ## Stock-Rasa baseline vs ours, one run -> reports/bench.md (~20 min; quiet machine)
+	$(PY) -m bench.run
+
+bench-smoke: train redis-server ## The benchmark on seconds-long settings, only to prove it runs (CI)
+	BENCH_SHORT=1 $(PY) -m bench.run
+
+test-bench: train ## Benchmark harness logic; the speed-ups give the same answers as stock Rasa
+	$(PY) -m pytest tests/bench
