@@ -19,6 +19,7 @@ from pathlib import Path
 
 from channels.config import write_credentials
 from privacy.settings import rasa_access_arguments
+from stores.workers import check_lock_configuration
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
@@ -135,7 +136,11 @@ def start_rasa_server(
     model: Path = DEFAULT_MODEL,
     stock: bool = False,
 ) -> Server:
-    """Start Rasa with the channels the environment switches on (channels/config.py)."""
+    """Start Rasa with the channels the environment switches on (channels/config.py).
+
+    Refuses SANIC_WORKERS > 1 without REDIS_URL (stores/workers.py) before starting.
+    """
+    check_lock_configuration({**os.environ, **env})
     credentials = write_credentials(
         {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
     )

@@ -2,7 +2,8 @@
 
 A container runs one process; this starts it through ops.processes (the one
 definition of each command line, the channel credentials and the refusal of
-SANIC_WORKERS > 1 without Redis) and forwards the container's stop signal.
+SANIC_WORKERS > 1 without Redis, with exit status 2) and forwards the
+container's stop signal.
 Ports come from RASA_PORT and ACTION_PORT like everywhere else.
 """
 
@@ -13,12 +14,11 @@ import signal
 import sys
 
 from ops.processes import Server, start_action_server, start_rasa_server
-from stores.lock_store import LockStoreConfigurationError, check_lock_configuration
+from stores.workers import LockStoreConfigurationError
 
 
 def start(role: str) -> Server:
     if role == "rasa":
-        check_lock_configuration(dict(os.environ))
         return start_rasa_server(int(os.environ.get("RASA_PORT", "5005")), {})
     if role == "actions":
         return start_action_server(int(os.environ.get("ACTION_PORT", "5055")), {})

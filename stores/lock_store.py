@@ -18,26 +18,9 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from stores.workers import LockStoreConfigurationError, check_lock_configuration
+
 logger = logging.getLogger(__name__)
-
-
-class LockStoreConfigurationError(RuntimeError):
-    """Raised when the environment would let conversations race."""
-
-
-def sanic_workers(env: dict[str, str]) -> int:
-    """The number of Sanic workers Rasa will start (SANIC_WORKERS, default 1)."""
-    return int(env.get("SANIC_WORKERS") or 1)
-
-
-def check_lock_configuration(env: dict[str, str]) -> None:
-    """Refuse in-memory locks when more than one worker would share conversations."""
-    if sanic_workers(env) > 1 and not env.get("REDIS_URL"):
-        raise LockStoreConfigurationError(
-            f"SANIC_WORKERS={env['SANIC_WORKERS']} needs REDIS_URL: the in-memory lock store "
-            "is per process, so two workers could process one conversation at once. "
-            "Set REDIS_URL (e.g. redis://127.0.0.1:6379/1) or SANIC_WORKERS=1."
-        )
 
 
 def redis_lock_store(url: str) -> RedisLockStore:

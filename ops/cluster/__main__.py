@@ -10,7 +10,7 @@ import os
 import sys
 
 from ops.cluster import cluster, services
-from stores.lock_store import LockStoreConfigurationError
+from stores.workers import LockStoreConfigurationError
 
 
 def main(argv: list[str]) -> int:

@@ -14,7 +14,8 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 
 from ops.processes import PROJECT_ROOT
-from stores.lock_store import LockStoreConfigurationError, lock_store_from_env
+from stores.lock_store import lock_store_from_env
+from stores.workers import LockStoreConfigurationError
 
 
 def test_one_worker_without_redis_keeps_locks_in_memory() -> None:
