@@ -85,9 +85,11 @@ def test_keyboard_only(page: Page, site: Site) -> None:
         if widget.focused_name() == "Spine MRI questions":
             break
     expect(widget.launcher).to_be_focused()
+    assert widget.focus_ring_visible()
 
     page.keyboard.press("Enter")
     expect(widget.input).to_be_focused()
+    assert widget.focus_ring_visible()
     widget.wait_for_bot_messages(1)
     page.keyboard.type(QUESTION)
     page.keyboard.press("Enter")
@@ -100,6 +102,7 @@ def test_keyboard_only(page: Page, site: Site) -> None:
             break
     title = widget.focused_name()
     assert title in titles, "Shift+Tab from the input never reached a quick reply"
+    assert widget.focus_ring_visible()
     page.keyboard.press("Enter")
     expect(widget.user_messages.last).to_contain_text(title)
     expect_answer_with_disclaimer(widget.wait_for_bot_messages(3), topic_titled(title))

@@ -70,6 +70,16 @@ class Widget:
         values = timing.json_value()
         return values["shown"] - values["sent"]
 
+    def focus_ring_visible(self) -> bool:
+        """The widget's focused element draws its focus ring (WCAG 2.4.7)."""
+        return self.page.evaluate(
+            """() => {
+              const active = document.getElementById("spine-mri-chat").shadowRoot.activeElement;
+              return !!active && active.matches(":focus-visible")
+                && getComputedStyle(active).boxShadow !== "none";
+            }"""
+        )
+
     def focused_name(self) -> str:
         """Accessible name (or text) of the element focused inside the widget, '' if none."""
         return self.page.evaluate(

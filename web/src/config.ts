@@ -20,7 +20,6 @@ export interface Strings {
   newTab: string;
   offline: string;
   offlineNoPhone: string;
-  connecting: string;
 }
 
 export const DEFAULT_STRINGS: Strings = {
@@ -37,7 +36,6 @@ export const DEFAULT_STRINGS: Strings = {
   newTab: "(opens in a new tab)",
   offline: "The assistant cannot be reached right now. Please call {phone}.",
   offlineNoPhone: "The assistant cannot be reached right now. Please try again later.",
-  connecting: "Connecting",
 };
 
 export interface Colours {
