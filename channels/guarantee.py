@@ -89,7 +89,8 @@ class RateLimiter:
         return len(self._window(key, time.monotonic())) >= self.limit
 
     def record(self, key: str) -> None:
-        self._window(key, time.monotonic()).append(time.monotonic())
+        now = time.monotonic()
+        self._window(key, now).append(now)
 
     def _window(self, key: str, now: float) -> deque[float]:
         window = self.hits.setdefault(key, deque())
@@ -110,7 +111,7 @@ class InputGuard:
         self.addresses = RateLimiter(limits.per_address, limits.window_seconds)
 
     def refusal(self, message: UserMessage) -> Outcome | None:
-        """Why this message must not reach Rasa, or None when it may."""
+        """Why this message must not reach Rasa, or None when it may (counts the message)."""
         keys = [(self.senders, f"sender:{message.sender_id}")]
         address = CLIENT_ADDRESS.get()
         if address is not None:
