@@ -6,6 +6,7 @@ temporary folder, through the same functions `make run` uses.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Stack:
     env: dict[str, str]
     rasa_port: int
     action_port: int
+    model: Path
     rasa: Server | None = None
     actions: Server | None = None
 
@@ -52,7 +54,9 @@ class Stack:
             self.actions.stop()
 
     def start_rasa(self) -> None:
-        self.rasa = start_rasa_server(self.rasa_port, self.env, self.workdir / "rasa.log")
+        self.rasa = start_rasa_server(
+            self.rasa_port, self.env, self.workdir / "rasa.log", model=self.model
+        )
         wait_until_healthy(self.rasa.health_url, self.rasa.process, timeout=180)
 
     def stop_rasa(self) -> None:
@@ -76,6 +80,8 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
     if not DEFAULT_MODEL.exists():
         raise RuntimeError("no trained model: run `make train` first")
     workdir.mkdir(parents=True, exist_ok=True)
+    # A private copy: a retrain during the tests must not change the model under them.
+    model = Path(shutil.copy(DEFAULT_MODEL, workdir / DEFAULT_MODEL.name))
     action_port, rasa_port = free_port(), free_port()
     env = {
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
@@ -85,7 +91,9 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
         "RATE_LIMIT_PER_IP_PER_MINUTE": "100000",
         **(extra_env or {}),
     }
-    stack = Stack(workdir=workdir, env=env, rasa_port=rasa_port, action_port=action_port)
+    stack = Stack(
+        workdir=workdir, env=env, rasa_port=rasa_port, action_port=action_port, model=model
+    )
     try:
         stack.start_actions()
         stack.start_rasa()
