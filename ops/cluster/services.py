@@ -18,10 +18,9 @@ from pathlib import Path
 
 from ops.cluster.config import ClusterConfig
 from ops.cluster.packages import postgres_bin
-from ops.processes import PROJECT_ROOT
+from ops.web_server import BUNDLE, WEB_DIR, content_security_policy, render_demo_page
 
 TEMPLATE = Path(__file__).with_name("nginx.conf.template")
-WEB_ROOT = PROJECT_ROOT / "web" / "dist"
 # In a container every server listens on its default port (.env.example).
 CONTAINER_RASA_PORT = 5005
 CONTAINER_ACTION_PORT = 5055
@@ -173,7 +172,8 @@ def nginx_values(config: ClusterConfig) -> dict[str, str]:
         "actions_proxy_port": str(config.actions_proxy_port),
         "rasa_servers": upstream_servers(local(config.rasa_ports)),
         "action_servers": upstream_servers(local(config.action_ports)),
-        "web_root": str(WEB_ROOT),
+        "web_root": str(config.root / "www"),
+        "csp": content_security_policy(own_url(config.http_port)),
     }
 
 
@@ -194,6 +194,7 @@ def compose_nginx_values(config: ClusterConfig) -> dict[str, str]:
         "rasa_servers": upstream_servers([f"rasa:{CONTAINER_RASA_PORT}"]),
         "action_servers": upstream_servers([f"action-server:{CONTAINER_ACTION_PORT}"]),
         "web_root": "/usr/share/nginx/html",
+        "csp": content_security_policy(own_url(config.http_port)),
     }
 
 
@@ -213,7 +214,27 @@ def nginx_command(config: ClusterConfig, *args: str) -> list[str]:
     return ["nginx", "-p", str(config.root / "nginx"), "-e", str(error_log), "-c", str(conf), *args]
 
 
+def own_url(http_port: int) -> str:
+    """The widget talks to the nginx that served its page."""
+    return f"http://localhost:{http_port}"
+
+
+def publish_widget(config: ClusterConfig) -> None:
+    """The demo page (rendered as ops/web_server.py does), its stylesheet and the bundle.
+
+    Nothing is published before `make web` has built the bundle.
+    """
+    www = config.root / "www"
+    www.mkdir(exist_ok=True)
+    if not BUNDLE.exists():
+        return
+    (www / "index.html").write_bytes(render_demo_page(own_url(config.http_port)))
+    for file in (BUNDLE, WEB_DIR / "demo" / "demo.css"):
+        shutil.copy(file, www / file.name)
+
+
 def start_nginx(config: ClusterConfig) -> None:
+    publish_widget(config)
     owned_dir(config.root / "nginx", "www-data")
     (config.root / "nginx" / "nginx.conf").write_text(render_nginx_conf(nginx_values(config)))
     run(nginx_command(config, "-t", "-q"))

@@ -13,9 +13,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import requests
 
 from ops.cluster import apps, cluster, services
 from ops.cluster.config import ClusterConfig
+from ops.web_server import BUNDLE
 from tests.cluster.conversations import (
     Conversation,
     Turn,
@@ -92,6 +94,17 @@ def test_redis_held_the_conversation_locks(
     stats = services.redis_cli(running_cluster, "info", "commandstats").stdout
     lock_writes = int(re.search(r"cmdstat_set:calls=(\d+)", stats).group(1))
     assert lock_writes >= sum(len(c.sent) for c in opened)
+
+
+def test_nginx_serves_the_widget_page(running_cluster: ClusterConfig) -> None:
+    if not BUNDLE.exists():
+        pytest.skip("the widget is not built (make web)")
+    page = requests.get(base_url(running_cluster) + "/", timeout=10)
+    assert page.status_code == 200
+    assert 'src="/spine-mri-chat.js"' in page.text
+    assert "connect-src" in page.headers["Content-Security-Policy"]
+    bundle = requests.get(base_url(running_cluster) + "/spine-mri-chat.js", timeout=10)
+    assert bundle.content == BUNDLE.read_bytes()
 
 
 def test_socketio_over_websocket_through_nginx(running_cluster: ClusterConfig) -> None:
