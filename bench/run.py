@@ -236,7 +236,7 @@ def main() -> int:
         deployments = []
         for variant in chosen:
             folder = settings.workdir / variant.name
-            env = server_env(variant, folder, redis_url)
+            env = {**server_env(variant, folder, redis_url), **dict(variant.env)}
             deployment = Deployment(
                 variant.name, trained[variant.name].model, variant.stock, env, folder
             )

@@ -32,6 +32,7 @@ class Variant:
     config: Path
     stock: bool  # served by Rasa's own `rasa run` without the project's runtime settings
     workers: int = 1  # Sanic workers; more than one runs with a Redis lock store
+    env: tuple[tuple[str, str], ...] = ()  # extra environment of the Rasa server
 
 
 def catalog(workers: int) -> dict[str, Variant]:
@@ -42,6 +43,13 @@ def catalog(workers: int) -> dict[str, Variant]:
         ),
         Variant("shipped-stock", "shipped config.yml, stock `rasa run`", SHIPPED_CONFIG, True),
         Variant("fast-1w", "shipped config.yml, project runtime, 1 worker", SHIPPED_CONFIG, False),
+        Variant(
+            "fast-1w-tf-threads-default",
+            "as fast-1w, TensorFlow's own thread pool sizes",
+            SHIPPED_CONFIG,
+            False,
+            env=(("TF_INTRA_OP_PARALLELISM_THREADS", ""), ("TF_INTER_OP_PARALLELISM_THREADS", "")),
+        ),
         Variant(
             "fast",
             f"shipped config.yml, project runtime, {workers} Sanic worker(s)",
