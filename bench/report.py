@@ -95,6 +95,43 @@ def targets(results: Results) -> list[tuple[str, str, float, bool]]:
     ]
 
 
+# (change, variant without it, variant with it): rows of "what each change gave".
+CHANGES = [
+    ("shipped config instead of Rasa's default", BASELINE, "shipped-stock"),
+    ("runtime speed-ups (ops/speedups.py, TF threads)", "shipped-stock", "fast-1w"),
+    ("TF thread pools of 1, not TensorFlow's default", "fast-1w-tf-threads-default", "fast-1w"),
+    ("2 Sanic workers + Redis lock store", "fast-1w", FAST),
+]
+
+
+def changes_section(results: Results) -> list[str]:
+    """Ratios of neighbouring variants, when the run included them (ablation)."""
+    rows = [
+        (label, before, after)
+        for label, before, after in CHANGES
+        if before in results.levels and after in results.levels
+    ]
+    if not rows:
+        return []
+    lines = [
+        "## What each change gave (with / without)",
+        "",
+        "| change | msg/s at 50 | p95 at 10 | p50 at 1 | start-up |",
+        "|---|---|---|---|---|",
+    ]
+    for label, before, after in rows:
+        measures = [(50, "throughput"), (10, "p95_ms"), (1, "p50_ms")]
+        cells = [
+            *(
+                ratio(metric(results, after, users, name), metric(results, before, users, name))
+                for users, name in measures
+            ),
+            ratio(startup(results, after), startup(results, before)),
+        ]
+        lines.append(f"| {label} | " + " | ".join(f"{number(c, 2)}×" for c in cells) + " |")
+    return [*lines, ""]
+
+
 def machine_section(results: Results) -> list[str]:
     before, after = results.machine_before, results.machine_after
     cores = before["cores"] or 1
@@ -225,6 +262,7 @@ def render(results: Results) -> str:
         machine_section,
         targets_section,
         load_section,
+        changes_section,
         resources_section,
         variants_section,
         method_section,

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench import report
 from bench.conversations import conversations, plain_text
 from bench.load import Patient, answered, rotated
 from bench.memory import process_tree, tree_pss_bytes
+from bench.run import Settings, Trained
 from bench.stats import percentile, ratio, slice_order, summarise
 from bench.variants import RASA_DEFAULT_CONFIG, SHIPPED_CONFIG, catalog, training_config
 
@@ -110,3 +112,44 @@ def test_baseline_is_stock_rasa_with_its_default_config_and_fast_is_the_shipped_
     assert variants["baseline"].stock and variants["baseline"].config == RASA_DEFAULT_CONFIG
     assert not variants["fast"].stock and variants["fast"].config == SHIPPED_CONFIG
     assert variants["fast"].workers == 2 and variants["baseline"].workers == 1
+
+
+def synthetic_results(fast_p95_at_10: float) -> report.Results:
+    """A run where fast is 5× the baseline's throughput, with the given p95 at 10 users."""
+    variants = catalog(workers=2)
+    levels = {
+        "baseline": {u: summarise(u, [40.0, 400.0, 800.0], 0, 3 / 20) for u in (1, 10, 50)},
+        "fast": {
+            1: summarise(1, [10.0, 12.0, 30.0], 0, 3 / 100),
+            10: summarise(10, [10.0, fast_p95_at_10], 0, 2 / 100),
+            50: summarise(50, [10.0, 20.0, 30.0], 0, 3 / 100),
+        },
+    }
+    return report.Results(
+        settings=Settings.from_env({"BENCH_SHORT": "1"}),
+        variants=[variants["baseline"], variants["fast"]],
+        trained={
+            name: Trained(Path("m.tar.gz"), 60.0, 10 * report.MB) for name in ("baseline", "fast")
+        },
+        startups={"baseline": [40.0], "fast": [12.0, 14.0]},
+        memory={"baseline rasa": 1200 * report.MB, "fast rasa": 700 * report.MB},
+        levels=levels,
+        machine_before=report.machine_state(),
+        machine_after=report.machine_state(),
+    )
+
+
+def test_targets_compare_fast_with_the_baseline_of_the_same_run() -> None:
+    met = {label: ok for label, _, _, ok in report.targets(synthetic_results(90.0))}
+    assert all(met.values()), met
+    missed = {label: ok for label, _, _, ok in report.targets(synthetic_results(900.0))}
+    assert [label for label, ok in missed.items() if not ok] == [
+        "p95 latency at 10 users, fast / baseline"
+    ]
+
+
+def test_report_states_setting_machine_and_every_variant() -> None:
+    text = report.render(synthetic_results(90.0))
+    assert "SMOKE" in text and "load average" in text
+    assert "| 50 | fast | 3 | 0 |" in text and "5.00×" in text
+    assert report.complete(synthetic_results(90.0))
