@@ -15,7 +15,7 @@ def prepare(config: ClusterConfig) -> None:
     ensure_packages()
     for folder in (config.root, config.log_dir, config.run_dir):
         folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o755)  # the service accounts write their logs and pid files here
+        folder.chmod(0o755)  # the service accounts (postgres, redis) must reach their files
 
 
 def start(config: ClusterConfig) -> None:
