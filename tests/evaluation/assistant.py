@@ -21,6 +21,7 @@ from rasa.core.agent import Agent
 from rasa.core.channels import CollectingOutputChannel
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.log_utils import configure_structlog
 from rasa_sdk.executor import ActionExecutor
 
 from actions.content import Content, load_content
@@ -82,7 +83,9 @@ class Assistant:
     """A trained model plus the real actions, without servers."""
 
     def __init__(self, model_path: Path) -> None:
+        # Hundreds of parses: only errors belong in the output.
         logging.getLogger("rasa").setLevel(logging.ERROR)
+        configure_structlog(logging.ERROR)
         self.agent = Agent.load(str(model_path))
         self.content = load_content()
         self.executor = ActionExecutor()

@@ -46,6 +46,7 @@ class Evaluation:
     cross_validation: dict = field(default_factory=dict)
     reproducibility: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
+    training_cpu: dict = field(default_factory=dict)
     end_to_end: dict = field(default_factory=dict)
 
 
@@ -99,7 +100,9 @@ def plot_confusion(scored: list[Scored], path: Path) -> None:
     plt.close(fig)
 
 
-def plot_sweep(points: list[SweepPoint], chosen: float, path: Path) -> None:
+def plot_sweep(points: list[SweepPoint], fallback: dict[str, float], path: Path) -> None:
+    chosen = fallback["threshold"]
+    points = _by_threshold(points, fallback)
     xs = [p.threshold for p in points]
     fig, ax = plt.subplots(figsize=(7, 4))
     ax.plot(xs, [p.coverage for p in points], label="coverage (in-scope not sent to fallback)")
@@ -164,10 +167,23 @@ def _per_label_rows(scored: list[Scored], group: str) -> list[list[str]]:
     ]
 
 
+def _by_threshold(points: list[SweepPoint], fallback: dict[str, float]) -> list[SweepPoint]:
+    """The threshold sweep: points at the model's ambiguity margin, one per threshold."""
+    margin = fallback["ambiguity_threshold"]
+    seen: set[float] = set()
+    chosen = []
+    for p in points:
+        if p.ambiguity == margin and p.threshold not in seen:
+            seen.add(p.threshold)
+            chosen.append(p)
+    return sorted(chosen, key=lambda p: p.threshold)
+
+
 def _sweep_rows(points: list[SweepPoint]) -> list[list[str]]:
     return [
         [
             f"{p.threshold:.2f}",
+            f"{p.ambiguity:.2f}",
             _pct(p.coverage),
             _pct(p.answer_accuracy),
             _pct(p.out_of_scope_deflection),
@@ -218,9 +234,7 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
     """Write the markdown report, its JSON twin and the plots."""
     REPORTS.mkdir(exist_ok=True)
     plot_confusion(evaluation.scored, REPORTS / "nlu-confusion.png")
-    plot_sweep(
-        evaluation.sweep, evaluation.fallback["threshold"], REPORTS / "nlu-threshold-sweep.png"
-    )
+    plot_sweep(evaluation.sweep, evaluation.fallback, REPORTS / "nlu-threshold-sweep.png")
     if evaluation.pipelines:
         plot_pipelines(evaluation.pipelines, REPORTS / "nlu-pipelines.png")
     counts = {}
@@ -273,8 +287,31 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "![threshold sweep](nlu-threshold-sweep.png)",
         "",
         *_table(
-            ["threshold", "coverage", "answer acc.", "OOS deflection", "wrong answers"],
-            _sweep_rows(evaluation.sweep),
+            [
+                "threshold",
+                "ambiguity",
+                "coverage",
+                "answer acc.",
+                "OOS deflection",
+                "wrong answers",
+            ],
+            _sweep_rows(_by_threshold(evaluation.sweep, evaluation.fallback)),
+        ),
+        "Ambiguity margin (fallback when the top two intents are closer than this) at the "
+        "config.yml threshold:",
+        "",
+        *_table(
+            [
+                "threshold",
+                "ambiguity",
+                "coverage",
+                "answer acc.",
+                "OOS deflection",
+                "wrong answers",
+            ],
+            _sweep_rows(
+                [p for p in evaluation.sweep if p.threshold == evaluation.fallback["threshold"]]
+            ),
         ),
         "## Pipelines compared (same training data, same held-out sets, same seed)",
         "",
@@ -302,6 +339,7 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
                 "fallback": evaluation.fallback,
                 "pipelines": evaluation.pipelines,
                 "training_seconds": evaluation.training,
+                "training_cpu_seconds": evaluation.training_cpu,
                 "reproducibility": evaluation.reproducibility,
                 "end_to_end": evaluation.end_to_end,
                 "sweep": [asdict(p) for p in evaluation.sweep],

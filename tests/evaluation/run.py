@@ -16,7 +16,11 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from tests.evaluation import end_to_end, report, training
 from tests.evaluation.assistant import Assistant
@@ -102,13 +106,30 @@ def conditions() -> list[str]:
     ]
 
 
-def full(compare: bool, cross_validate: bool) -> int:
-    """Train with fixed seeds, measure everything and rewrite reports/."""
+def full(compare: bool, cross_validate: bool, workers: int) -> int:
+    """Train with fixed seeds, measure everything and rewrite reports/.
+
+    The shipped model trains alone first, so its time is measured as `make train`
+    would see it; the repeat run, the other pipelines and the cross-validation
+    then run `workers` at a time.
+    """
     models = WORK_DIR / "models"
     shipped_run = training.train(training.SHIPPED_CONFIG, SHIPPED_MODEL.parent, "current")
-    repeat_run = training.train(training.SHIPPED_CONFIG, models, "repeat")
+    jobs: dict[str, Callable[[], Any]] = {
+        "shipped (repeat)": lambda: training.train(training.SHIPPED_CONFIG, models, "repeat")
+    }
+    if compare:
+        for name, config in training.pipeline_configs(WORK_DIR / "configs").items():
+            if name != "shipped":
+                jobs[name] = partial(training.train, config, models, name)
+    if cross_validate:
+        jobs["cross-validation"] = partial(training.cross_validate, WORK_DIR / "cross-validation")
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {name: pool.submit(job) for name, job in jobs.items()}
+        done = {name: future.result() for name, future in futures.items()}
+    runs = {"shipped": shipped_run, **{k: v for k, v in done.items() if k != "cross-validation"}}
+
     assistant, scored = evaluate_model(shipped_run.model)
-    _, repeated = evaluate_model(repeat_run.model)
     measures = headline(scored)
     e2e = end_to_end.disclaimer_check()
     measures["disclaimer_rate"] = min(measures["disclaimer_rate"], e2e["disclaimer_rate"])
@@ -117,20 +138,17 @@ def full(compare: bool, cross_validate: bool) -> int:
         scored=scored,
         sweep=sweep(assistant, scored),
         fallback=assistant.fallback_config,
-        reproducibility=reproducibility(scored, repeated),
-        training={"shipped": shipped_run.seconds, "shipped (repeat)": repeat_run.seconds},
+        reproducibility=reproducibility(scored, evaluate_model(runs["shipped (repeat)"].model)[1]),
+        training={name: run.seconds for name, run in runs.items()},
+        training_cpu={name: run.cpu_seconds for name, run in runs.items()},
+        cross_validation=done.get("cross-validation", {}),
         end_to_end=e2e,
     )
     if compare:
         evaluation.pipelines["shipped"] = {**measures}
-        for name, config in training.pipeline_configs(WORK_DIR / "configs").items():
-            if name == "shipped":
-                continue
-            run = training.train(config, models, name)
-            evaluation.training[name] = run.seconds
-            evaluation.pipelines[name] = headline(evaluate_model(run.model)[1])
-    if cross_validate:
-        evaluation.cross_validation = training.cross_validate(WORK_DIR / "cross-validation")
+        for name, run in runs.items():
+            if name not in ("shipped", "shipped (repeat)"):
+                evaluation.pipelines[name] = headline(evaluate_model(run.model)[1])
     report.write(evaluation, load_targets(), _summary(evaluation))
     print(f"wrote {report.MARKDOWN}")
     return 0
@@ -139,14 +157,20 @@ def full(compare: bool, cross_validate: bool) -> int:
 def _summary(evaluation: report.Evaluation) -> list[str]:
     repro = evaluation.reproducibility
     seconds = evaluation.training
+    cpu = evaluation.training_cpu
     e2e = evaluation.end_to_end
     return [
         *conditions(),
         "## Training time and reproducibility",
         "",
-        f"- Training the shipped model (`rasa train --force`, NLU + dialogue): "
-        f"**{seconds['shipped']:.0f} s**; a second identical training: "
-        f"{seconds['shipped (repeat)']:.0f} s (target ≤ 180 s).",
+        f"- Training the shipped model alone (`rasa train --force`, NLU + dialogue): "
+        f"**{seconds['shipped']:.0f} s** wall clock, {cpu['shipped']:.0f} s CPU "
+        f"(target ≤ 180 s wall on this 2-core machine; CPU time does not depend on what "
+        f"else runs). Other trainings (run in parallel, so their wall times overlap): "
+        + ", ".join(
+            f"{k} {seconds[k]:.0f} s wall / {cpu[k]:.0f} s CPU" for k in seconds if k != "shipped"
+        )
+        + ".",
         f"- Two trainings with the same seed give identical outcomes on every held-out message: "
         f"**{'yes' if repro['same_outcomes'] else 'NO'}**; identical measures: "
         f"**{'yes' if repro['same_measures'] else 'NO'}**; largest difference of an intent "
@@ -164,10 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("mode", choices=("gate", "full"))
     parser.add_argument("--no-compare", action="store_true", help="skip the pipeline comparison")
     parser.add_argument("--no-cv", action="store_true", help="skip the cross-validation")
+    parser.add_argument("--workers", type=int, default=2, help="trainings run at the same time")
     args = parser.parse_args(argv)
     if args.mode == "gate":
         return gate()
-    return full(compare=not args.no_compare, cross_validate=not args.no_cv)
+    return full(compare=not args.no_compare, cross_validate=not args.no_cv, workers=args.workers)
 
 
 if __name__ == "__main__":

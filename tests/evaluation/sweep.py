@@ -15,6 +15,7 @@ from tests.evaluation.assistant import FALLBACK_INTENT, Assistant, Turn, outcome
 from tests.evaluation.metrics import Scored, headline
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(0, 20))
+AMBIGUITIES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class SweepPoint:
     """Measures at one fallback threshold."""
 
     threshold: float
+    ambiguity: float
     answer_accuracy: float
     out_of_scope_deflection: float
     wrong_answer_rate: float
@@ -57,8 +59,7 @@ class Simulator:
             self._cache[key] = asyncio.run(self.assistant.act(parse))[1]
         return self._cache[key]
 
-    def replay(self, scored: list[Scored], threshold: float) -> list[Scored]:
-        ambiguity = self.assistant.fallback_config["ambiguity_threshold"]
+    def replay(self, scored: list[Scored], threshold: float, ambiguity: float) -> list[Scored]:
         replayed = []
         for s in scored:
             messages = self._messages(s.turn, _intent_at(s.turn, threshold, ambiguity))
@@ -73,22 +74,27 @@ class Simulator:
         return replayed
 
 
+def _point(
+    simulator: Simulator, scored: list[Scored], threshold: float, ambiguity: float
+) -> SweepPoint:
+    replayed = simulator.replay(scored, threshold, ambiguity)
+    measures = headline(replayed)
+    in_scope = [s for s in replayed if s.case.group in ("answers", "clarification")]
+    return SweepPoint(
+        threshold=threshold,
+        ambiguity=ambiguity,
+        answer_accuracy=measures["answer_accuracy"],
+        out_of_scope_deflection=measures["out_of_scope_deflection"],
+        wrong_answer_rate=measures["wrong_answer_rate"],
+        coverage=sum(s.turn.outcome != "reply:nlu_fallback" for s in in_scope) / len(in_scope),
+    )
+
+
 def sweep(assistant: Assistant, scored: list[Scored]) -> list[SweepPoint]:
-    """Measures for every threshold in THRESHOLDS."""
+    """Every threshold in THRESHOLDS at the model's ambiguity margin, then every
+    margin in AMBIGUITIES at the model's threshold."""
     simulator = Simulator(assistant)
-    points = []
-    for threshold in THRESHOLDS:
-        replayed = simulator.replay(scored, threshold)
-        measures = headline(replayed)
-        in_scope = [s for s in replayed if s.case.group in ("answers", "clarification")]
-        coverage = sum(s.turn.outcome != "reply:nlu_fallback" for s in in_scope) / len(in_scope)
-        points.append(
-            SweepPoint(
-                threshold=threshold,
-                answer_accuracy=measures["answer_accuracy"],
-                out_of_scope_deflection=measures["out_of_scope_deflection"],
-                wrong_answer_rate=measures["wrong_answer_rate"],
-                coverage=coverage,
-            )
-        )
-    return points
+    config = assistant.fallback_config
+    by_threshold = [_point(simulator, scored, t, config["ambiguity_threshold"]) for t in THRESHOLDS]
+    by_ambiguity = [_point(simulator, scored, config["threshold"], a) for a in AMBIGUITIES]
+    return by_threshold + by_ambiguity
