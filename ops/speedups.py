@@ -41,6 +41,7 @@ _stock_session = EndpointConfig.session
 _stock_validate = RemoteAction._validate_action_result
 _stock_spacy_load = SpacyNLP.load_model
 UNUSED_SPACY_PIPES = ("ner",)
+IDLE_CONNECTION_SECONDS = 2.0
 
 
 def load_for_inference(
@@ -91,6 +92,9 @@ def kept_session(endpoint: EndpointConfig) -> KeptSession:
     session = sessions.get(loop)
     if session is None or session.closed:
         session = sessions[loop] = _stock_session(endpoint)
+        # Reuse an idle connection only briefly: the action server (Sanic) closes it after
+        # 5 s, and a request sent just as the server closes it would fail the action.
+        session.connector._keepalive_timeout = IDLE_CONNECTION_SECONDS
     return KeptSession(session)
 
 
