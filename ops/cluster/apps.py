@@ -79,20 +79,35 @@ def running_pid(config: ClusterConfig, name: str) -> int | None:
     return pid if b"rasa" in command else None
 
 
+def alive(pid: int) -> bool:
+    """True until the process has completely exited.
+
+    Its command line disappears early in the exit, before its sockets are
+    closed; only a reaped process or a zombie has certainly closed its port.
+    """
+    reap(pid)
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def wait_gone(pid: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not alive(pid)
+
+
 def signal_app(config: ClusterConfig, name: str, signum: int, timeout: float = 20.0) -> None:
     """Send signum and wait until the process is gone (SIGKILL after timeout)."""
     pid = running_pid(config, name)
-    if pid is None:
-        pid_file(config, name).unlink(missing_ok=True)
-        return
-    os.kill(pid, signum)
-    deadline = time.monotonic() + timeout
-    while running_pid(config, name) is not None and time.monotonic() < deadline:
-        reap(pid)
-        time.sleep(0.1)
-    if running_pid(config, name) is not None:
-        os.kill(pid, signal.SIGKILL)
-    reap(pid)
+    if pid is not None:
+        os.kill(pid, signum)
+        if not wait_gone(pid, timeout):
+            os.kill(pid, signal.SIGKILL)
+            wait_gone(pid, timeout)
     pid_file(config, name).unlink(missing_ok=True)
 
 
