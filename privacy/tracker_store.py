@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -60,6 +60,18 @@ def _secure_delete(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.execute("PRAGMA secure_delete = ON")
 
 
+def _resilient_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    """Rasa's engine plus a liveness check of pooled connections (pool_pre_ping).
+
+    Without it, after a database restart the first query on each stale pooled
+    connection fails and Rasa silently goes on with an empty conversation.
+    """
+    engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", _secure_delete)
+    return engine
+
+
 class RedactingTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that never stores personal data and honours erasure and retention."""
 
@@ -74,9 +86,9 @@ class RedactingTrackerStore(SQLTrackerStore):
         install_log_redaction()
         url = tracker_store_url() if host is None or "://" not in host else host
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
-        if self.engine.dialect.name == "sqlite":
-            sa.event.listen(self.engine, "connect", _secure_delete)
-            self.engine.dispose()  # reconnect so the pragma applies to every connection
+        self.engine.dispose()
+        self.engine = _resilient_engine(self.engine.url)
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         if schedule_purge:
             purge_expired(self)
             start_daily_purge(self)

@@ -121,13 +121,6 @@ def test_postgres_restart_loses_no_conversation(
     assert_stored_as_sent(running_cluster, opened)
 
 
-@pytest.mark.xfail(
-    reason="Known bug, needs a fix in privacy/tracker_store.py: the tracker store's SQLAlchemy "
-    "engine has no pool_pre_ping, so after a PostgreSQL restart the first turn of each Rasa "
-    "instance fails to load the conversation, Rasa falls back to an empty in-memory tracker and "
-    "that turn loses its context and its stored events. Remove this marker once the engine "
-    "is created with pool_pre_ping=True."
-)
 def test_every_turn_after_a_postgres_restart_keeps_its_context(
     running_cluster: ClusterConfig, opened: list[Conversation]
 ) -> None:
