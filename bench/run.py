@@ -69,7 +69,7 @@ class Settings:
             max_messages_per_slice=int(get("MAX_MESSAGES", "3000", "300")),
             warmup_seconds=float(get("WARMUP_SECONDS", "5", "1")),
             startup_samples=int(get("STARTUP_SAMPLES", "2", "1")),
-            workers=int(get("WORKERS", "2", "2")),
+            workers=int(get("WORKERS", "1", "1")),
             epochs=int(get("EPOCHS", "0", "1")) or None,
             reuse_shipped_model=get("REUSE_SHIPPED_MODEL", "0", "1") == "1",
             profile=get("PROFILE", "0", "0") == "1",

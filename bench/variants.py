@@ -42,20 +42,27 @@ def catalog(workers: int) -> dict[str, Variant]:
             "baseline", "rasa init default config, stock `rasa run`", RASA_DEFAULT_CONFIG, True
         ),
         Variant("shipped-stock", "shipped config.yml, stock `rasa run`", SHIPPED_CONFIG, True),
-        Variant("fast-1w", "shipped config.yml, project runtime, 1 worker", SHIPPED_CONFIG, False),
-        Variant(
-            "fast-1w-tf-threads-default",
-            "as fast-1w, TensorFlow's own thread pool sizes",
-            SHIPPED_CONFIG,
-            False,
-            env=(("TF_INTRA_OP_PARALLELISM_THREADS", ""), ("TF_INTER_OP_PARALLELISM_THREADS", "")),
-        ),
         Variant(
             "fast",
             f"shipped config.yml, project runtime, {workers} Sanic worker(s)",
             SHIPPED_CONFIG,
             False,
             workers,
+        ),
+        Variant(
+            "fast-tf-threads-default",
+            "as fast, with TensorFlow's own thread pool sizes",
+            SHIPPED_CONFIG,
+            False,
+            workers,
+            (("TF_INTRA_OP_PARALLELISM_THREADS", ""), ("TF_INTER_OP_PARALLELISM_THREADS", "")),
+        ),
+        Variant(
+            "fast-2w",
+            "shipped config.yml, project runtime, 2 Sanic workers",
+            SHIPPED_CONFIG,
+            False,
+            2,
         ),
     ]
     proposals = [

@@ -112,6 +112,7 @@ def test_baseline_is_stock_rasa_with_its_default_config_and_fast_is_the_shipped_
     assert variants["baseline"].stock and variants["baseline"].config == RASA_DEFAULT_CONFIG
     assert not variants["fast"].stock and variants["fast"].config == SHIPPED_CONFIG
     assert variants["fast"].workers == 2 and variants["baseline"].workers == 1
+    assert catalog(workers=1)["fast-2w"].workers == 2
 
 
 def synthetic_results(fast_p95_at_10: float) -> report.Results:
