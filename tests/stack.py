@@ -6,13 +6,17 @@ temporary folder, through the same functions `make run` uses.
 
 from __future__ import annotations
 
+import queue
 import shutil
+import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+import socketio
 
 from actions.content import load_content
 from ops.processes import (
@@ -109,3 +113,34 @@ def assert_disclaimer_on_every_message(messages: list[dict]) -> None:
     assert messages, "the bot sent nothing"
     for message in messages:
         assert message.get("text", "").endswith(disclaimer), message
+
+
+def socketio_conversation(url: str, texts: list[str], origin: str | None = None) -> list[dict]:
+    """Hold a conversation over Socket.IO as the web widget does; one reply per text.
+
+    With an origin, the long-polling transport is used, because websocket-client
+    always sends its own Origin header (the server's address, i.e. the same origin).
+    """
+    client = socketio.Client()
+    replies: queue.Queue = queue.Queue()
+    confirmed = threading.Event()
+    client.on("bot_uttered", replies.put)
+    client.on("session_confirm", lambda _session: confirmed.set())
+    session_id = uuid.uuid4().hex
+    headers = {"Origin": origin} if origin else {}
+    client.connect(
+        url,
+        headers=headers,
+        transports=["polling" if origin else "websocket"],
+        socketio_path="/socket.io",
+    )
+    try:
+        client.emit("session_request", {"session_id": session_id})
+        assert confirmed.wait(10), "no session_confirm"
+        received = []
+        for text in texts:
+            client.emit("user_uttered", {"message": text, "session_id": session_id})
+            received.append(replies.get(timeout=60))
+        return received
+    finally:
+        client.disconnect()

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import queue
-import threading
 import uuid
 
-import socketio
-
 from actions.content import Content, load_content
-from tests.stack import Stack, assert_disclaimer_on_every_message
+from tests.stack import Stack, assert_disclaimer_on_every_message, socketio_conversation
 
 CONTENT: Content = load_content()
 
@@ -65,27 +61,6 @@ def test_rest_related_questions_out_of_scope_and_emergency(stack: Stack) -> None
 
     emergency = turn(stack, sender, "I suddenly lost control of my bladder, why do I need an MRI?")
     assert CONTENT.hospital["emergency_number"] in emergency["text"]
-
-
-def socketio_conversation(url: str, texts: list[str]) -> list[dict]:
-    """Hold a conversation over Socket.IO (websocket transport) as the web widget does."""
-    client = socketio.Client()
-    replies: queue.Queue = queue.Queue()
-    confirmed = threading.Event()
-    client.on("bot_uttered", replies.put)
-    client.on("session_confirm", lambda _session: confirmed.set())
-    session_id = uuid.uuid4().hex
-    client.connect(url, transports=["websocket"], socketio_path="/socket.io")
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(10), "no session_confirm"
-        received = []
-        for text in texts:
-            client.emit("user_uttered", {"message": text, "session_id": session_id})
-            received.append(replies.get(timeout=30))
-        return received
-    finally:
-        client.disconnect()
 
 
 def test_socketio_conversation_carries_disclaimer_and_quick_replies(stack: Stack) -> None:

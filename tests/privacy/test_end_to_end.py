@@ -12,11 +12,9 @@ patient's raw personal data.
 from __future__ import annotations
 
 import json
-import queue
 import random
 import secrets
 import sqlite3
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -31,7 +29,12 @@ from hypothesis import strategies as st
 
 from actions.content import load_content
 from ops.processes import PROJECT_ROOT
-from tests.stack import Stack, assert_disclaimer_on_every_message, running_stack
+from tests.stack import (
+    Stack,
+    assert_disclaimer_on_every_message,
+    running_stack,
+    socketio_conversation,
+)
 
 TOKEN = secrets.token_hex(16)
 WINDOW_SECONDS = 10
@@ -89,26 +92,8 @@ def post(stack: Stack, sender: str, text: str) -> requests.Response:
 
 
 def socketio_turn(url: str, text: str, origin: str | None = None) -> dict:
-    """One message over socket.io, as a browser page at origin would send it.
-
-    With an origin, the long-polling transport is used: websocket-client always
-    adds its own Origin header (the server's address, i.e. the same origin).
-    """
-    client = socketio.Client()
-    replies: queue.Queue = queue.Queue()
-    confirmed = threading.Event()
-    client.on("bot_uttered", replies.put)
-    client.on("session_confirm", lambda _session: confirmed.set())
-    session_id = uuid.uuid4().hex
-    headers = {"Origin": origin} if origin else {}
-    client.connect(url, headers=headers, transports=["polling" if origin else "websocket"])
-    try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(10), "no session_confirm"
-        client.emit("user_uttered", {"message": text, "session_id": session_id})
-        return replies.get(timeout=60)
-    finally:
-        client.disconnect()
+    """One message over socket.io, as a browser page at origin would send it."""
+    return socketio_conversation(url, [text], origin)[0]
 
 
 def stored_senders(stack: Stack) -> set[str]:
