@@ -50,12 +50,12 @@ def catalog(workers: int) -> dict[str, Variant]:
             workers,
         ),
         Variant(
-            "fast-tf-threads-default",
-            "as fast, with TensorFlow's own thread pool sizes",
+            "fast-tf-threads-1",
+            "as fast, with TensorFlow thread pools of 1 (TF_*_PARALLELISM_THREADS)",
             SHIPPED_CONFIG,
             False,
             workers,
-            (("TF_INTRA_OP_PARALLELISM_THREADS", ""), ("TF_INTER_OP_PARALLELISM_THREADS", "")),
+            (("TF_INTRA_OP_PARALLELISM_THREADS", "1"), ("TF_INTER_OP_PARALLELISM_THREADS", "1")),
         ),
         Variant(
             "fast-2w",

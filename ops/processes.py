@@ -24,9 +24,6 @@ from stores.workers import check_lock_configuration
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
-# The project's runtime settings of the Rasa server, measured by `make bench`
-# (docs/performance.md); each one can be overridden from the environment.
-RUNTIME_ENV = {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}
 
 
 def free_port() -> int:
@@ -144,8 +141,6 @@ def start_rasa_server(
     credentials = write_credentials(
         {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
     )
-    if not stock:
-        env = {**{name: os.environ.get(name, value) for name, value in RUNTIME_ENV.items()}, **env}
     return start(
         "Rasa server",
         rasa_server_command(port, credentials, model, env, stock),
