@@ -33,7 +33,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) content/red_flag
 	test-stories test-e2e lock clean
 
 help: ## List the commands
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 install: $(VENV)/.installed ## Create .venv (Python 3.10) and install the locked dependencies
 
