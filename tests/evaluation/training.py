@@ -26,10 +26,13 @@ SEEDED = ("DIETClassifier", "ResponseSelector")
 RED_FLAG_COMPONENT = "components.red_flags.RedFlagDetector"
 # TensorFlow runs its ops deterministically, so one seed gives one model.
 DETERMINISM_ENV = {"TF_DETERMINISTIC_OPS": "1", "PYTHONHASHSEED": "0"}
+# Trainings run in parallel (and next to other people's): a shared training cache
+# races on its SQLite journal, and --force never reads it anyway, so it is off.
+NO_CACHE_ENV = {"RASA_MAX_CACHE_SIZE": "0"}
 
 
 def training_env() -> dict[str, str]:
-    return {**os.environ, **DETERMINISM_ENV}
+    return {**os.environ, **DETERMINISM_ENV, **NO_CACHE_ENV}
 
 
 def shipped_seed() -> int:
