@@ -88,44 +88,6 @@ lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 clean: ## Remove models, results and local data (keeps .venv)
 	rm -rf models var
 
-# --- privacy and security (privacy/, tests/privacy/, docs/security.md) ---
-AUDIT_VENV := var/audit-venv
-
-.PHONY: test-privacy purge audit
-
-test-privacy: train ## Redaction table, retention, forget-me, PII on disk, API/origin, fuzz, rate limit
-	$(PY) -m pytest tests/privacy
-
-purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
-	@mkdir -p var
-	$(PY) -m privacy.purge
-
-# pip-audit needs packaging>=21, which rasa forbids: it gets a venv of its own.
-$(AUDIT_VENV)/bin/pip-audit:
-	python3 -m venv $(AUDIT_VENV)
-	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
-
-audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audit over web/ (needs network)
-	$(PY) -m privacy.audit
-
-# --- messaging channels (channels/, tests/channels/) ---
-.PHONY: test-channels
-
-test-channels: train ## Slack, Messenger, SMS/WhatsApp, Telegram, Teams against fake provider APIs
-	$(PY) -m pytest tests/channels
-
-# --- cluster (ops/cluster/, tests/cluster/, docs/deployment.md) ---
-.PHONY: cluster cluster-stop test-cluster
-
-cluster: train web ## Production topology here: PostgreSQL, Redis, nginx :8000, 2 Rasa, 2 action servers
-	$(PY) -m ops.cluster start
-
-cluster-stop: ## Stop `make cluster`; its data and logs stay in var/cluster/
-	$(PY) -m ops.cluster stop
-
-test-cluster: train web ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
-	$(PY) -m pytest tests/cluster
-
 # --- web widget (web/, tests/browser/) ---
 export WEB_PORT ?= 8080
 WEB_BUNDLE := web/dist/spine-mri-chat.js
@@ -148,6 +110,27 @@ test-web-unit: web/node_modules/.installed ## Widget format check, type check, u
 test-browser: web train ## Widget in Debian's Chromium against real servers (flow, keyboard, axe)
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PY) -m pytest tests/browser
+
+# --- privacy and security (privacy/, tests/privacy/, docs/security.md) ---
+AUDIT_VENV := var/audit-venv
+
+.PHONY: test-privacy purge audit
+
+test-privacy: train ## Redaction table, retention, forget-me, PII on disk, API/origin, fuzz, rate limit
+	$(PY) -m pytest tests/privacy
+
+purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
+	@mkdir -p var
+	$(PY) -m privacy.purge
+
+# pip-audit needs packaging>=21, which rasa forbids: it gets a venv of its own.
+$(AUDIT_VENV)/bin/pip-audit:
+	python3 -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
+
+audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audit over web/ (needs network)
+	$(PY) -m privacy.audit
+
 # --- NLU quality and safety (tests/evaluation/, reports/nlu-quality.md, docs/nlu-quality.md) ---
 # Same seed, same model: TensorFlow must run its ops deterministically.
 export TF_DETERMINISTIC_OPS ?= 1
@@ -160,6 +143,24 @@ test-nlu-quality: train ## NLU gate: held-out answers, out of scope, red flags, 
 
 evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison -> reports/
 	$(PY) -m tests.evaluation.run full
+
+# --- messaging channels (channels/, tests/channels/) ---
+.PHONY: test-channels
+
+test-channels: train ## Slack, Messenger, SMS/WhatsApp, Telegram, Teams against fake provider APIs
+	$(PY) -m pytest tests/channels
+
+# --- cluster (ops/cluster/, tests/cluster/, docs/deployment.md) ---
+.PHONY: cluster cluster-stop test-cluster
+
+cluster: train web ## Production topology here: PostgreSQL, Redis, nginx :8000, 2 Rasa, 2 action servers
+	$(PY) -m ops.cluster start
+
+cluster-stop: ## Stop `make cluster`; its data and logs stay in var/cluster/
+	$(PY) -m ops.cluster stop
+
+test-cluster: train web ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
+	$(PY) -m pytest tests/cluster
 
 # --- performance benchmark (bench/, tests/bench/, reports/bench.md, docs/performance.md) ---
 .PHONY: bench bench-smoke test-bench redis-server
