@@ -83,14 +83,18 @@ def alive(pid: int) -> bool:
     """True until the process has completely exited.
 
     Its command line disappears early in the exit, before its sockets are
-    closed; only a reaped process or a zombie has certainly closed its port.
+    closed. Even a zombie may still hold its port: a thread-group leader turns
+    zombie while its other threads (TensorFlow's, Sanic's) are still exiting,
+    and the shared file table, with the listening socket, goes with the last
+    of them. Only a reaped process or a lone zombie has certainly closed it.
     """
     reap(pid)
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
+        threads = len(os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    return stat.rsplit(")", 1)[1].split()[0] != "Z" or threads > 1
 
 
 def wait_gone(pid: int, timeout: float) -> bool:
