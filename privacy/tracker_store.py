@@ -13,6 +13,7 @@ by default, the SQLite file TRACKER_DB.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 # Fields of an event's dictionary that can carry what the patient typed.
 PATIENT_FIELDS = ("text", "parse_data", "metadata", "value", "entities")
+
+# Set on a tracker by this store: how many of its events are already in the database.
+STORED_EVENTS = "_stored_event_count"
 
 
 def redact_event(event: Event) -> Event:
@@ -93,12 +97,21 @@ class RedactingTrackerStore(SQLTrackerStore):
             purge_expired(self)
             start_daily_purge(self)
 
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the turn redacted, or erase the conversation if the patient asked."""
         if erasure_requested(tracker):
             self.erase(tracker.sender_id)
             return
         await super().save(tracker)
+        setattr(tracker, STORED_EVENTS, len(tracker.events))
 
     def erase(self, sender_id: str) -> int:
         """Delete every event of a conversation (all sessions); return how many."""
@@ -113,7 +126,19 @@ class RedactingTrackerStore(SQLTrackerStore):
         return deleted
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        return (redact_event(event) for event in super()._additional_events(session, tracker))
+        """The tracker's events not yet stored, redacted.
+
+        A tracker this store loaded or saved knows how many of its events are stored,
+        which spares Rasa's count query on every save (the lock store keeps other
+        instances from writing to the conversation in between).
+        """
+        stored = getattr(tracker, STORED_EVENTS, None)
+        new_events = (
+            super()._additional_events(session, tracker)
+            if stored is None
+            else itertools.islice(tracker.events, stored, None)
+        )
+        return (redact_event(event) for event in new_events)
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str

@@ -11,7 +11,13 @@ from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
+from rasa.core.channels.channel import UserMessage
+from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, Event, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 from bench.conversations import conversations
@@ -112,3 +118,49 @@ def test_spacy_runs_without_the_unused_entity_recogniser() -> None:
     before, after = stock(text), fast(text)
     assert [(t.lemma_, t.tag_) for t in before] == [(t.lemma_, t.tag_) for t in after]
     assert (before.tensor == after.tensor).all()
+
+
+def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
+    """What one graph runner gives for a conversation: every parse and every predicted action.
+
+    The conversation goes on with what the runner predicted, as the Rasa server would.
+    """
+    processor, runner = agent.processor, agent.processor.graph_runner
+    metadata = processor.model_metadata
+    tracker = DialogueStateTracker.from_events("runner", [], agent.domain.slots)
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    outputs: list[tuple] = []
+    for text in story:
+        parse_inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text)], PLACEHOLDER_TRACKER: tracker}
+        [message] = run_graph(runner, parse_inputs, [metadata.nlu_target])[metadata.nlu_target]
+        parse = message.as_dict(only_output_properties=True)
+        tracker.update(UserUttered(text, parse["intent"], parse["entities"], parse))
+        outputs.append(comparable(parse))
+        action = None
+        while action != ACTION_LISTEN_NAME and len(outputs) < 50:
+            core = run_graph(runner, {PLACEHOLDER_TRACKER: tracker}, [metadata.core_target])
+            prediction = core[metadata.core_target]
+            action = agent.domain.action_names_or_texts[prediction.max_confidence_index]
+            outputs.append((action, prediction.policy_name, prediction.probabilities))
+            tracker.update(ActionExecuted(action))
+    return outputs
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
+def test_graph_run_in_order_gives_what_dask_gives() -> None:
+    agent = Agent.load(str(DEFAULT_MODEL))
+    for story in conversations():
+        stock = graph_outputs(speedups._stock_run_graph, agent, story)
+        fast = graph_outputs(speedups.run_graph_in_order, agent, story)
+        assert fast == stock, story
+        assert any(output[0] != ACTION_LISTEN_NAME for output in stock[1:])
+
+
+def test_event_classes_are_those_rasa_finds() -> None:
+    type_names = {event_class.type_name for event_class in all_subclasses(Event)}
+    assert len(type_names) > 20
+    for type_name in type_names:
+        assert speedups.resolve_event_type(type_name) is speedups._stock_resolve_event(type_name)
+    with pytest.raises(ValueError, match="Unknown event name"):
+        speedups.resolve_event_type("no-such-event")
+    assert speedups.resolve_event_type("no-such-event", UserUttered) is UserUttered

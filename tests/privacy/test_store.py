@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -73,6 +74,40 @@ def test_text_entities_metadata_and_slots_are_stored_redacted(
     assert b"L4-L5 MRI" in raw
     # The live tracker the assistant answers from is untouched.
     assert tracker.latest_message.text == PII_TEXT
+
+
+def test_turns_of_a_loaded_conversation_are_stored_once_without_a_count_query(
+    store: RedactingTrackerStore, db_path: Path
+) -> None:
+    asyncio.run(store.save(tracker_with("p1", ActionExecuted("action_listen"))))
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+    for turn in range(3):
+        tracker = asyncio.run(store.retrieve("p1"))
+        assert tracker is not None and len(tracker.events) == 1 + 2 * turn
+        tracker.update(user_turn(f"turn {turn}"))
+        tracker.update(ActionExecuted("action_listen"))
+        asyncio.run(store.save(tracker))
+        asyncio.run(store.save(tracker))  # saving again adds nothing
+    assert stored_senders(db_path) == {"p1": 7}
+    assert not [statement for statement in statements if "count(" in statement.lower()]
+    reloaded = asyncio.run(store.retrieve("p1"))
+    assert reloaded is not None
+    assert [event.text for event in reloaded.events if isinstance(event, UserUttered)] == [
+        "turn 0",
+        "turn 1",
+        "turn 2",
+    ]
+
+
+def test_a_tracker_the_store_did_not_load_is_stored_after_what_is_already_there(
+    store: RedactingTrackerStore, db_path: Path
+) -> None:
+    asyncio.run(store.save(tracker_with("p1", ActionExecuted("action_listen"))))
+    # e.g. a tracker rebuilt by Rasa: the store asks the database what is stored.
+    rebuilt = tracker_with("p1", ActionExecuted("action_listen"), user_turn("hello"))
+    asyncio.run(store.save(rebuilt))
+    assert stored_senders(db_path) == {"p1": 2}
 
 
 def test_forget_me_erases_every_session_of_the_conversation(
