@@ -100,6 +100,7 @@ CHANGES = [
     ("shipped config instead of Rasa's default", BASELINE, "shipped-stock"),
     ("project runtime (ops/speedups.py)", "shipped-stock", FAST),
     ("TF thread pools of 1 instead of TensorFlow's default", FAST, "fast-tf-threads-1"),
+    ("BLAS/OpenMP pools of 1 thread instead of 2", "fast-blas-threads-2", FAST),
     ("2 Sanic workers + Redis lock store", FAST, "fast-2w"),
 ]
 

@@ -58,6 +58,14 @@ def catalog(workers: int) -> dict[str, Variant]:
             (("TF_INTRA_OP_PARALLELISM_THREADS", "1"), ("TF_INTER_OP_PARALLELISM_THREADS", "1")),
         ),
         Variant(
+            "fast-blas-threads-2",
+            "as fast, with BLAS/OpenMP pools of 2 threads (the machine's default)",
+            SHIPPED_CONFIG,
+            False,
+            workers,
+            (("OPENBLAS_NUM_THREADS", "2"), ("OMP_NUM_THREADS", "2")),
+        ),
+        Variant(
             "fast-2w",
             "shipped config.yml, project runtime, 2 Sanic workers",
             SHIPPED_CONFIG,

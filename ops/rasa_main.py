@@ -7,9 +7,16 @@ module again, get them too.
 
 from __future__ import annotations
 
+import os
 import sys
 
-from ops import speedups
+# One BLAS/OpenMP thread per server process (before numpy, spaCy and TensorFlow load):
+# a message's matrices are tiny, so extra threads only hand work back and forth and spin
+# on the core the action server needs. Concurrency comes from processes and the event loop.
+for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+    os.environ.setdefault(variable, "1")
+
+from ops import speedups  # noqa: E402 - after the thread settings above
 
 speedups.install()
 

@@ -23,6 +23,9 @@ the answers with and without them). ops.rasa_main installs them before Rasa star
   run (one per message for the NLU, one per predicted action) to dask's synchronous
   scheduler, which rebuilt and walked the task graph each time and formatted a debug
   line with the whole tracker: about 7 % of the server's CPU, for no parallelism.
+* A message's features from several featurizers are joined in one step. Rasa deep-copies
+  the first featurizer's matrix and then stacks the others onto it one at a time, a
+  new sparse matrix per featurizer: about a third of DIET's time per message.
 * An event's class is found by its type name in a table built once. Rasa walked every
   subclass of ``Event`` (with an abstractness check each) for every event it read
   from the database or from the action server.
@@ -37,12 +40,16 @@ import weakref
 from typing import Any
 
 import aiohttp
+import numpy as np
+import scipy.sparse
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
 from rasa.shared.core.events import Event
+from rasa.shared.nlu.training_data.features import Features
+from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
@@ -54,6 +61,7 @@ _stock_validate = RemoteAction._validate_action_result
 _stock_spacy_load = SpacyNLP.load_model
 _stock_run_graph = DaskGraphRunner.run
 _stock_resolve_event = Event.resolve_by_type
+_stock_combine_features = Message._combine_features
 UNUSED_SPACY_PIPES = ("ner",)
 IDLE_CONNECTION_SECONDS = 2.0
 
@@ -173,6 +181,22 @@ def run_graph_in_order(
     return dict(results[target] for target in run_targets)
 
 
+def combine_features(features: list[Features], featurizers: list[str]) -> Features | None:
+    """Message._combine_features with one stack for all featurizers: the same matrix
+    (a featurizer's own one is copied, never shared), the same type, attribute and origin."""
+    if not features:
+        return None
+    first = features[0]
+    matrices = [feature.features for feature in features]
+    if len(matrices) == 1:
+        combined = matrices[0].copy()
+    elif first.is_sparse():
+        combined = scipy.sparse.hstack(matrices)
+    else:
+        combined = np.concatenate(matrices, axis=-1)
+    return Features(combined, first.type, first.attribute, featurizers)
+
+
 @functools.cache
 def event_classes() -> dict[str, type[Event]]:
     """Type name -> event class, the first one Rasa's own search would find."""
@@ -195,6 +219,7 @@ def install() -> None:
     SpacyNLP.load_model = staticmethod(load_spacy_model)  # type: ignore[method-assign]
     DaskGraphRunner.run = run_graph_in_order  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(resolve_event_type)  # type: ignore[method-assign]
+    Message._combine_features = staticmethod(combine_features)  # type: ignore[method-assign]
 
 
 def uninstall() -> None:
@@ -205,3 +230,4 @@ def uninstall() -> None:
     SpacyNLP.load_model = staticmethod(_stock_spacy_load)  # type: ignore[method-assign]
     DaskGraphRunner.run = _stock_run_graph  # type: ignore[method-assign]
     Event.resolve_by_type = staticmethod(_stock_resolve_event)  # type: ignore[method-assign]
+    Message._combine_features = staticmethod(_stock_combine_features)  # type: ignore[method-assign]

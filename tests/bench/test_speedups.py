@@ -6,7 +6,9 @@ import asyncio
 import math
 import os
 
+import numpy as np
 import pytest
+import scipy.sparse
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -17,6 +19,7 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
@@ -164,3 +167,23 @@ def test_event_classes_are_those_rasa_finds() -> None:
     with pytest.raises(ValueError, match="Unknown event name"):
         speedups.resolve_event_type("no-such-event")
     assert speedups.resolve_event_type("no-such-event", UserUttered) is UserUttered
+
+
+@pytest.mark.parametrize("count", [1, 3])
+@pytest.mark.parametrize("sparse", [True, False])
+def test_features_are_combined_as_rasa_combines_them(count: int, sparse: bool) -> None:
+    rng = np.random.default_rng(count)
+    matrices = [rng.random((4, width)) for width in (3, 5, 2)[:count]]
+    features = [
+        Features(scipy.sparse.coo_matrix(matrix) if sparse else matrix, "sequence", "text", name)
+        for matrix, name in zip(matrices, ["a", "b", "c"], strict=False)
+    ]
+    stock = speedups._stock_combine_features(features, ["a", "b", "c"])
+    fast = speedups.combine_features(features, ["a", "b", "c"])
+    assert (fast.type, fast.attribute, fast.origin) == (stock.type, stock.attribute, stock.origin)
+    assert fast.is_sparse() == stock.is_sparse() == sparse
+    as_array = (lambda f: f.features.toarray()) if sparse else (lambda f: f.features)
+    assert np.array_equal(as_array(fast), as_array(stock))
+    assert as_array(fast).shape == (4, sum(matrix.shape[1] for matrix in matrices))
+    assert fast.features is not features[0].features  # the featurizer's own matrix is not shared
+    assert speedups.combine_features([], ["a"]) is None
