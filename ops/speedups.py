@@ -14,8 +14,9 @@ the answers with and without them). ops.rasa_main installs them before Rasa star
 * The action server's response is checked against Rasa's JSON schema with a validator
   built once. Rasa calls ``jsonschema.validate``, which first validates the schema
   itself against the meta-schema, on every action call: py-spy found that to be
-  about 44 % of the Rasa server's CPU under load. An invalid response still goes
-  through Rasa's own check, so the error is Rasa's.
+  about 44 % of the Rasa server's CPU under load. Each event is then checked against
+  the schema of its own type instead of trying all 23 (0.7 -> 0.1 ms per response).
+  An invalid response still goes through Rasa's own check, so the error is Rasa's.
 * spaCy's named-entity recogniser is switched off. Entities come from DIET, and no
   component reads spaCy's ``doc.ents``; Rasa already switches off the parser. It was
   most of spaCy's time per message.
@@ -34,9 +35,11 @@ the answers with and without them). ops.rasa_main installs them before Rasa star
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import graphlib
 import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
@@ -120,13 +123,62 @@ def kept_session(endpoint: EndpointConfig) -> KeptSession:
     return KeptSession(session)
 
 
+@dataclass(frozen=True)
+class ActionResultValidator:
+    """Rasa's response schema as reusable validators: the whole schema, and, when its
+    events are the discriminated union it is in Rasa 3.6 (``oneOf`` branches told apart
+    by a constant ``event``), the response without its events plus one validator per
+    event type. Checking an event against its own branch only is what ``oneOf`` decides
+    (the other branches' constants cannot match), without trying every branch: it was
+    most of the validation's time."""
+
+    whole: Any
+    envelope: Any = None
+    by_event_type: dict[str, Any] = field(default_factory=dict)
+
+    def is_valid(self, result: Any) -> bool:
+        if not self.by_event_type or not self.envelope.is_valid(result):
+            return self.whole.is_valid(result)
+        for event in result.get("events") or []:
+            event_type = event.get("event") if isinstance(event, dict) else None
+            validator = self.by_event_type.get(event_type) if isinstance(event_type, str) else None
+            if validator is None or not validator.is_valid(event):
+                return self.whole.is_valid(result)
+        return True
+
+
+def event_branches(items: dict[str, Any]) -> dict[str, dict[str, Any]] | None:
+    """Event type -> the schema of such an event, if every branch names its type."""
+    branches = items.get("oneOf")
+    if not isinstance(branches, list):
+        return None
+    types = [branch.get("properties", {}).get("event", {}).get("const") for branch in branches]
+    if not all(isinstance(name, str) for name in types) or len(set(types)) != len(types):
+        return None
+    common = {key: value for key, value in items.items() if key != "oneOf"}
+    pairs = zip(types, branches, strict=True)
+    return {name: {**common, "allOf": [branch]} for name, branch in pairs}
+
+
 @functools.cache
-def action_result_validator() -> Any:
-    """Rasa's response schema, checked once, as a reusable validator."""
+def action_result_validator() -> ActionResultValidator:
+    """Rasa's response schema, checked once, as reusable validators."""
     schema = RemoteAction.action_response_format_spec()
     validator_class = validator_for(schema)
     validator_class.check_schema(schema)
-    return validator_class(schema)
+    whole = validator_class(schema)
+    events = schema.get("properties", {}).get("events", {})
+    branches = event_branches(events.get("items", {}))
+    if not branches:
+        return ActionResultValidator(whole)
+    without_items = {key: value for key, value in events.items() if key != "items"}
+    envelope = copy.deepcopy(schema)
+    envelope["properties"]["events"] = without_items
+    return ActionResultValidator(
+        whole,
+        validator_class(envelope),
+        {name: validator_class(branch) for name, branch in branches.items()},
+    )
 
 
 def validate_action_result(action: RemoteAction, result: dict[str, Any]) -> bool:

@@ -187,3 +187,37 @@ def test_features_are_combined_as_rasa_combines_them(count: int, sparse: bool) -
     assert as_array(fast).shape == (4, sum(matrix.shape[1] for matrix in matrices))
     assert fast.features is not features[0].features  # the featurizer's own matrix is not shared
     assert speedups.combine_features([], ["a"]) is None
+
+
+RESULTS = [
+    {"events": [{"event": "slot", "timestamp": None, "name": "region", "value": "lumbar"}]},
+    {"events": [{"event": "slot", "name": "region"}]},  # a slot event needs a value
+    {"events": [{"event": "bot", "text": "hi", "data": {}, "metadata": {}}], "responses": []},
+    {"events": [{"event": "bot", "text": 3}]},
+    {"events": [{"event": "followup", "name": "action_listen"}, {"event": "restart"}]},
+    {"events": [{"event": "user", "text": "hi", "parse_data": {"entities": [{"entity": "x"}]}}]},
+    {"events": [{"event": "no_such_event"}]},
+    {"events": [{"no_event_key": 1}]},
+    {"events": [{"event": ["slot"]}]},
+    {"events": ["slot"]},
+    {"events": "slot"},
+    {"events": [], "responses": [{"text": "hi"}]},
+    {"events": [], "responses": ["hi"]},
+    {"responses": []},
+    {"events": [{"event": "slot", "timestamp": "yesterday", "name": "a", "value": 1}]},
+    {"events": [{"event": "action", "name": "action_answer", "policy": None, "confidence": 1.0}]},
+]
+
+
+@pytest.mark.parametrize("result", RESULTS)
+def test_action_results_checked_per_event_type_as_the_whole_schema_checks_them(
+    result: dict,
+) -> None:
+    validator = speedups.action_result_validator()
+    assert len(validator.by_event_type) > 20  # the per-type path is in use
+    assert validator.is_valid(result) == validator.whole.is_valid(result)
+
+
+def test_both_kinds_of_action_result_are_in_the_cases() -> None:
+    whole = speedups.action_result_validator().whole
+    assert {whole.is_valid(result) for result in RESULTS} == {True, False}
