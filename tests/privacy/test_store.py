@@ -100,6 +100,21 @@ def test_turns_of_a_loaded_conversation_are_stored_once_without_a_count_query(
     ]
 
 
+def test_an_sqlite_file_is_opened_once_not_per_turn(store: RedactingTrackerStore) -> None:
+    connections: list[object] = []
+    sa.event.listen(store.engine, "connect", lambda connection, _: connections.append(connection))
+    asyncio.run(store.save(tracker_with("p1", ActionExecuted("action_listen"))))
+    for turn in range(5):
+        tracker = asyncio.run(store.retrieve("p1"))
+        assert tracker is not None
+        tracker.update(user_turn(f"turn {turn}"))
+        asyncio.run(store.save(tracker))
+    assert len(connections) == 1
+    with store.engine.connect() as connection:  # and it keeps the privacy settings
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "truncate"
+
+
 def test_a_tracker_the_store_did_not_load_is_stored_after_what_is_already_there(
     store: RedactingTrackerStore, db_path: Path
 ) -> None:
