@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import math
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -25,7 +27,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from bench.conversations import conversations
 from ops import speedups
-from ops.processes import DEFAULT_MODEL, free_port
+from ops.processes import DEFAULT_MODEL, PROJECT_ROOT, free_port
 
 MESSAGES = sorted({text for story in conversations() for text in story})
 
@@ -121,6 +123,25 @@ def test_spacy_runs_without_the_unused_entity_recogniser() -> None:
     before, after = stock(text), fast(text)
     assert [(t.lemma_, t.tag_) for t in before] == [(t.lemma_, t.tag_) for t in after]
     assert (before.tensor == after.tensor).all()
+
+
+def spacy_models_of(agent: Agent) -> list[object]:
+    """The spaCy model object of every SpacyNLP node of a loaded model."""
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    components = [node._component for node in nodes if isinstance(node._component, SpacyNLP)]
+    return [component._model.model for component in components]
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
+def test_spacy_model_is_loaded_once_per_process() -> None:
+    stock = spacy_models_of(Agent.load(str(DEFAULT_MODEL)))
+    assert len(stock) == 2 and stock[0] is not stock[1]
+    speedups.install()
+    try:
+        fast = spacy_models_of(Agent.load(str(DEFAULT_MODEL)))
+    finally:
+        speedups.uninstall()
+    assert len(fast) == 2 and fast[0] is fast[1]
 
 
 def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
@@ -221,3 +242,19 @@ def test_action_results_checked_per_event_type_as_the_whole_schema_checks_them(
 def test_both_kinds_of_action_result_are_in_the_cases() -> None:
     whole = speedups.action_result_validator().whole
     assert {whole.is_valid(result) for result in RESULTS} == {True, False}
+
+
+def test_workers_are_forked_with_the_heap_frozen() -> None:
+    """A forked worker finds the imported objects frozen (so they stay shared), the
+    server process itself keeps collecting until it forks."""
+    script = (
+        "import gc, os, ops.rasa_main\n"
+        "assert gc.get_freeze_count() == 0\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    os._exit(0 if gc.get_freeze_count() > 100_000 else 3)\n"
+        "_, status = os.waitpid(pid, 0)\n"
+        "raise SystemExit(os.waitstatus_to_exitcode(status))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, timeout=300)
+    assert result.returncode == 0
