@@ -105,6 +105,18 @@ CHANGES = [
 ]
 
 
+def table_section(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    """A report section: its heading and a Markdown table."""
+    return [
+        f"## {title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+
+
 def changes_section(results: Results) -> list[str]:
     """Ratios of neighbouring variants, when the run included them (ablation)."""
     rows = [
@@ -114,23 +126,22 @@ def changes_section(results: Results) -> list[str]:
     ]
     if not rows:
         return []
-    lines = [
-        "## What each change gave (with / without)",
-        "",
-        "| change | msg/s at 50 | p95 at 10 | p50 at 1 | start-up |",
-        "|---|---|---|---|---|",
-    ]
+    measures = [(50, "throughput"), (10, "p95_ms"), (1, "p50_ms")]
+    table = []
     for label, before, after in rows:
-        measures = [(50, "throughput"), (10, "p95_ms"), (1, "p50_ms")]
-        cells = [
+        ratios = [
             *(
                 ratio(metric(results, after, users, name), metric(results, before, users, name))
                 for users, name in measures
             ),
             ratio(startup(results, after), startup(results, before)),
         ]
-        lines.append(f"| {label} | " + " | ".join(f"{number(c, 2)}×" for c in cells) + " |")
-    return [*lines, ""]
+        table.append([label, *(f"{number(value, 2)}×" for value in ratios)])
+    return table_section(
+        "What each change gave (with / without)",
+        ["change", "msg/s at 50", "p95 at 10", "p50 at 1", "start-up"],
+        table,
+    )
 
 
 def machine_section(results: Results) -> list[str]:
@@ -161,67 +172,94 @@ def targets_section(results: Results) -> list[str]:
             "Not evaluated: the run did not include both baseline and fast.",
             "",
         ]
-    lines = ["## Targets", "", "| target | required | measured | met |", "|---|---|---|---|"]
-    for label, required, value, met in targets(results):
-        lines.append(
-            f"| {label} | {required} | {number(value, 2)} | {'yes' if met else '**no**'} |"
-        )
-    return [*lines, ""]
+    return table_section(
+        "Targets",
+        ["target", "required", "measured", "met"],
+        [
+            [label, required, number(value, 2), "yes" if met else "**no**"]
+            for label, required, value, met in targets(results)
+        ],
+    )
 
 
 def load_section(results: Results) -> list[str]:
-    lines = [
-        "## Latency and throughput (REST, multi-turn conversations, answers via the action server)",
-        "",
-        "| users | variant | answered | errors | p50 ms | p95 ms | p99 ms | msg/s |"
-        " msg/s vs baseline |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
+    rows = []
     for users in results.settings.levels:
         for variant in results.variants:
             summary = level(results, variant.name, users)
             if summary is None:
                 continue
             speedup = ratio(summary.throughput, metric(results, BASELINE, users, "throughput"))
-            lines.append(
-                f"| {users} | {variant.name} | {summary.answered} | {summary.errors} | "
-                f"{number(summary.p50_ms, 1)} | {number(summary.p95_ms, 1)} | "
-                f"{number(summary.p99_ms, 1)} | {number(summary.throughput, 1)} | "
-                f"{number(speedup, 2)}× |"
+            rows.append(
+                [
+                    str(users),
+                    variant.name,
+                    str(summary.answered),
+                    str(summary.errors),
+                    number(summary.p50_ms, 1),
+                    number(summary.p95_ms, 1),
+                    number(summary.p99_ms, 1),
+                    number(summary.throughput, 1),
+                    f"{number(speedup, 2)}×",
+                ]
             )
-    return [*lines, ""]
+    return table_section(
+        "Latency and throughput (REST, multi-turn conversations, answers via the action server)",
+        [
+            "users",
+            "variant",
+            "answered",
+            "errors",
+            "p50 ms",
+            "p95 ms",
+            "p99 ms",
+            "msg/s",
+            "msg/s vs baseline",
+        ],
+        rows,
+    )
 
 
 def resources_section(results: Results) -> list[str]:
-    lines = [
-        "## Training, start-up, memory, model size",
-        "",
-        "| variant | training s | start-up to first answer s (samples) | Rasa server peak PSS MB |"
-        " action server peak PSS MB | model MB |",
-        "|---|---|---|---|---|---|",
-    ]
+    rows = []
     for variant in results.variants:
         trained = results.trained[variant.name]
         samples = ", ".join(number(value, 1) for value in results.startups.get(variant.name, []))
         rasa = results.memory.get(f"{variant.name} rasa", 0) / MB
         actions = results.memory.get(f"{variant.name} actions", 0) / MB
-        lines.append(
-            f"| {variant.name} | {number(trained.seconds, 1)} | "
-            f"{number(startup(results, variant.name), 1)} ({samples}) | {number(rasa)} | "
-            f"{number(actions)} | {number(trained.size_bytes / MB, 1)} |"
+        rows.append(
+            [
+                variant.name,
+                number(trained.seconds, 1),
+                f"{number(startup(results, variant.name), 1)} ({samples})",
+                number(rasa),
+                number(actions),
+                number(trained.size_bytes / MB, 1),
+            ]
         )
-    return [*lines, ""]
+    return table_section(
+        "Training, start-up, memory, model size",
+        [
+            "variant",
+            "training s",
+            "start-up to first answer s (samples)",
+            "Rasa server peak PSS MB",
+            "action server peak PSS MB",
+            "model MB",
+        ],
+        rows,
+    )
 
 
 def variants_section(results: Results) -> list[str]:
-    lines = ["## Variants", "", "| variant | what | config | served by |", "|---|---|---|---|"]
+    rows = []
     for variant in results.variants:
         served = "stock `rasa run`" if variant.stock else "ops.rasa_main (project runtime)"
         if variant.workers > 1:
             served += f", {variant.workers} Sanic workers, Redis lock store"
         config = os.path.relpath(variant.config, PROJECT_ROOT)
-        lines.append(f"| {variant.name} | {variant.summary} | `{config}` | {served} |")
-    return [*lines, ""]
+        rows.append([variant.name, variant.summary, f"`{config}`", served])
+    return table_section("Variants", ["variant", "what", "config", "served by"], rows)
 
 
 def method_section(results: Results) -> list[str]:

@@ -20,8 +20,7 @@ the answers with and without them). ops.rasa_main installs them before Rasa star
 * spaCy's named-entity recogniser is switched off. Entities come from DIET, and no
   component reads spaCy's ``doc.ents``; Rasa already switches off the parser. It was
   most of spaCy's time per message. The model is loaded once per process, not once
-  for each of the two SpacyNLP nodes of a trained model: about 40 MB and a second less
-  at start-up.
+  for each of the two SpacyNLP nodes of a trained model: 80 MB less per server.
 * The model's graph runs its nodes in dependency order directly. Rasa hands every
   run (one per message for the NLU, one per predicted action) to dask's synchronous
   scheduler, which rebuilt and walked the task graph each time and formatted a debug

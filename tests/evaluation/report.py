@@ -179,6 +179,16 @@ def _by_threshold(points: list[SweepPoint], fallback: dict[str, float]) -> list[
     return sorted(chosen, key=lambda p: p.threshold)
 
 
+SWEEP_COLUMNS = [
+    "threshold",
+    "ambiguity",
+    "coverage",
+    "answer acc.",
+    "OOS deflection",
+    "wrong answers",
+]
+
+
 def _sweep_rows(points: list[SweepPoint]) -> list[list[str]]:
     return [
         [
@@ -287,28 +297,14 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "![threshold sweep](nlu-threshold-sweep.png)",
         "",
         *_table(
-            [
-                "threshold",
-                "ambiguity",
-                "coverage",
-                "answer acc.",
-                "OOS deflection",
-                "wrong answers",
-            ],
+            SWEEP_COLUMNS,
             _sweep_rows(_by_threshold(evaluation.sweep, evaluation.fallback)),
         ),
         "Ambiguity margin (fallback when the top two intents are closer than this) at the "
         "config.yml threshold:",
         "",
         *_table(
-            [
-                "threshold",
-                "ambiguity",
-                "coverage",
-                "answer acc.",
-                "OOS deflection",
-                "wrong answers",
-            ],
+            SWEEP_COLUMNS,
             _sweep_rows(
                 [p for p in evaluation.sweep if p.threshold == evaluation.fallback["threshold"]]
             ),
