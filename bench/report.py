@@ -15,6 +15,7 @@ from typing import Any
 
 from bench.stats import LevelSummary, ratio
 from bench.variants import PROJECT_ROOT, Variant
+from ops import markdown
 
 BASELINE, FAST = "baseline", "fast"
 MB = 1024 * 1024
@@ -107,14 +108,7 @@ CHANGES = [
 
 def table_section(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
     """A report section: its heading and a Markdown table."""
-    return [
-        f"## {title}",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
-        *("| " + " | ".join(row) + " |" for row in rows),
-        "",
-    ]
+    return [f"## {title}", "", *markdown.table(header, rows)]
 
 
 def changes_section(results: Results) -> list[str]:

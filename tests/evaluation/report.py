@@ -14,6 +14,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from ops.markdown import table
 from tests.evaluation.datasets import ANSWER_PREFIX, DEFLECTIONS, RED_FLAG_OUTCOMES
 from tests.evaluation.metrics import Scored, Target, per_label
 from tests.evaluation.sweep import SweepPoint
@@ -52,14 +53,6 @@ class Evaluation:
 
 def _pct(value: float) -> str:
     return f"{value:.1%}"
-
-
-def _row(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
-
-
-def _table(header: list[str], rows: list[list[str]]) -> list[str]:
-    return [_row(header), _row(["---"] * len(header)), *(_row(r) for r in rows), ""]
 
 
 def collapsed(outcome: str) -> str:
@@ -236,7 +229,7 @@ def _cv_lines(cv: dict) -> list[str]:
         "(rasa test nlu --cross-validation --folds 5, shipped config; a fold's fallback or "
         "red-flag override counts as an error).",
         "",
-        *_table(["intent", "precision", "recall", "F1", "support"], rows),
+        *table(["intent", "precision", "recall", "F1", "support"], rows),
     ]
 
 
@@ -262,18 +255,16 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "",
         "Held-out messages: " + ", ".join(f"{g} {n}" for g, n in counts.items()) + ".",
         "",
-        *_table(
-            ["measure", "value", "target", "met"], _headline_rows(evaluation.measures, targets)
-        ),
+        *table(["measure", "value", "target", "met"], _headline_rows(evaluation.measures, targets)),
         "## Answer accuracy per topic",
         "",
-        *_table(["topic", "correct", "accuracy"], _per_label_rows(evaluation.scored, "answers")),
+        *table(["topic", "correct", "accuracy"], _per_label_rows(evaluation.scored, "answers")),
         "## Out-of-scope deflection per kind",
         "",
-        *_table(["kind", "deflected", "rate"], _per_label_rows(evaluation.scored, "out_of_scope")),
+        *table(["kind", "deflected", "rate"], _per_label_rows(evaluation.scored, "out_of_scope")),
         "## Red flags",
         "",
-        *_table(
+        *table(
             ["set", "correct", "rate"],
             _per_label_rows(evaluation.scored, "red_flag")
             + _per_label_rows(evaluation.scored, "look_alike"),
@@ -284,7 +275,7 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "",
         "## Every message handled incorrectly",
         "",
-        *_table(
+        *table(
             ["message", "set", "expected", "received", "intent conf."], _errors(evaluation.scored)
         ),
         "## Confidence-threshold sweep",
@@ -296,14 +287,14 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "",
         "![threshold sweep](nlu-threshold-sweep.png)",
         "",
-        *_table(
+        *table(
             SWEEP_COLUMNS,
             _sweep_rows(_by_threshold(evaluation.sweep, evaluation.fallback)),
         ),
         "Ambiguity margin (fallback when the top two intents are closer than this) at the "
         "config.yml threshold:",
         "",
-        *_table(
+        *table(
             SWEEP_COLUMNS,
             _sweep_rows(
                 [p for p in evaluation.sweep if p.threshold == evaluation.fallback["threshold"]]
@@ -315,7 +306,7 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "red-flag layer (components.red_flags.RedFlagDetector), so only the NLU pipeline differs.",
         "",
         *(
-            _table(
+            table(
                 ["pipeline", *[m.replace("_", " ") for m in PERCENT_MEASURES[:6]], "training"],
                 _pipeline_rows(evaluation),
             )
