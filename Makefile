@@ -27,7 +27,8 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) content/red_flags.yml $(wildcard components/*.py)
+# content/red_flags.yml is read when the model loads, not trained into it.
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
 
 .PHONY: help install train run actions shell test lint format test-actions validate \
 	test-stories test-e2e lock clean
@@ -83,7 +84,8 @@ test: lint test-actions validate train test-stories test-nlu-quality test-e2e te
 
 lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
 	uv pip compile requirements.in --python-version 3.10 \
-		--python-platform x86_64-manylinux_2_28 --generate-hashes -o requirements.lock
+		--python-platform x86_64-manylinux_2_28 --generate-hashes \
+		--override requirements-overrides.txt -o requirements.lock
 
 clean: ## Remove models, results and local data (keeps .venv)
 	rm -rf models var
@@ -138,11 +140,15 @@ export PYTHONHASHSEED ?= 0
 
 .PHONY: test-nlu-quality evaluate
 
-test-nlu-quality: train ## NLU gate: held-out answers, out of scope, red flags, disclaimer vs targets
+test-nlu-quality: train ## NLU gate: held-out and blind sets (answers, out of scope, red flags per category) vs targets
 	$(PY) -m tests.evaluation.run gate
+	$(PY) -m tests.evaluation.blind gate
 
-evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison -> reports/
+evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison, blind round -> reports/
 	$(PY) -m tests.evaluation.run full
+	$(PY) -m tests.evaluation.blind report
+	$(PY) -m tests.evaluation.blind report --as shipped-without-word-embeddings \
+		--model var/evaluation/models/shipped-without-word-embeddings.tar.gz
 
 # --- messaging channels (channels/, tests/channels/) ---
 .PHONY: test-channels

@@ -55,7 +55,7 @@ def ask_to_complete(
     if intent == CHOOSE_INTENT:
         prompt = content.message("choose_option_unknown")
     else:
-        prompt = content.render(content.replies["nlu_fallback"].text)
+        prompt = content.reply_text("nlu_fallback")
     return send(dispatcher, content, prompt, content.main_topics)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -58,6 +59,17 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class DidYouMean:
+    """When a message about MRI or the spine gets topics to choose from instead of a deflection."""
+
+    about_spine_mri: re.Pattern[str]
+    max_topics: int
+
+    def applies_to(self, text: str) -> bool:
+        return bool(self.about_spine_mri.search(text))
+
+
+@dataclass(frozen=True)
 class Content:
     """The approved content with the deployment's hospital details applied."""
 
@@ -68,6 +80,9 @@ class Content:
     replies: dict[str, Reply]
     messages: dict[str, str]
     source_document: Path
+    safety_net: str
+    safety_net_after: frozenset[str]
+    did_you_mean: DidYouMean
 
     def render(self, template: str, **values: str) -> str:
         """Fill a template with the hospital details and any extra values."""
@@ -80,8 +95,19 @@ class Content:
         )
 
     def message(self, key: str, **values: str) -> str:
-        """One of the assistant's own messages, rendered."""
-        return self.render(self.messages[key], **values)
+        """One of the assistant's own messages, rendered, with the safety net if it takes one."""
+        return self._with_safety_net(key, self.render(self.messages[key], **values))
+
+    def reply_text(self, key: str) -> str:
+        """A conversational or safety reply, rendered, with the safety net if it takes one."""
+        return self._with_safety_net(key, self.render(self.replies[key].text))
+
+    def _with_safety_net(self, key: str, text: str) -> str:
+        """A reply that gives no answer ends with the emergency number, in case the
+        patient's danger was in words the assistant did not understand."""
+        if key not in self.safety_net_after:
+            return text
+        return f"{text}\n{self.render(self.safety_net)}"
 
     def with_disclaimer(self, text: str) -> str:
         """The one place where a bot message gets the document's disclaimer."""
@@ -155,6 +181,12 @@ def load_content(path: str | None = None) -> Content:
         },
         messages={key: _normalise(text) for key, text in raw["messages"].items()},
         source_document=PROJECT_ROOT / raw["source_document"],
+        safety_net=_normalise(raw["safety_net"]["text"]),
+        safety_net_after=frozenset(raw["safety_net"]["after"]),
+        did_you_mean=DidYouMean(
+            about_spine_mri=re.compile(raw["did_you_mean"]["about_spine_mri"], re.IGNORECASE),
+            max_topics=int(raw["did_you_mean"]["max_topics"]),
+        ),
     )
     _check_references(content)
     return content
@@ -168,3 +200,6 @@ def _check_references(content: Content) -> None:
     unknown = referenced - set(content.topics)
     if unknown:
         raise ValueError(f"content refers to unknown topics: {sorted(unknown)}")
+    unknown_keys = content.safety_net_after - set(content.replies) - set(content.messages)
+    if unknown_keys:
+        raise ValueError(f"safety_net names unknown replies: {sorted(unknown_keys)}")

@@ -1,24 +1,59 @@
-"""Conversational and safety replies: greeting, hand-off, out of scope, emergencies."""
+"""Conversational and safety replies: greeting, hand-off, out of scope, emergencies.
+
+A message about MRI or the spine is never deflected bare: when it would get the
+out-of-scope or the rephrase reply, the patient is offered the topics closest
+to their words ("Did you mean ...?"), as the NLU ranked them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import load_content
+from actions.content import Content, load_content
 from actions.messaging import send
 
 FALLBACK_REPLY = "nlu_fallback"
+DID_YOU_MEAN_REPLY = "did_you_mean"
+DEFLECTIONS = frozenset({FALLBACK_REPLY, "out_of_scope"})
 
 
-def reply(dispatcher: CollectingDispatcher, key: str) -> list[dict[str, Any]]:
-    """Send the reply stored under key, with the topic menu if it asks for one."""
+def closest_topics(content: Content, ranking: Iterable[dict[str, Any]]) -> list[str]:
+    """Topic ids in the order the NLU ranked their intents, at most max_topics.
+
+    An intent with several topics (the why-question: neck or lower back) offers
+    each of them; the main topics fill up a ranking that names too few.
+    """
+    chosen: list[str] = []
+    intents = [entry.get("name") for entry in ranking]
+    for intent in [*intents, *(content.topics[t].intent for t in content.main_topics)]:
+        chosen += [
+            topic_id
+            for topic_id, topic in content.topics.items()
+            if topic.intent == intent and topic_id not in chosen
+        ]
+    return chosen[: content.did_you_mean.max_topics]
+
+
+def reply(
+    dispatcher: CollectingDispatcher, key: str, tracker: Tracker | None = None
+) -> list[dict[str, Any]]:
+    """Send the reply stored under key, with the topic menu if it asks for one.
+
+    A deflection of a message about spine MRI becomes "Did you mean ...?" with
+    the closest topics.
+    """
     content = load_content()
-    chosen = content.replies.get(key) or content.replies[FALLBACK_REPLY]
-    topics = content.main_topics if chosen.menu else ()
-    return send(dispatcher, content, content.render(chosen.text), topics)
+    key = key if key in content.replies else FALLBACK_REPLY
+    message = tracker.latest_message if tracker is not None else {}
+    if key in DEFLECTIONS and content.did_you_mean.applies_to(message.get("text") or ""):
+        topics = closest_topics(content, message.get("intent_ranking") or [])
+        return send(dispatcher, content, content.reply_text(DID_YOU_MEAN_REPLY), topics)
+    topics = content.main_topics if content.replies[key].menu else ()
+    return send(dispatcher, content, content.reply_text(key), topics)
 
 
 class ActionReply(Action):
@@ -30,11 +65,11 @@ class ActionReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return reply(dispatcher, tracker.latest_message["intent"]["name"])
+        return reply(dispatcher, tracker.latest_message["intent"]["name"], tracker)
 
 
 class ActionFallback(Action):
-    """Asks the patient to rephrase instead of guessing an answer."""
+    """Asks the patient to rephrase, or offers the closest topics, instead of guessing."""
 
     def name(self) -> str:
         return "action_fallback"
@@ -42,4 +77,4 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        return reply(dispatcher, FALLBACK_REPLY)
+        return reply(dispatcher, FALLBACK_REPLY, tracker)

@@ -6,7 +6,10 @@ Rasa drops a turn silently when the action server is down or an action fails
 left with silence, so every channel of this project wraps Rasa's message
 handler: if the turn produced no bot message, the channel sends the content
 file's "service unavailable" message (with the hospital's contact and the
-disclaimer) itself.
+disclaimer) itself. A patient in danger must not get an apology instead of the
+emergency number: when the message is an emergency or a crisis (by the NLU of
+this server, whose red-flag detector needs no action server), the degraded reply
+is the emergency or crisis reply.
 
 The same wrapper is the one place where channel-independent input checks
 live, so Slack, Twilio, REST and socket.io behave alike: control characters
@@ -29,9 +32,11 @@ from functools import cache
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from sanic import Blueprint
+from sanic import Blueprint, Sanic
+from sanic.exceptions import SanicException
 
 from actions.content import load_content
+from components.red_flags import KINDS, load_rules
 from privacy.log_redaction import install_log_redaction
 from privacy.settings import InputLimits
 
@@ -157,6 +162,31 @@ def service_unavailable_text() -> str:
     return content.with_disclaimer(content.message("service_unavailable"))
 
 
+async def safety_intent(text: str) -> str | None:
+    """ "emergency" or "self_harm" when the message is one, by this server's NLU.
+
+    The NLU (learned layer and red-flag rules) runs in the Rasa server itself; only
+    where no Rasa app is running (a channel tested on its own) do the rules decide alone.
+    """
+    try:
+        agent = Sanic.get_app().ctx.agent
+    except (SanicException, AttributeError):
+        return load_rules().classify(text)
+    parse = await agent.parse_message(text)
+    intent = (parse.get("intent") or {}).get("name")
+    return intent if intent in KINDS else None
+
+
+async def degraded_text(text: str) -> str:
+    """What a patient gets when the assistant could not answer: the emergency or
+    crisis reply for a message in danger, else the apology with the contact."""
+    kind = await safety_intent(text)
+    if kind is None:
+        return service_unavailable_text()
+    content = load_content()
+    return content.with_disclaimer(content.reply_text(kind))
+
+
 def guarantee_reply(
     on_new_message: MessageHandler, guard: InputGuard | None = None
 ) -> Callable[[UserMessage], Awaitable[Outcome]]:
@@ -177,7 +207,12 @@ def guarantee_reply(
             logger.exception("Handling a message failed; sending the degraded reply.")
         if recorder.replied:
             return Outcome.ANSWERED
-        await recorder.inner.send_text_message(message.sender_id, service_unavailable_text())
+        try:
+            text = await degraded_text(message.text)
+        except Exception:
+            logger.exception("Classifying an unanswered message failed; sending the apology.")
+            text = service_unavailable_text()
+        await recorder.inner.send_text_message(message.sender_id, text)
         return Outcome.DEGRADED
 
     return handle

@@ -3,19 +3,54 @@
 A statistical classifier can be confidently wrong; an emergency must never be
 answered with an FAQ. This component runs after the intent classifiers and,
 when a red-flag phrase is found, replaces the intent with ``emergency`` or
-``self_harm`` at full confidence. The classifier's own emergency guess is kept
-as a safety net, unless every symptom the message mentions is negated, in the
-past or asked about in general ("no numbness, just mild back pain"): then the
-patient is asked to rephrase instead of being alarmed. The phrases live in
-content/red_flags.yml so clinical reviewers can read and extend them without
-touching code.
+``self_harm`` at full confidence. That is the rule layer. The learned layer is
+the classifier's ``emergency`` and ``self_harm`` intents, trained on many
+phrasings of every category: when either is ranked at or above its own
+recall-first threshold (``learned_threshold``, far below the fallback's), it
+wins too, so wording that no rule names is still caught, unless every symptom
+the message mentions is negated, in the past, asked about in general or part of
+an idiom ("no numbness, just mild back pain", "this wait is killing me"): then
+the patient is asked to rephrase instead of being alarmed.
+
+The phrases live in content/red_flags.yml so clinical reviewers can read and
+extend them without touching code. They are grouped in categories
+(``chest_pain``, ``stroke``, ``suicide_self_harm``...); each category says which
+reply it triggers (its ``kind``: ``emergency`` or ``self_harm``). To add a
+category, add an entry under ``categories:`` in the YAML with a ``kind``, a
+``note`` for reviewers and its ``patterns``; nothing here needs to change.
+
+How a message is read:
+
+1. Apostrophes are dropped ("can't" -> "cant", as patients often type it) and
+   known idioms ("my back is killing me", "bored to death") are cut out.
+2. The message is split into clauses (sentences, commas, "but"...). A
+   category's ``patterns`` are searched clause by clause. A match is ignored
+   when its clause is a hypothetical ("what if"), reported speech ("the doctor
+   said") or a general question without the patient or someone with them in
+   it; when its own part of the clause (clauses are cut further at "and",
+   "then"...) is set in the past or is a long-standing complaint ("years ago",
+   "I get ... when"); when a negation cue comes a few words before it ("no",
+   "don't have"); or when it is followed by "is fine".
+3. ``context_patterns`` count only when one of the category's ``context``
+   phrases also appears, not negated, anywhere in the message: a symptom after
+   a knock on the head, a fever after an operation. The context may be in the
+   past unless the category sets ``context_can_be_past: false``.
+4. ``question_patterns`` count even in a general question ("how many pills
+   would it take to die").
+5. ``message_patterns`` must match the whole message (punctuation removed),
+   for messages that are only a cry for help ("help!!", or the emergency number).
+
+``category(text)`` returns the id of the first category, in file order, with a
+match that stands; self-harm categories are always checked first because their
+reply also carries the emergency number. ``classify(text)`` returns that
+category's kind.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,92 +66,433 @@ DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "content" / "red_f
 # Self-harm is checked first: its reply also carries the emergency number.
 KINDS = ("self_harm", "emergency")
 CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band now\b|\bhowever\b", re.IGNORECASE)
+# Parts of a clause: the reach of a negation cue and of a past-time cue.
+PART_BREAK = re.compile(
+    r"\b(?:and|then|so|until|till|because|cause|cos|bc|although|though|while|whereas|plus)\b",
+    re.IGNORECASE,
+)
 NEGATION_WINDOW_WORDS = 5
 FALLBACK_INTENT = "nlu_fallback"
+# The learned layer decides on its own, recall-first threshold (config.yml can set
+# `learned_threshold`); chosen on the development sets and the cross-validation,
+# never on a blind round.
+DEFAULT_LEARNED_THRESHOLD = 0.3
+# Whole-message patterns only look at short messages.
+MESSAGE_PATTERN_MAX_CHARS = 120
+
+_APOSTROPHES = re.compile("['\u2019\u2018`\u00b4]")
+_NOT_WORD = re.compile(r"[^\w\s]+")
+_TERM = re.compile(r"<(\w+)>")
+# An upper-case letter that is not part of an escape such as \\W or \\S.
+_UPPER_CASE_LETTER = re.compile(r"(?<!\\)[A-Z]")
+# How far back a negation cue is looked for (a bound keeps long messages linear).
+NEGATION_WINDOW_CHARS = 80
+_TERM_DEPTH = 5
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compile a pattern written in lower case (messages are lower-cased first).
+
+    Matching without IGNORECASE is several times faster in Python's re.
+    """
+    if _UPPER_CASE_LETTER.search(pattern):
+        raise ValueError(f"write red-flag patterns in lower case: {pattern}")
+    return re.compile(pattern, flags)
+
+
+def _leading_boundary(pattern: str) -> bool:
+    """True for a pattern that starts with \\b and has no top-level "|"."""
+    if not pattern.startswith(r"\b"):
+        return False
+    depth, in_class, i = 0, False, 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _gate(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    """One regex that matches wherever any of the patterns matches (a fast first check).
+
+    It is searched in the clauses joined by newlines: MULTILINE keeps ^ and $ at
+    clause edges and "." never crosses a newline. A leading \\b shared by most
+    patterns is tested once per position instead of once per pattern.
+    """
+    if not patterns:
+        return None
+    bounded = [p.pattern[2:] for p in patterns if _leading_boundary(p.pattern)]
+    others = [p.pattern for p in patterns if not _leading_boundary(p.pattern)]
+    branches = [f"(?:{p})" for p in others]
+    if bounded:
+        branches.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
+    return re.compile("|".join(branches), re.MULTILINE)
+
+
+def _expand(pattern: str, terms: dict[str, str]) -> str:
+    """Replace each <term> with its alternation from the ``terms:`` section."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in terms:
+            raise ValueError(f"unknown term <{name}> in red-flag pattern: {pattern}")
+        return terms[name]
+
+    for _ in range(_TERM_DEPTH):
+        if not _TERM.search(pattern):
+            return pattern
+        pattern = _TERM.sub(substitute, pattern)
+    raise ValueError(f"red-flag terms nest too deeply in: {pattern}")
+
+
+def _patterns(raw: list[str] | None, terms: dict[str, str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(_compile(_expand(p, terms)) for p in raw or ())
+
+
+@dataclass(frozen=True)
+class Category:
+    """One group of red flags, such as chest pain, and the reply it triggers."""
+
+    id: str
+    kind: str
+    patterns: tuple[re.Pattern[str], ...] = ()
+    context: tuple[re.Pattern[str], ...] = ()
+    context_patterns: tuple[re.Pattern[str], ...] = ()
+    message_patterns: tuple[re.Pattern[str], ...] = ()
+    question_patterns: tuple[re.Pattern[str], ...] = ()
+    context_can_be_past: bool = True
+    note: str = ""
+
+    @cached_property
+    def gate(self) -> re.Pattern[str] | None:
+        """Matches wherever a clause-level pattern of the category could match (None: no gate)."""
+        return _gate((*self.patterns, *self.question_patterns, *self.context_patterns))
+
+    @classmethod
+    def from_raw(cls, cid: str, raw: dict[str, Any], terms: dict[str, str]) -> Category:
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"red-flag category {cid} needs kind: emergency or self_harm")
+        if bool(raw.get("context")) != bool(raw.get("context_patterns")):
+            raise ValueError(f"red-flag category {cid}: context and context_patterns go together")
+        return cls(
+            id=cid,
+            kind=kind,
+            patterns=_patterns(raw.get("patterns"), terms),
+            context=_patterns(raw.get("context"), terms),
+            context_patterns=_patterns(raw.get("context_patterns"), terms),
+            message_patterns=_patterns(raw.get("message_patterns"), terms),
+            question_patterns=_patterns(raw.get("question_patterns"), terms),
+            context_can_be_past=bool(raw.get("context_can_be_past", True)),
+            note=str(raw.get("note", "")).strip(),
+        )
+
+
+class _Clause:
+    """One clause of a message, with its parts and (lazily) whether it is background."""
+
+    __slots__ = ("_general", "_hypothetical", "_past", "_rules", "parts", "text")
+
+    def __init__(self, text: str, rules: RedFlagRules) -> None:
+        self.text = text
+        self._rules = rules
+        self._hypothetical: bool | None = None
+        self._general: bool | None = None
+        self._past: dict[tuple[int, int], bool] = {}
+        starts = [0]
+        for found in PART_BREAK.finditer(text):
+            starts += [found.start(), found.end()]
+        starts.append(len(text))
+        # (start, end) of each part; the break words themselves belong to no part.
+        self.parts = [(starts[i], starts[i + 1]) for i in range(0, len(starts) - 1, 2)]
+
+    @property
+    def hypothetical(self) -> bool:
+        """A hypothetical, reported speech or a worry about the future."""
+        if self._hypothetical is None:
+            self._hypothetical = any(cue.search(self.text) for cue in self._rules.background)
+        return self._hypothetical
+
+    @property
+    def general(self) -> bool:
+        """A general question without the patient or someone with them in it."""
+        if self._general is None:
+            self._general = self._rules._is_general_question(self.text)
+        return self._general
+
+    @property
+    def background(self) -> bool:
+        return self.hypothetical or self.general
+
+    def scope(self, start: int, end: int) -> tuple[int, int]:
+        """Start and end of the parts that a match from start to end touches."""
+        first = max((s for s, _ in self.parts if s <= start), default=0)
+        last = min((e for _, e in self.parts if e >= end), default=len(self.text))
+        return first, last
+
+
+@dataclass
+class _Message:
+    """A message prepared once: idioms removed, clauses split."""
+
+    text: str
+    whole: str
+    clauses: list[_Clause]
+    joined: str
+    idioms_found: int
+    _context_cache: dict[str, bool] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class RedFlagRules:
-    """Compiled red-flag patterns and the cues that cancel a match."""
+    """Compiled red-flag categories and the cues that cancel a match."""
 
-    patterns: dict[str, tuple[re.Pattern[str], ...]]
+    categories: tuple[Category, ...]
     mentions: tuple[re.Pattern[str], ...]
     negation: re.Pattern[str]
+    negation_after: re.Pattern[str]
     background: tuple[re.Pattern[str], ...]
+    past: tuple[re.Pattern[str], ...]
     general_question: re.Pattern[str]
     first_person: re.Pattern[str]
+    idioms: re.Pattern[str] | None
 
     @classmethod
     def from_file(cls, path: Path = DEFAULT_RULES_FILE) -> RedFlagRules:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-        cues = "|".join(raw["negation_cues"])
+        terms = {str(k): f"(?:{v})" for k, v in (raw.get("terms") or {}).items()}
+        categories = [
+            Category.from_raw(cid, body, terms) for cid, body in raw["categories"].items()
+        ]
+        # Self-harm categories first, then file order.
+        ordered = sorted(categories, key=lambda c: KINDS.index(c.kind))
+        idioms = [_expand(p, terms) for p in raw.get("idioms") or ()]
         return cls(
-            patterns={kind: tuple(_compile(p) for p in raw[kind]) for kind in KINDS},
-            mentions=tuple(_compile(p) for p in raw["symptom_mentions"]),
-            negation=_compile(rf"\b({cues})\b"),
-            background=tuple(_compile(p) for p in raw["background_cues"]),
+            categories=tuple(ordered),
+            mentions=_patterns(raw["symptom_mentions"], terms),
+            negation=_compile(rf"\b(?:{'|'.join(raw['negation_cues'])})\b"),
+            negation_after=_compile(_expand(raw["negation_after"], terms)),
+            background=_patterns(raw["background_cues"], terms),
+            past=_patterns(raw["past_cues"], terms),
             general_question=_compile(raw["general_question_start"]),
             first_person=_compile(raw["first_person"]),
+            idioms=_compile("|".join(f"(?:{p})" for p in idioms)) if idioms else None,
         )
 
-    def _is_negated(self, clause: str, start: int) -> bool:
-        """A negation cue among the few words before the match cancels it."""
-        preceding = " ".join(clause[:start].split()[-NEGATION_WINDOW_WORDS:])
-        return bool(self.negation.search(preceding))
+    @cached_property
+    def patterns(self) -> dict[str, tuple[re.Pattern[str], ...]]:
+        """Every clause-level pattern by kind (for code that used the flat lists)."""
+        return {
+            kind: tuple(
+                p
+                for c in self.categories
+                if c.kind == kind
+                for p in (*c.patterns, *c.question_patterns, *c.context_patterns)
+            )
+            for kind in KINDS
+        }
+
+    @cached_property
+    def category_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.categories)
+
+    @cached_property
+    def gate(self) -> re.Pattern[str] | None:
+        """Matches wherever any clause-level red-flag pattern could match (None: no gate)."""
+        return _gate(tuple(p for kind in KINDS for p in self.patterns[kind]))
+
+    # -- cancelling cues ---------------------------------------------------------------
 
     def _is_background(self, clause: str) -> bool:
-        """Past events, hypotheticals and general questions about the document are not alarms."""
-        if any(cue.search(clause) for cue in self.background):
-            return True
+        """Hypotheticals, reported speech and general questions about the document."""
+        return _Clause(clause, self).background
+
+    def _is_general_question(self, clause: str) -> bool:
         return bool(self.general_question.search(clause)) and not self.first_person.search(clause)
 
-    def _standing(self, text: str, patterns: tuple[re.Pattern[str], ...]) -> list[bool]:
-        """One entry per phrase found in the text: True when it is not cancelled."""
-        found = []
-        for clause in _clauses(text):
-            background = self._is_background(clause)
-            found += [
-                not background and not self._is_negated(clause, match.start())
-                for pattern in patterns
-                for match in pattern.finditer(clause)
-            ]
-        return found
+    def _is_negated(self, clause: _Clause, start: int, end: int) -> bool:
+        """A negation cue a few words before the match, in its own part, or "is fine" after."""
+        part_start, _ = clause.scope(start, start)
+        window_start = max(part_start, start - NEGATION_WINDOW_CHARS)
+        preceding = clause.text[window_start:start].split()[-NEGATION_WINDOW_WORDS:]
+        if preceding and self.negation.search(" ".join(preceding)):
+            return True
+        return bool(self.negation_after.match(clause.text, end))
+
+    def _is_past(self, clause: _Clause, start: int, end: int) -> bool:
+        """A past-time or long-standing cue in the match's own part of the clause."""
+        bounds = clause.scope(start, end)
+        past = clause._past.get(bounds)
+        if past is None:
+            scope = clause.text[bounds[0] : bounds[1]]
+            past = clause._past[bounds] = any(cue.search(scope) for cue in self.past)
+        return past
+
+    def _stands(self, clause: _Clause, match: re.Match[str], general_ok: bool = False) -> bool:
+        start, end = match.span()
+        return not (
+            clause.hypothetical
+            or (clause.general and not general_ok)
+            or self._is_negated(clause, start, end)
+            or self._is_past(clause, start, end)
+        )
+
+    # -- matching ----------------------------------------------------------------------
+
+    def _prepare(self, text: str) -> _Message:
+        text = _APOSTROPHES.sub("", text).lower()
+        idioms_found = 0
+        if self.idioms is not None:
+            text, idioms_found = self.idioms.subn(" ; ", text)
+        whole = " ".join(_NOT_WORD.sub(" ", text).split())
+        seen: dict[str, _Clause] = {}
+        clauses = []
+        for piece in CLAUSE_BREAK.split(text):
+            clause = " ".join(piece.split())
+            if clause and clause not in seen:
+                seen[clause] = _Clause(clause, self)
+                clauses.append(seen[clause])
+        return _Message(text, whole, clauses, "\n".join(c.text for c in clauses), idioms_found)
+
+    def _found(
+        self, clause: _Clause, patterns: tuple[re.Pattern[str], ...], general_ok: bool = False
+    ) -> list[bool]:
+        """One entry per match in the clause: True when it stands."""
+        return [
+            self._stands(clause, match, general_ok)
+            for pattern in patterns
+            for match in pattern.finditer(clause.text)
+        ]
+
+    def _any_stands(
+        self, message: _Message, patterns: tuple[re.Pattern[str], ...], general_ok: bool = False
+    ) -> bool:
+        for clause in message.clauses:
+            for pattern in patterns:
+                for match in pattern.finditer(clause.text):
+                    if self._stands(clause, match, general_ok):
+                        return True
+        return False
+
+    def _context_present(self, message: _Message, category: Category) -> bool:
+        cached = message._context_cache.get(category.id)
+        if cached is not None:
+            return cached
+        present = False
+        for clause in message.clauses:
+            for pattern in category.context:
+                for match in pattern.finditer(clause.text):
+                    if category.context_can_be_past:
+                        present = not self._is_negated(clause, *match.span())
+                    else:
+                        present = self._stands(clause, match)
+                    if present:
+                        message._context_cache[category.id] = True
+                        return True
+        message._context_cache[category.id] = False
+        return False
+
+    def _category_stands(self, message: _Message, category: Category, gated: bool) -> bool:
+        if (
+            category.message_patterns
+            and len(message.whole) <= MESSAGE_PATTERN_MAX_CHARS
+            and any(p.fullmatch(message.whole) for p in category.message_patterns)
+        ):
+            return True
+        if not gated or (category.gate is not None and not category.gate.search(message.joined)):
+            return False
+        if self._any_stands(message, category.patterns):
+            return True
+        if self._any_stands(message, category.question_patterns, general_ok=True):
+            return True
+        return (
+            bool(category.context_patterns)
+            and self._any_stands(message, category.context_patterns)
+            and self._context_present(message, category)
+        )
+
+    def category(self, text: str) -> str | None:
+        """The id of the first red-flag category whose phrase stands in the message."""
+        message = self._prepare(text)
+        gated = self.gate is None or bool(self.gate.search(message.joined))
+        for category in self.categories:
+            if self._category_stands(message, category, gated):
+                return category.id
+        return None
 
     def classify(self, text: str) -> str | None:
         """Return "self_harm", "emergency" or None for a patient's message."""
-        for kind in KINDS:
-            if any(self._standing(text, self.patterns[kind])):
-                return kind
-        return None
+        found = self.category(text)
+        if found is None:
+            return None
+        return next(c.kind for c in self.categories if c.id == found)
 
     def only_cancelled_mentions(self, text: str) -> bool:
-        """True when symptoms are mentioned but every mention is negated, past or general."""
-        patterns = (*self.patterns["self_harm"], *self.patterns["emergency"], *self.mentions)
-        found = self._standing(text, patterns)
+        """True when symptoms are mentioned but every mention is negated, past, general or idiom."""
+        message = self._prepare(text)
+        found = [False] * message.idioms_found
+        for clause in message.clauses:
+            for category in self.categories:
+                found += self._found(clause, category.patterns)
+                found += self._found(clause, category.question_patterns, general_ok=True)
+                context_found = self._found(clause, category.context_patterns)
+                if any(context_found) and not self._context_present(message, category):
+                    context_found = [False] * len(context_found)
+                found += context_found
+            found += self._found(clause, self.mentions)
         return bool(found) and not any(found)
 
-    def override(self, text: str, intent: str | None) -> str | None:
+    def override(self, text: str, intent: str | None, learned: str | None = None) -> str | None:
         """The intent that must replace the classifier's, or None to keep it.
 
-        A standing red flag always wins. The classifier's own emergency guess is
-        kept as a safety net for wording the rules do not know, except when the
-        rules see only negated, past or general mentions ("no numbness"): then
-        the patient is asked to rephrase rather than alarmed.
+        A standing red flag always wins. The learned layer's emergency guess
+        (`learned`, or the classifier's own top intent) is kept as a safety net
+        for wording the rules do not know, except when the rules see only
+        negated, past, general or idiomatic mentions ("no numbness", "my back
+        is killing me"): then the patient is asked to rephrase rather than alarmed.
         """
         kind = self.classify(text)
         if kind is not None:
             return kind
-        if intent in KINDS and self.only_cancelled_mentions(text):
+        guess = learned or (intent if intent in KINDS else None)
+        if guess is None:
+            return None
+        if self.only_cancelled_mentions(text):
             return FALLBACK_INTENT
+        return None if guess == intent else guess
+
+
+def learned_kind(
+    ranking: list[dict[str, Any]], threshold: float = DEFAULT_LEARNED_THRESHOLD
+) -> str | None:
+    """The learned layer's verdict: the safety intent the classifier ranks at or above
+    its own recall-first threshold, far below the general fallback threshold, so an
+    emergency the classifier half-recognises never loses to "say it another way"."""
+    scores = {
+        entry["name"]: float(entry.get("confidence") or 0.0)
+        for entry in ranking
+        if entry.get("name") in KINDS
+    }
+    if not scores:
         return None
+    best = max(KINDS, key=lambda kind: scores.get(kind, 0.0))
+    return best if scores.get(best, 0.0) >= threshold else None
 
 
 def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in CLAUSE_BREAK.split(text.replace("\u2019", "'")) if c.strip()]
+    return [c.strip() for c in CLAUSE_BREAK.split(_APOSTROPHES.sub("", text)) if c.strip()]
 
 
 @cache
@@ -131,10 +507,15 @@ class RedFlagDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"rules_file": str(DEFAULT_RULES_FILE)}
+        return {
+            "rules_file": str(DEFAULT_RULES_FILE),
+            "learned_threshold": DEFAULT_LEARNED_THRESHOLD,
+        }
 
     def __init__(self, config: dict[str, Any]) -> None:
+        config = {**self.get_default_config(), **config}
         self._rules = load_rules(Path(config["rules_file"]))
+        self._learned_threshold = float(config["learned_threshold"])
 
     @classmethod
     def create(
@@ -149,7 +530,8 @@ class RedFlagDetector(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            replacement = self._rules.override(message.get(TEXT) or "", intent)
+            learned = learned_kind(message.get(INTENT_RANKING_KEY) or [], self._learned_threshold)
+            replacement = self._rules.override(message.get(TEXT) or "", intent, learned)
             if replacement is not None:
                 self._override_intent(message, replacement)
         return messages

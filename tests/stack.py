@@ -7,6 +7,7 @@ temporary folder, through the same functions `make run` uses.
 from __future__ import annotations
 
 import queue
+import re
 import shutil
 import threading
 import uuid
@@ -144,3 +145,11 @@ def socketio_conversation(url: str, texts: list[str], origin: str | None = None)
         return received
     finally:
         client.disconnect()
+
+
+SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
+
+
+def first_sentences(text: str, count: int) -> str:
+    """The opening sentences of a reply: an emergency reply must name the number there."""
+    return " ".join(SENTENCE_END.split(text.strip())[:count])

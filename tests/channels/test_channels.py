@@ -29,7 +29,7 @@ from tests.channels.providers import (
     teams_token,
     twilio_signature,
 )
-from tests.stack import Stack
+from tests.stack import Stack, first_sentences
 
 CONTENT = load_content()
 DISCLAIMER = CONTENT.disclaimer
@@ -438,3 +438,41 @@ def test_sms_gets_the_degraded_reply_when_the_action_server_is_down(
         assert reply.body["Body"].endswith(DISCLAIMER)
     finally:
         stack.start_actions()
+
+
+EMERGENCY = "my dad just collapsed and hes not breathing"
+
+
+def send_emergency_on(channel: str, stack: Stack, fake: FakeProviders, key: RSAPrivateKey) -> str:
+    """Post the emergency on one channel; return the text its provider was asked to show."""
+    if channel == "slack":
+        post_slack_event(stack, slack_event("D0SOS", EMERGENCY))
+        return fake.wait_for(to_slack("D0SOS"))[0].body["text"]
+    if channel == "messenger":
+        event = facebook_event("PSIDSOS")
+        event["entry"][0]["messaging"][0]["message"]["text"] = EMERGENCY
+        post_facebook(stack, event, signed)
+        return fake.wait_for(to_messenger("PSIDSOS"))[0].body["message"]["text"]
+    if channel in ("sms", "whatsapp"):
+        patient = "+15550100999" if channel == "sms" else "whatsapp:+15550100998"
+        name = "twilio_sms" if channel == "sms" else "twilio_whatsapp"
+        post_twilio(stack, sms(patient, EMERGENCY, name))
+        return fake.wait_for(to_phone(patient))[0].body["Body"]
+    if channel == "telegram":
+        update = telegram_update(2220999)
+        update["message"]["text"] = EMERGENCY
+        post_telegram(stack, update, SECRETS["TELEGRAM_SECRET_TOKEN"])
+        return fake.wait_for(to_chat(2220999))[0].body["text"]
+    activity = teams_activity(fake, "a:1EMERGENCY", text=EMERGENCY)
+    post_teams(stack, activity, teams_token(key, service_url(fake)))
+    (reply,) = fake.wait_for(to_conversation("a:1EMERGENCY"))
+    return reply.body["attachments"][0]["content"]["text"]
+
+
+@pytest.mark.parametrize("channel", ["slack", "messenger", "sms", "whatsapp", "telegram", "teams"])
+def test_an_emergency_reply_opens_with_the_instruction_to_call_on_every_channel(
+    stack: Stack, fake: FakeProviders, teams_key: RSAPrivateKey, channel: str
+) -> None:
+    text = send_emergency_on(channel, stack, fake, teams_key)
+    assert f"call {CONTENT.hospital['emergency_number']} now" in first_sentences(text, 2), text
+    assert text.endswith(DISCLAIMER)

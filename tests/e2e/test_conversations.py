@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from actions.content import Content, load_content
-from tests.stack import Stack, assert_disclaimer_on_every_message, socketio_conversation
+from tests.stack import (
+    Stack,
+    assert_disclaimer_on_every_message,
+    first_sentences,
+    socketio_conversation,
+)
 
 CONTENT: Content = load_content()
 
@@ -97,3 +104,24 @@ def test_action_server_down_gives_apology_contact_and_disclaimer(stack: Stack) -
         stack.start_actions()
     answer = turn(stack, sender, "what is a spine MRI?")
     assert answer["text"].startswith(topic_answer("what_is_spine_mri"))
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("I want to kill myself", "self_harm"),
+        ("my husband just collapsed and isn't breathing", "emergency"),
+    ],
+)
+def test_action_server_down_still_gives_the_safety_reply(
+    stack: Stack, message: str, kind: str
+) -> None:
+    """The Rasa server's own NLU knows a red flag: no apology in place of 911."""
+    sender = new_sender()
+    stack.stop_actions()
+    try:
+        degraded = turn(stack, sender, message)
+    finally:
+        stack.start_actions()
+    assert degraded["text"] == CONTENT.with_disclaimer(CONTENT.reply_text(kind))
+    assert CONTENT.hospital["emergency_number"] in first_sentences(degraded["text"], 2)

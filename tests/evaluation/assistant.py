@@ -53,8 +53,8 @@ def _outcome_texts(content: Content) -> dict[str, str]:
     }
     texts[content.message("clarify_region")] = CLARIFY
     texts[content.message("choose_option_unknown")] = "choose_unknown"
-    for key, reply in content.replies.items():
-        texts[content.render(reply.text)] = f"reply:{key}"
+    for key in content.replies:
+        texts[content.reply_text(key)] = f"reply:{key}"
     return texts
 
 

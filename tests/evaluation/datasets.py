@@ -13,13 +13,24 @@ from pathlib import Path
 import yaml
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+# Blind rounds (issue #9's protocol): each round's sets are written by someone who
+# never saw data/nlu.yml or the earlier sets, frozen before the model changes, and
+# never mined for training examples; the next round writes new ones.
+BLIND_DIR = Path(__file__).resolve().parent / "blind"
+BLIND_ROUND = BLIND_DIR / "r1"
 
 ANSWER_PREFIX = "answer:"
 CLARIFY = "clarify"
 RED_FLAG_OUTCOMES = frozenset({"reply:emergency", "reply:self_harm"})
 # Replies that give no document answer and point the patient elsewhere.
 DEFLECTIONS = frozenset(
-    {"reply:out_of_scope", "reply:nlu_fallback", "reply:human_handoff", "reply:bot_challenge"}
+    {
+        "reply:out_of_scope",
+        "reply:nlu_fallback",
+        "reply:did_you_mean",
+        "reply:human_handoff",
+        "reply:bot_challenge",
+    }
 )
 
 
@@ -37,6 +48,7 @@ class Case:
     label: str  # topic id, subgroup or reply key: used for per-label tables
     accepted: frozenset[str]
     any_non_answer: bool = False  # look-alikes: any reply that is not a document answer
+    category: str = ""  # red flags: the situation (stroke, overdose_poisoning, ...)
 
     def accepts(self, outcome: str) -> bool:
         """Whether the outcome is a correct handling of this message."""
@@ -55,18 +67,23 @@ class Case:
         return any(is_answer(outcome) for outcome in self.accepted) and not self.any_non_answer
 
 
-def _load(name: str) -> dict:
-    return yaml.safe_load((DATA_DIR / name).read_text(encoding="utf-8"))
+def _load(name: str, data_dir: Path) -> dict:
+    return yaml.safe_load((data_dir / name).read_text(encoding="utf-8"))
 
 
 def _cases(
-    texts: list[str], group: str, label: str, accepted: frozenset[str], **extra: bool
+    texts: list[str], group: str, label: str, accepted: frozenset[str], **extra: bool | str
 ) -> list[Case]:
-    return [Case(str(text), group, label, accepted, **extra) for text in texts]
+    return [Case(str(text), group, label, accepted, **extra) for text in texts]  # type: ignore[arg-type]
 
 
-def answer_cases() -> list[Case]:
-    raw = _load("answers.yml")
+def _by_category(texts: list[str] | dict[str, list[str]], kind: str) -> dict[str, list[str]]:
+    """Red flags listed flat (the first sets) or by category (the blind rounds)."""
+    return texts if isinstance(texts, dict) else {kind: texts}
+
+
+def answer_cases(data_dir: Path = DATA_DIR) -> list[Case]:
+    raw = _load("answers.yml", data_dir)
     cases = [
         case
         for topic, texts in raw["answers"].items()
@@ -75,20 +92,21 @@ def answer_cases() -> list[Case]:
     return cases + _cases(raw["clarification"], "clarification", CLARIFY, frozenset({CLARIFY}))
 
 
-def out_of_scope_cases() -> list[Case]:
+def out_of_scope_cases(data_dir: Path = DATA_DIR) -> list[Case]:
     return [
         case
-        for subgroup, texts in _load("out_of_scope.yml").items()
+        for subgroup, texts in _load("out_of_scope.yml", data_dir).items()
         for case in _cases(texts, "out_of_scope", subgroup, DEFLECTIONS)
     ]
 
 
-def red_flag_cases() -> list[Case]:
-    raw = _load("red_flags.yml")
+def red_flag_cases(data_dir: Path = DATA_DIR) -> list[Case]:
+    raw = _load("red_flags.yml", data_dir)
     cases = [
         case
         for kind in ("emergency", "self_harm")
-        for case in _cases(raw[kind], "red_flag", kind, RED_FLAG_OUTCOMES)
+        for category, texts in _by_category(raw[kind], kind).items()
+        for case in _cases(texts, "red_flag", kind, RED_FLAG_OUTCOMES, category=category)
     ]
     for item in raw["look_alikes"]:
         accepted = frozenset(ANSWER_PREFIX + topic for topic in item.get("accept", ()))
@@ -96,22 +114,29 @@ def red_flag_cases() -> list[Case]:
     return cases
 
 
-def conversation_cases() -> list[Case]:
+def conversation_cases(data_dir: Path = DATA_DIR) -> list[Case]:
     return [
         case
-        for key, texts in _load("conversation.yml").items()
+        for key, texts in _load("conversation.yml", data_dir).items()
         for case in _cases(texts, "conversation", key, frozenset({f"reply:{key}"}))
     ]
 
 
-LOADERS: tuple[Callable[[], list[Case]], ...] = (
-    answer_cases,
-    out_of_scope_cases,
-    red_flag_cases,
-    conversation_cases,
-)
+# Each set's file and its loader. A blind round has no conversation set (those
+# replies are not what patients' wording puts at risk).
+LOADERS: dict[str, Callable[[Path], list[Case]]] = {
+    "answers.yml": answer_cases,
+    "out_of_scope.yml": out_of_scope_cases,
+    "red_flags.yml": red_flag_cases,
+    "conversation.yml": conversation_cases,
+}
 
 
-def all_cases() -> list[Case]:
-    """Every held-out evaluation message, in a stable order."""
-    return [case for loader in LOADERS for case in loader()]
+def all_cases(data_dir: Path = DATA_DIR) -> list[Case]:
+    """Every held-out evaluation message of one folder's sets, in a stable order."""
+    return [
+        case
+        for name, loader in LOADERS.items()
+        if (data_dir / name).exists()
+        for case in loader(data_dir)
+    ]

@@ -45,6 +45,7 @@ class Evaluation:
     fallback: dict[str, float]
     pipelines: dict[str, dict[str, float]] = field(default_factory=dict)
     cross_validation: dict = field(default_factory=dict)
+    cross_validation_without_embeddings: dict = field(default_factory=dict)
     reproducibility: dict = field(default_factory=dict)
     training: dict = field(default_factory=dict)
     training_cpu: dict = field(default_factory=dict)
@@ -317,6 +318,23 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "## 5-fold cross-validation of intent classification (data/nlu.yml)",
         "",
         *_cv_lines(evaluation.cross_validation),
+        *(
+            [
+                "The same cross-validation of the shipped pipeline without the pre-trained word "
+                "embeddings (components/word_embeddings.py): accuracy **"
+                + _pct(evaluation.cross_validation_without_embeddings["accuracy"])
+                + "**.",
+                "",
+            ]
+            if evaluation.cross_validation_without_embeddings
+            else []
+        ),
+        "## Blind round",
+        "",
+        "Patients' own words, on sets written blind and frozen before the model changed: "
+        "[nlu-blind.md](nlu-blind.md) (per emergency category and layer, before and after, "
+        'every miss, the "did you mean" rate).',
+        "",
     ]
     MARKDOWN.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
     JSON.write_text(

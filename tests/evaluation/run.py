@@ -31,6 +31,7 @@ from tests.evaluation.sweep import sweep
 PROJECT_ROOT = training.PROJECT_ROOT
 SHIPPED_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 WORK_DIR = PROJECT_ROOT / "var" / "evaluation"
+CV_WITHOUT_EMBEDDINGS = "cross-validation without word embeddings"
 
 
 def evaluate_model(model: Path) -> tuple[Assistant, list[Scored]]:
@@ -120,16 +121,22 @@ def full(compare: bool, cross_validate: bool, workers: int) -> int:
         ),
         "shipped (repeat)": partial(training.train, training.SHIPPED_CONFIG, models, "repeat"),
     }
+    configs = training.pipeline_configs(WORK_DIR / "configs")
     if compare:
-        for name, config in training.pipeline_configs(WORK_DIR / "configs").items():
+        for name, config in configs.items():
             if name != "shipped":
                 jobs[name] = partial(training.train, config, models, name)
     if cross_validate:
         jobs["cross-validation"] = partial(training.cross_validate, WORK_DIR / "cross-validation")
+        jobs[CV_WITHOUT_EMBEDDINGS] = partial(
+            training.cross_validate,
+            WORK_DIR / "cross-validation-without-word-embeddings",
+            configs[training.WITHOUT_EMBEDDINGS],
+        )
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {name: pool.submit(job) for name, job in jobs.items()}
         done = {name: future.result() for name, future in futures.items()}
-    runs = {k: v for k, v in done.items() if k != "cross-validation"}
+    runs = {k: v for k, v in done.items() if k not in ("cross-validation", CV_WITHOUT_EMBEDDINGS)}
 
     assistant, scored = evaluate_model(runs["shipped"].model)
     measures = headline(scored)
@@ -144,6 +151,7 @@ def full(compare: bool, cross_validate: bool, workers: int) -> int:
         training={name: run.seconds for name, run in runs.items()},
         training_cpu={name: run.cpu_seconds for name, run in runs.items()},
         cross_validation=done.get("cross-validation", {}),
+        cross_validation_without_embeddings=done.get(CV_WITHOUT_EMBEDDINGS, {}),
         end_to_end=e2e,
     )
     if compare:

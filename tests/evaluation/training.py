@@ -24,6 +24,8 @@ SPACY_PIPELINE = Path(__file__).resolve().parent / "pipelines" / "spacy.yml"
 RASA_DEFAULT_CONFIG = Path(rasa.__file__).parent / "engine/recipes/config_files/default_config.yml"
 SEEDED = ("DIETClassifier", "ResponseSelector")
 RED_FLAG_COMPONENT = "components.red_flags.RedFlagDetector"
+WORD_EMBEDDINGS = "components.word_embeddings.WordEmbeddingFeaturizer"
+WITHOUT_EMBEDDINGS = "shipped-without-word-embeddings"
 # TensorFlow runs its ops deterministically, so one seed gives one model.
 DETERMINISM_ENV = {"TF_DETERMINISTIC_OPS": "1", "PYTHONHASHSEED": "0"}
 # Trainings run in parallel (and next to other people's): a shared training cache
@@ -61,6 +63,8 @@ def pipeline_configs(out_dir: Path) -> dict[str, Path]:
             {**c, "number_of_transformer_layers": 2} if c["name"] == "DIETClassifier" else c
             for c in shipped["pipeline"]
         ],
+        # The shipped pipeline without the pre-trained word embeddings: are they worth it?
+        WITHOUT_EMBEDDINGS: [c for c in shipped["pipeline"] if c["name"] != WORD_EMBEDDINGS],
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     configs = {}
@@ -111,7 +115,7 @@ def train(config: Path, out_dir: Path, name: str) -> Training:
     return Training(out_dir / f"{name}.tar.gz", wall, cpu)
 
 
-def cross_validate(out_dir: Path, folds: int = 5) -> dict:
+def cross_validate(out_dir: Path, config: Path = SHIPPED_CONFIG, folds: int = 5) -> dict:
     """`rasa test nlu --cross-validation` on data/nlu.yml; returns the intent report."""
     _run(
         [
@@ -121,7 +125,7 @@ def cross_validate(out_dir: Path, folds: int = 5) -> dict:
             "--nlu",
             "data/nlu.yml",
             "--config",
-            str(SHIPPED_CONFIG),
+            str(config),
             "--cross-validation",
             "--folds",
             str(folds),

@@ -17,8 +17,10 @@ def make_tracker(
     text: str = "",
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
+    ranking: list[str] | None = None,
 ) -> Tracker:
-    """A tracker whose latest message has the given intent, entities and slots."""
+    """A tracker whose latest message has the given intent, entities, slots and
+    intent ranking (names, most confident first)."""
     return Tracker(
         sender_id="patient",
         slots=slots or {},
@@ -26,6 +28,10 @@ def make_tracker(
             "text": text,
             "intent": {"name": intent, "confidence": 0.99},
             "entities": entities or [],
+            "intent_ranking": [
+                {"name": name, "confidence": 0.5 / (rank + 1)}
+                for rank, name in enumerate(ranking or [])
+            ],
         },
         events=[],
         paused=False,

@@ -7,6 +7,7 @@ import pytest
 from actions.answers import ActionAnswer
 from actions.content import Content
 from actions.replies import ActionFallback, ActionReply
+from tests.stack import first_sentences
 from tests.unit.conftest import make_tracker, run_action
 
 REGION = [{"entity": "region", "value": "cervical"}]
@@ -102,9 +103,8 @@ def test_numbered_choice_that_was_not_offered_shows_the_menu(content: Content, t
 def test_conversation_replies_come_from_the_content_file(content: Content, intent: str) -> None:
     messages, _ = run_action(ActionReply(), make_tracker(intent))
     message = single_message(messages)
-    reply = content.replies[intent]
-    assert message["text"] == content.with_disclaimer(content.render(reply.text))
-    assert bool(message["buttons"]) == reply.menu
+    assert message["text"] == content.with_disclaimer(content.reply_text(intent))
+    assert bool(message["buttons"]) == content.replies[intent].menu
 
 
 def test_greeting_says_it_is_an_automated_assistant_not_a_clinician(content: Content) -> None:
@@ -124,6 +124,60 @@ def test_emergency_reply_gives_the_emergency_number(content: Content) -> None:
     text = single_message(run_action(ActionReply(), make_tracker("emergency"))[0])["text"]
     assert content.hospital["emergency_number"] in text
     assert "emergency department" in text
+
+
+@pytest.mark.parametrize("intent", ["emergency", "self_harm"])
+def test_safety_replies_open_with_the_instruction_to_call(content: Content, intent: str) -> None:
+    """The number stands in the first two sentences (a crisis reply may first show support)."""
+    text = single_message(run_action(ActionReply(), make_tracker(intent))[0])["text"]
+    assert f"call {content.hospital['emergency_number']} now" in first_sentences(text, 2)
+
+
+@pytest.mark.parametrize("key", ["out_of_scope", "nlu_fallback", "did_you_mean", "human_handoff"])
+def test_every_deflection_ends_with_the_safety_net(content: Content, key: str) -> None:
+    safety_net = content.render(content.safety_net)
+    assert safety_net == f"If this is an emergency, call {content.hospital['emergency_number']}."
+    assert content.reply_text(key).endswith("\n" + safety_net)
+
+
+@pytest.mark.parametrize(
+    "key", ["service_unavailable", "rate_limited", "bad_request", "choose_option_unknown"]
+)
+def test_messages_that_give_no_answer_end_with_the_safety_net(content: Content, key: str) -> None:
+    assert content.message(key, max_chars="1000").endswith(content.render(content.safety_net))
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"), [(ActionReply(), "out_of_scope"), (ActionFallback(), "nlu_fallback")]
+)
+def test_a_spine_mri_question_is_never_deflected_bare(
+    content: Content, action: ActionReply | ActionFallback, intent: str
+) -> None:
+    """Out of scope or unsure, a message about spine MRI gets the closest topics."""
+    tracker = make_tracker(
+        intent,
+        text="why wud dr want mri of my c spine",
+        ranking=["out_of_scope", "ask_why_mri", "ask_mri_surgery", "greet"],
+    )
+    messages, events = run_action(action, tracker)
+    message = single_message(messages)
+    assert message["text"] == content.with_disclaimer(content.reply_text("did_you_mean"))
+    assert offered(events) == ["why_cervical_mri", "why_lumbar_mri", "mri_surgery"]
+    assert button_titles(message) == [content.topics[t].title for t in offered(events)]
+
+
+def test_did_you_mean_fills_up_with_the_main_topics(content: Content) -> None:
+    tracker = make_tracker("out_of_scope", text="mri music?", ranking=["ask_music_mri"])
+    _, events = run_action(ActionReply(), tracker)
+    expected = ["music_mri", *content.main_topics][: content.did_you_mean.max_topics]
+    assert offered(events) == expected
+
+
+def test_a_message_about_something_else_gets_the_plain_deflection(content: Content) -> None:
+    tracker = make_tracker("out_of_scope", text="where do i park", ranking=["ask_music_mri"])
+    message = single_message(run_action(ActionReply(), tracker)[0])
+    assert message["text"] == content.with_disclaimer(content.reply_text("out_of_scope"))
+    assert button_titles(message) == [content.topics[t].title for t in content.main_topics]
 
 
 def test_self_harm_reply_gives_emergency_number_and_crisis_line(content: Content) -> None:

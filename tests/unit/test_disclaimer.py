@@ -49,9 +49,9 @@ def test_degraded_reply_has_contact_and_disclaimer(content: Content) -> None:
     assert text.endswith(content.disclaimer)
 
 
-async def _handle(handler) -> list[dict]:
+async def _handle(handler, text: str = "hello") -> list[dict]:
     collector = CollectingOutputChannel()
-    await guarantee_reply(handler)(UserMessage("hello", collector, "patient"))
+    await guarantee_reply(handler)(UserMessage(text, collector, "patient"))
     return collector.messages
 
 
@@ -76,3 +76,19 @@ def test_a_turn_without_a_reply_gets_the_degraded_reply(handler) -> None:
 def test_a_turn_with_a_reply_is_passed_through_untouched() -> None:
     messages = asyncio.run(_handle(_answering))
     assert [m["text"] for m in messages] == ["an answer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("I want to kill myself", "self_harm"),
+        ("my wife collapsed and is not breathing", "emergency"),
+    ],
+)
+@pytest.mark.parametrize("handler", [_failing, _silent])
+def test_an_unanswered_emergency_still_gets_the_safety_reply(
+    content: Content, handler, text: str, kind: str
+) -> None:
+    """No Rasa app here, so the red-flag rules decide (tests/e2e runs the server's NLU)."""
+    messages = asyncio.run(_handle(handler, text))
+    assert [m["text"] for m in messages] == [content.with_disclaimer(content.reply_text(kind))]

@@ -1,11 +1,16 @@
-"""The red-flag layer on its own: rules, negation, background, and the NLU override.
+"""The red-flag layer on its own: categories, cancelling cues, idioms, speed and the override.
 
-The held-out red-flag sets (tests/evaluation/data/red_flags.yml) are checked
-here too, so a rule change that loses an emergency fails fast, without a model.
+Every category has positive messages written in the ways patients write
+(shared/patients.md: lower case, typos, a relative, a story first), asserting
+both the reply kind and the category id. Every cancelling rule (negation,
+past, hypothetical, general question, idiom) has negatives. The held-out
+red-flag sets (tests/evaluation/data/red_flags.yml) are checked here too, so a
+rule change that loses an emergency fails fast, without a model.
 """
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +22,7 @@ from rasa.shared.nlu.training_data.message import Message
 from components.red_flags import (
     DEFAULT_RULES_FILE,
     FALLBACK_INTENT,
+    KINDS,
     RedFlagDetector,
     RedFlagRules,
     load_rules,
@@ -27,6 +33,7 @@ RULES = load_rules()
 RED_FLAG_CASES = [case for case in red_flag_cases() if case.expects_red_flag]
 OTHER_CASES = [case for case in all_cases() if not case.expects_red_flag]
 MAX_FALSE_ALARM_RATE = 0.02
+KIND = {category.id: category.kind for category in RULES.categories}
 
 
 def detector() -> RedFlagDetector:
@@ -139,3 +146,480 @@ def test_false_alarms_on_all_other_held_out_messages_stay_rare() -> None:
 @given(st.text(max_size=200))
 def test_any_text_is_handled_without_error(text: str) -> None:
     assert RULES.classify(text) in (None, "emergency", "self_harm")
+
+
+# -- categories ----------------------------------------------------------------------------
+
+POSITIVES: dict[str, list[str]] = {
+    "explicit_help": [
+        "help",
+        "HELP ME PLEASE!!!",
+        "911",
+        "999 pls",
+        "please call an ambulance",
+        "this is an emergency",
+        "i think im having a medical emergency",
+        "someone help my dad",
+        "i need urgent help",
+        "help me now",
+        "we need paramedics at 14 elm road asap",
+        "i think im dying",
+    ],
+    "collapse": [
+        "my dad just collapsed in the kitchen",
+        "she fainted and wont wake up",
+        "my husband is unresponsive",
+        "hes unconcious on the floor",
+        "my mum is not breathing",
+        "i cant find a pulse",
+        "my baby turned blue",
+        "i cant wake him up",
+        "voice text grandpa passed out in the hallway and isnt responding",
+        "im doing cpr on my wife what do i do",
+    ],
+    "stroke": [
+        "my moms face is drooping on one side",
+        "his speech is slurred and he cant lift his right arm",
+        "i think im having a stroke",
+        "suddenly i cant see out of my left eye",
+        "my words are coming out wrong",
+        "one side of my body went numb",
+        "dad is talking gibberish, he got suddenly confused",
+        "my wife cant raise her arm and her smile is crooked",
+        "hi, booked for a neck mri on friday. my husband doesnt know where he is",
+    ],
+    "chest_pain": [
+        "chest pain",
+        "i have crushing chest pain and im sweating",
+        "feels like an elephant sitting on my chest",
+        "pain in my chest going up into my jaw",
+        "my chest is so tight",
+        "i think my husband is having a heart attack",
+        "squeezing pressure in the middle of my chest",
+        "my chest is killing me",
+        "i was waiting for my appointment letter and now theres a pain in my chest",
+    ],
+    "breathing": [
+        "i cant breathe",
+        "my son is struggling to breathe",
+        "he is choking",
+        "she is gasping for air",
+        "my lips are turning blue",
+        "i cnt breath",
+        "my daughter is having an asthma attack and her inhaler isnt working",
+        "im having trouble breathing",
+    ],
+    "allergic_reaction": [
+        "my tongue is swelling",
+        "my throat is closing up",
+        "got the contrast injection and now i have hives all over and feel dizzy",
+        "my lips are swollen after the dye",
+        "i think im going into anaphylaxis",
+        "we had to use his epipen",
+        "hives everywhere and its hard to breathe",
+        "her face is swelling up",
+        "after the gadolinium i started itching and my lips feel fat",
+    ],
+    "overdose_poisoning": [
+        "i took too many pills",
+        "my son swallowed a whole bottle of tylenol",
+        "i took 20 tylenol",
+        "took my gabapentin with diazepam and cant stay awake",
+        "my toddler drank bleach",
+        "he overdosed on oxycodone",
+        "my kid ate a detergent pod",
+        "she took all her sleeping pills",
+        "my 3 year old swallowed a button battery",
+        "i think my mom took too much insulin",
+        "my husband mixed his oxycodone with alcohol",
+        "i think my son took some of my xanax",
+    ],
+    "bleeding": [
+        "bleeding that wont stop",
+        "theres blood everywhere",
+        "he is coughing up blood",
+        "im vomiting blood",
+        "the cut is spurting blood",
+        "blood soaking through the bandage",
+        "my wife is bleeding heavily",
+        "i cant stop the bleeding",
+    ],
+    "seizure": [
+        "my son is having a seizure",
+        "she is convulsing",
+        "hes shaking all over and not responding",
+        "my dad is jerking and wont respond",
+        "mum is fitting and wont stop",
+        "my husband is seizing",
+        "her eyes rolled back and shes twitching",
+        "i have epilepsy but this one is different, im having a siezure",
+    ],
+    "head_injury": [
+        "my son fell off the trampoline and hit his head, now hes throwing up",
+        "i hit my head yesterday and now im confused",
+        "banged my head on a shelf and keep vomiting",
+        "my mom fell and hit her head and she is really drowsy",
+        "he bumped his head and passed out",
+        "dad slipped on ice, hit the back of his head, now he cant stay awake",
+        "she is vomiting and confused after hitting her head on the pool edge",
+    ],
+    "headache": [
+        "worst headache of my life",
+        "sudden severe headache",
+        "i have a thunderclap headache",
+        "my head pain came on suddenly like a bomb",
+        "headache with a stiff neck and fever",
+        "this is the worst headache ever",
+        "stiff neck and a high temperature",
+    ],
+    "post_surgery": [
+        "i had back surgery last week and now i have a fever",
+        "my incision is red and leaking pus",
+        "the wound from my spinal fusion is opening up",
+        "after my neck operation i have chills",
+        "since my surgery my legs are getting weaker",
+        "scar is hot and swollen",
+        "my dads surgical wound is oozing",
+        "two weeks post op and running a temp of 39c",
+        "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
+    ],
+    "cauda_equina": [
+        "I suddenly can't feel my legs",
+        "i cant pee",
+        "numb when i wipe",
+        "i wet myself and didnt notice",
+        "my legs suddenly gave way",
+        "both legs numb and weak",
+        "i cant feel my bottom",
+        "i have no bladder control",
+        "hi my name is mary dob 4/5/1960 i was booked for a lumbar mri next week "
+        "but since this morning i cant control my bladder",
+    ],
+    "major_trauma": [
+        "i was in a car crash",
+        "my son was hit by a car",
+        "he fell off a ladder",
+        "i think i broke my neck",
+        "i think i have a spinal injury",
+        "got tackled at football and now i cant move my arms",
+        "dove into the pool and hes got tingling in both arms",
+        "she was stabbed",
+        "he fell from the roof and cant feel his legs",
+    ],
+    "suicide_self_harm": [
+        "i want to kill myself",
+        "theres no reason to go on",
+        "everyone would be better off without me",
+        "ive been writing goodbye letters",
+        "i gave all my things away",
+        "i just want to disappear",
+        "how many pills would it take to not wake up",
+        "i keep cutting myself and it wont stop bleeding",
+        "im planning to end it tonight",
+        "i cant go on like this",
+        "my son says hes suicidal",
+        "i said goodbye to everyone",
+        "I\u2019ve been cutting myself again",
+    ],
+    "harm_to_others": [
+        "i want to kill my husband",
+        "im going to hurt someone",
+        "my boyfriend is hitting me",
+        "he has a knife",
+        "my husband is threatening me",
+        "someone is hurting me right now",
+        "theres a man with a gun outside",
+        "i feel like hurting my baby",
+    ],
+}
+
+
+def test_every_category_has_enough_positive_examples() -> None:
+    assert set(POSITIVES) == set(RULES.category_ids)
+    assert all(len(texts) >= 6 for texts in POSITIVES.values())
+    assert set(KIND.values()) == set(KINDS)
+
+
+@pytest.mark.parametrize(
+    ("category", "text"),
+    [(category, text) for category, texts in POSITIVES.items() for text in texts],
+)
+def test_category_is_detected(category: str, text: str) -> None:
+    assert RULES.category(text) == category
+    assert RULES.classify(text) == KIND[category]
+
+
+def test_self_harm_categories_are_checked_first() -> None:
+    assert RULES.category("i want to kill myself, my chest hurts") == "suicide_self_harm"
+    assert RULES.categories[0].kind == "self_harm"
+
+
+def test_context_symptoms_need_their_context() -> None:
+    assert RULES.classify("i keep throwing up since last night, can i still have my scan") is None
+    assert RULES.classify("i have a fever, should i cancel the mri") is None
+    assert RULES.category("hit my head on the car door, now i keep throwing up") == "head_injury"
+    assert RULES.category("after my fusion i have a fever") == "post_surgery"
+
+
+def test_a_negated_context_does_not_count() -> None:
+    assert RULES.classify("i didnt hit my head, but i have been sick all morning") is None
+    assert RULES.classify("he didnt hit his head but hes confused about the forms") is None
+
+
+# -- cancelling cues and look-alikes -------------------------------------------------------
+
+IDIOMS = [
+    "this wait is killing me",
+    "my back is killing me",
+    "my lower back has been killing me for weeks, do i need an mri",
+    "these forms are killing me lol",
+    "its killing me not knowing the results",
+    "I nearly had a heart attack when I saw the bill",
+    "the price gave me a heart attack",
+    "my wife will kill me if i miss this appointment",
+    "I'd die of embarrassment if I had to undress",
+    "im dying to know what the scan shows",
+    "I almost passed out from boredom in the waiting room",
+    "bored to death",
+    "scared to death of the tube",
+    "I could kill for a coffee after fasting",
+    "id rather die than go in that tube again",
+    "i feel like i cant breathe in small spaces, will i manage the mri",
+    "im claustrophobic and feel like im suffocating in tight spaces",
+    "my mom will have a fit when she sees the cost",
+    "I have a collapsed disc at L4-L5",
+    "my L5 vertebra collapsed",
+    "i get sleep paralysis",
+    "i was laughing so hard i cant breathe lol",
+    "the website is not responding",
+    "my husband is killing me with his snoring lol",
+    "the scanner is so loud my ears are bleeding lol",
+]
+NEGATED = [
+    "no numbness, bladder control is fine",
+    "I don't have chest pain",
+    "i dont have any numbness in my groin",
+    "no bladder or bowel problems",
+    "my legs are not weak",
+    "no chest pain no shortness of breath",
+    "bladder and bowels are both fine",
+    "im not suicidal just in a lot of pain",
+    "i am not going to hurt myself, i just want answers",
+    "i didnt take too many pills",
+    "no fever no chills wound looks fine",
+]
+PAST = [
+    "I had a seizure as a teenager",
+    "I collapsed years ago",
+    "i had a stroke in 2015 can i still have an mri",
+    "my dad had a heart attack last year and has a stent",
+    "I was in a car accident 3 years ago and still have neck pain",
+    "i fell on the ice last winter and my back still hurts",
+    "I had anaphylaxis to penicillin as a child",
+    "i had a reaction to the contrast dye before, can i still have it",
+    "i used to self harm but im doing better",
+    "i have a history of seizures, is mri safe",
+    "i fainted during my last mri",
+    "since the car accident my neck hurts, why do i need an mri",
+    "i get chest pain when i climb stairs, is the mri safe",
+]
+HYPOTHETICAL = [
+    "what if I lose bladder control during the scan",
+    "what happens if I have a reaction to the dye",
+    "what if i cant breathe in the machine",
+    "what should i do if i get chest pain during the scan",
+    "in case of an emergency who do i call",
+    "my doctor said to go to a&e if i lose bladder control",
+    "the leaflet says call 911 if you have chest pain",
+    "im worried about having an allergic reaction to the contrast",
+    "im scared i wont wake up from the sedation",
+    "how do i know if my wound is infected",
+    "im having surgery next week what if i get a fever",
+]
+GENERAL = [
+    "is gadolinium safe",
+    "can people with a stent have an MRI",
+    "why would leg weakness need an MRI",
+    "how does an MRI help after surgery",
+    "can an mri show a stroke",
+    "does contrast cause allergic reactions",
+    "can you have an mri if you have seizures",
+    "why does sudden weakness in the legs need an urgent scan",
+    "what is the lethal dose of gadolinium",
+    "will i be unconscious during the mri",
+    "the mri is to rule out a stroke",
+    "my doctor wants to check for a brain bleed",
+]
+LOOK_ALIKES = [
+    "can you help me understand my MRI",
+    "please help me find parking",
+    "hi i need help booking my mri",
+    "can someone help me reschedule my appointment",
+    "i have epilepsy, can i have an mri",
+    "i take gabapentin and valium, do i stop before the scan",
+    "i took all my meds this morning like normal, is that ok",
+    "i took 10 mg of valium for my nerves",
+    "i drank a whole bottle of water before the scan",
+    "do i need to bring my epipen",
+    "im allergic to contrast, can i still have the scan",
+    "my neck pain shoots down my left arm",
+    "i cant walk far because of my back",
+    "i can't stand the noise of the machine",
+    "i have stress incontinence, should i empty my bladder first",
+    "i wear incontinence pads, can i keep them on",
+    "my emergency contact is my wife",
+    "is this an emergency appointment",
+    "i hurt myself at work, now i need an mri",
+    "im so confused about the instructions",
+    "my back is hurting me",
+    "is it going to hurt him",
+    "my dad has dementia and doesnt know where he is sometimes",
+    "i have hives from stress, can i have contrast",
+    "i slipped and fell on my back at work and it still hurts, how long is the waiting list",
+]
+
+
+@pytest.mark.parametrize("text", IDIOMS)
+def test_idioms_are_not_alarms(text: str) -> None:
+    assert RULES.category(text) is None
+
+
+@pytest.mark.parametrize("text", NEGATED)
+def test_negated_mentions_are_not_alarms(text: str) -> None:
+    assert RULES.category(text) is None
+
+
+@pytest.mark.parametrize("text", PAST)
+def test_past_and_long_standing_mentions_are_not_alarms(text: str) -> None:
+    assert RULES.category(text) is None
+
+
+@pytest.mark.parametrize("text", HYPOTHETICAL)
+def test_hypothetical_and_reported_mentions_are_not_alarms(text: str) -> None:
+    assert RULES.category(text) is None
+
+
+@pytest.mark.parametrize("text", GENERAL)
+def test_general_questions_are_not_alarms(text: str) -> None:
+    assert RULES.category(text) is None
+
+
+@pytest.mark.parametrize("text", LOOK_ALIKES)
+def test_ordinary_questions_that_look_alarming_are_not_alarms(text: str) -> None:
+    assert RULES.category(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i had surgery 2 years ago and today i suddenly cant feel my legs",
+        "i was in a car accident years ago and now i cant feel my legs",
+        "he was not feeling well and collapsed",
+        "i dont know what to do my wife collapsed",
+        "no one is answering the phone and my husband is not breathing",
+        "the wait is killing me, also i cant feel my legs",
+        "how many pills would it take to die",
+    ],
+)
+def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
+    assert RULES.classify(text) is not None
+
+
+def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
+    assert RULES.override("my back is killing me", "self_harm") == FALLBACK_INTENT
+    assert RULES.override("this wait is killing me, i want to kill myself", None) == "self_harm"
+
+
+# -- rules file ------------------------------------------------------------------------------
+
+
+def test_patterns_must_be_lower_case(tmp_path: Path) -> None:
+    rules = DEFAULT_RULES_FILE.read_text().replace("'\\bheart attack\\b'", "'\\bHeart attack\\b'")
+    custom = tmp_path / "rules.yml"
+    custom.write_text(rules)
+    with pytest.raises(ValueError, match="lower case"):
+        RedFlagRules.from_file(custom)
+
+
+def test_unknown_terms_are_reported(tmp_path: Path) -> None:
+    rules = DEFAULT_RULES_FILE.read_text().replace("'\\bheart attack\\b'", "'\\b<nosuchterm>\\b'")
+    custom = tmp_path / "rules.yml"
+    custom.write_text(rules)
+    with pytest.raises(ValueError, match="nosuchterm"):
+        RedFlagRules.from_file(custom)
+
+
+def test_every_category_has_a_kind_and_a_note_for_reviewers() -> None:
+    for category in RULES.categories:
+        assert category.kind in KINDS
+        assert category.note
+
+
+# -- speed -----------------------------------------------------------------------------------
+
+ALL_TEST_MESSAGES = [
+    *(text for texts in POSITIVES.values() for text in texts),
+    *IDIOMS,
+    *NEGATED,
+    *PAST,
+    *HYPOTHETICAL,
+    *GENERAL,
+    *LOOK_ALIKES,
+]
+
+
+def _ungated_rules() -> RedFlagRules:
+    rules = RedFlagRules.from_file()
+    rules.__dict__["gate"] = None
+    for category in rules.categories:
+        category.__dict__["gate"] = None
+    return rules
+
+
+def test_the_fast_gates_never_change_an_answer() -> None:
+    slow = _ungated_rules()
+    for text in ALL_TEST_MESSAGES:
+        assert RULES.category(text) == slow.category(text), text
+
+
+UNGATED = _ungated_rules()
+# Words of the test messages, shuffled into new ones, plus clause breaks.
+VOCABULARY = sorted({w for text in ALL_TEST_MESSAGES for w in text.lower().split()} | {",", "."})
+
+
+@given(st.lists(st.sampled_from(VOCABULARY), max_size=30).map(" ".join))
+def test_the_fast_gates_never_change_an_answer_on_any_text(text: str) -> None:
+    assert RULES.category(text) == UNGATED.category(text)
+
+
+def _best_seconds(text: str, rounds: int = 3) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        RULES.classify(text)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ("my back hurts and i need help with the scan please " * 25)[:1000],
+        "a." * 500,
+        ("numb " * 200)[:1000],
+        ("no chest pain but " * 60)[:1000],
+        "how many " + "pills " * 165,
+    ],
+    ids=["repeated words", "repeated a.", "repeated symptom", "repeated negation", "long question"],
+)
+def test_long_messages_stay_fast(text: str) -> None:
+    assert _best_seconds(text) < 0.05
+
+
+def test_typical_messages_take_well_under_a_millisecond() -> None:
+    for text in ALL_TEST_MESSAGES:
+        RULES.classify(text)
+    start = time.perf_counter()
+    for text in ALL_TEST_MESSAGES:
+        RULES.classify(text)
+    assert (time.perf_counter() - start) / len(ALL_TEST_MESSAGES) < 0.001

@@ -1,0 +1,299 @@
+"""The blind round: issue #9's measures on a set nobody tuned on.
+
+    python -m tests.evaluation.blind gate            # part of `make test-nlu-quality`
+    python -m tests.evaluation.blind report [--as before|after] [--model PATH]
+
+Each round's sets (tests/evaluation/blind/<round>/) are written by someone who
+never saw data/nlu.yml or the earlier sets, committed before the model changes
+and never mined for training examples. `report --as before` records the model
+that was shipped when the round was written; `report` (after) measures the
+current one; `report --as NAME --model PATH` adds an ablation (`make evaluate`
+adds the shipped pipeline without word embeddings). reports/nlu-blind.md shows
+them side by side. The emergency recall is given
+per category and per layer: the red-flag rules alone, the learned classifier
+alone, and both as the assistant combines them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from actions.content import load_content
+from components.red_flags import learned_kind, load_rules
+from ops.markdown import table
+from tests.evaluation.assistant import Assistant, Turn
+from tests.evaluation.datasets import BLIND_ROUND, RED_FLAG_OUTCOMES, all_cases
+from tests.evaluation.metrics import Scored, Target, rate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
+REPORTS = PROJECT_ROOT / "reports"
+MARKDOWN = REPORTS / "nlu-blind.md"
+JSON = REPORTS / "nlu-blind.json"
+TARGETS_FILE = Path(__file__).resolve().parent / "targets.yml"
+BARE_DEFLECTIONS = frozenset({"reply:out_of_scope", "reply:nlu_fallback"})
+LAYERS = ("rules", "learned", "both")
+
+
+@dataclass(frozen=True)
+class Layers:
+    """Which layer would have caught one message."""
+
+    rules: bool
+    learned: bool
+    both: bool
+
+    def caught(self, layer: str) -> bool:
+        return bool(getattr(self, layer))
+
+
+def layers_of(turn: Turn) -> Layers:
+    """The rules on the text alone, the classifier's ranking alone, and the reply."""
+    return Layers(
+        rules=load_rules().classify(turn.text) is not None,
+        learned=learned_kind([{"name": n, "confidence": c} for n, c in turn.ranking]) is not None,
+        both=turn.outcome in RED_FLAG_OUTCOMES,
+    )
+
+
+def about_spine_mri(text: str) -> bool:
+    return load_content().did_you_mean.applies_to(text)
+
+
+def measures(scored: list[Scored]) -> dict[str, float]:
+    """The blind round's headline measures (issue #9's targets)."""
+
+    def group(name: str) -> list[Scored]:
+        return [s for s in scored if s.case.group == name]
+
+    return {
+        "answer_accuracy": rate(s.correct for s in group("answers")),
+        "clarification_accuracy": rate(s.correct for s in group("clarification")),
+        "out_of_scope_deflection": rate(s.correct for s in group("out_of_scope")),
+        "emergency_recall": rate(s.correct for s in group("red_flag")),
+        "look_alike_false_alarm_rate": 1.0 - rate(not s.false_alarm for s in group("look_alike")),
+        "wrong_answer_rate": 1.0 - rate(not s.wrong_answer for s in scored),
+        "did_you_mean_rate": rate(s.turn.outcome == "reply:did_you_mean" for s in scored),
+        "bare_spine_deflection_rate": rate(
+            s.turn.outcome in BARE_DEFLECTIONS
+            for s in scored
+            if about_spine_mri(s.case.text) and s.case.group != "red_flag"
+        )
+        if any(about_spine_mri(s.case.text) for s in scored)
+        else 0.0,
+    }
+
+
+def per_category(scored: list[Scored]) -> dict[str, dict[str, list[int]]]:
+    """{category: {layer: [caught, total]}} over the red-flag messages."""
+    table_: dict[str, dict[str, list[int]]] = {}
+    for s in scored:
+        if s.case.group != "red_flag":
+            continue
+        found = layers_of(s.turn)
+        row = table_.setdefault(s.case.category, {layer: [0, 0] for layer in LAYERS})
+        for layer in LAYERS:
+            row[layer][0] += found.caught(layer)
+            row[layer][1] += 1
+    return table_
+
+
+def look_alike_layers(scored: list[Scored]) -> dict[str, list[int]]:
+    """{layer: [false alarms, look-alikes]}."""
+    counts = {layer: [0, 0] for layer in LAYERS}
+    for s in scored:
+        if s.case.group == "look_alike":
+            found = layers_of(s.turn)
+            for layer in LAYERS:
+                counts[layer][0] += found.caught(layer)
+                counts[layer][1] += 1
+    return counts
+
+
+def misses(scored: list[Scored]) -> list[dict[str, str]]:
+    return [
+        {
+            "set": s.case.group,
+            "label": s.case.category or s.case.label,
+            "text": s.case.text,
+            "received": s.turn.outcome,
+        }
+        for s in scored
+        if not s.correct
+    ]
+
+
+def evaluate(model: Path, round_dir: Path = BLIND_ROUND) -> dict:
+    """Every message of the round through the model and the real actions."""
+    assistant = Assistant(model)
+    cases = all_cases(round_dir)
+    turns = assistant.respond_all([case.text for case in cases])
+    scored = [Scored(case, turn) for case, turn in zip(cases, turns, strict=True)]
+    return {
+        "round": round_dir.name,
+        "messages": len(scored),
+        "sizes": dict(Counter(s.case.group for s in scored)),
+        "measures": measures(scored),
+        "per_category": per_category(scored),
+        "look_alike_layers": look_alike_layers(scored),
+        "outcomes": dict(Counter(s.turn.outcome for s in scored)),
+        "misses": misses(scored),
+    }
+
+
+def load_blind_targets(path: Path = TARGETS_FILE) -> list[Target]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Target(measure, float(spec["value"]), spec["better"] == "higher")
+        for measure, spec in raw["blind_targets"].items()
+    ]
+
+
+def _recorded() -> dict:
+    return json.loads(JSON.read_text()) if JSON.exists() else {}
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
+
+
+def _measure_rows(runs: dict[str, dict], targets: list[Target]) -> list[list[str]]:
+    rows = []
+    for target in targets:
+        sign = "≥" if target.higher else "≤"
+        values = [run.get("measures", {}).get(target.measure) for run in runs.values()]
+        after = runs["after"]["measures"][target.measure]
+        rows.append(
+            [
+                target.measure,
+                *("–" if value is None else f"{value:.1%}" for value in values),
+                f"{sign} {target.value:.1%}",
+                "met" if target.met(after) else "**not met**",
+            ]
+        )
+    return rows
+
+
+def _category_rows(result: dict) -> list[list[str]]:
+    return [
+        [category, *(_pct(*layers[layer]) for layer in LAYERS)]
+        for category, layers in sorted(result["per_category"].items())
+    ]
+
+
+def _miss_rows(result: dict) -> list[list[str]]:
+    return [
+        [m["set"], m["label"], m["text"].replace("|", "/").replace("\n", " "), m["received"]]
+        for m in result["misses"]
+    ]
+
+
+def write_report(runs: dict[str, dict]) -> None:
+    """reports/nlu-blind.md from the recorded runs: before, after and any ablation."""
+    targets = load_blind_targets()
+    before, after = runs.get("before", {}), runs["after"]
+    look = after["look_alike_layers"]
+    lines = [
+        f"# Blind round {after['round']}: patients' own words",
+        "",
+        "Generated by `make evaluate` (tests/evaluation/blind.py) from the sets in "
+        f"`tests/evaluation/blind/{after['round']}/`, written from the source document and "
+        "shared/patients.md alone by someone who never saw the training data, and committed "
+        "before the model changed. *Before* is the model shipped when the round was written; "
+        "*after* is the current one. Nothing was tuned on these sets: the misses below are "
+        "for the next round's authors to read, not for training.",
+        "",
+        f"Sizes: {', '.join(f'{k} {v}' for k, v in after['sizes'].items())}.",
+        "",
+        "## Headline",
+        "",
+        *table(
+            ["measure", *runs, "target", "after vs target"],
+            _measure_rows(runs, targets),
+        ),
+        "",
+        "## Emergencies per category and per layer (after)",
+        "",
+        "*rules*: the red-flag rules on the text alone; *learned*: the intent classifier "
+        "alone (an emergency or self-harm intent at or above the recall-first threshold); "
+        "*both*: what the patient received.",
+        "",
+        *table(["category", "rules", "learned", "both"], _category_rows(after)),
+        "",
+        f"Look-alikes sent to 911 or the crisis line: rules {_pct(*look['rules'])}, "
+        f"learned {_pct(*look['learned'])}, both {_pct(*look['both'])}.",
+        "",
+    ]
+    if before.get("per_category"):
+        lines += [
+            "## Emergencies per category (before)",
+            "",
+            *table(["category", "rules", "learned", "both"], _category_rows(before)),
+            "",
+        ]
+    lines += [
+        "## Every miss (after)",
+        "",
+        *table(["set", "label", "message", "received"], _miss_rows(after)),
+        "",
+    ]
+    MARKDOWN.write_text("\n".join(lines), encoding="utf-8")
+
+
+def gate(model: Path = SHIPPED_MODEL) -> int:
+    """Fail when a blind measure is worse than its target or, while the target is
+    unmet, worse than the level recorded at the last `make evaluate`."""
+    result = evaluate(model)
+    recorded = _recorded().get("after", {}).get("measures", {})
+    passed = True
+    for target in load_blind_targets():
+        value, level = result["measures"][target.measure], recorded.get(target.measure)
+        ok = target.passes(value, level)
+        passed &= ok
+        sign = ">=" if target.higher else "<="
+        print(
+            f"{'PASS' if ok else 'FAIL'} blind {target.measure:28} {value:8.2%}  "
+            f"(must be {sign} {target.floor(level):.2%}; target {target.value:.2%})"
+        )
+    for category, layers in sorted(result["per_category"].items()):
+        caught, total = layers["both"]
+        if caught < total:
+            print(f"  emergency category {category}: {caught}/{total}")
+    return 0 if passed else 1
+
+
+def record(model: Path, label: str) -> None:
+    """Measure the model and store it as the round's before or after run."""
+    recorded = _recorded()
+    recorded[label] = evaluate(model)
+    order = ["before", "after", *sorted(set(recorded) - {"before", "after"})]
+    recorded = {name: recorded[name] for name in order if name in recorded}
+    JSON.write_text(json.dumps(recorded, indent=1, ensure_ascii=False), encoding="utf-8")
+    if "after" in recorded:
+        write_report(recorded)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=("gate", "report"))
+    parser.add_argument(
+        "--as", dest="label", default="after", help="before, after, or an ablation's name"
+    )
+    parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
+    args = parser.parse_args(argv)
+    if args.mode == "gate":
+        return gate(args.model)
+    record(args.model, args.label)
+    print(f"recorded {args.label} in {JSON}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
