@@ -73,6 +73,9 @@ PART_BREAK = re.compile(
 )
 NEGATION_WINDOW_WORDS = 5
 FALLBACK_INTENT = "nlu_fallback"
+# Parse-data key with the red-flag verdict: {"category": rule category or None,
+# "learned": the learned layer's kind or None}.
+RED_FLAG_KEY = "red_flag"
 # The learned layer decides on its own, recall-first threshold (config.yml can set
 # `learned_threshold`); chosen on the development sets and the cross-validation,
 # never on a blind round.
@@ -529,12 +532,21 @@ class RedFlagDetector(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
             learned = learned_kind(message.get(INTENT_RANKING_KEY) or [], self._learned_threshold)
-            replacement = self._rules.override(message.get(TEXT) or "", intent, learned)
+            replacement = self._rules.override(text, intent, learned)
             if replacement is not None:
                 self._override_intent(message, replacement)
+            if replacement in KINDS:
+                self._record_layers(message, text, learned)
         return messages
+
+    def _record_layers(self, message: Message, text: str, learned: str | None) -> None:
+        """Which layer saw the red flag and in which category, for the reports and the
+        hospital's insights (the classifier's own score is gone from the ranking)."""
+        verdict = {"category": self._rules.category(text), "learned": learned}
+        message.set(RED_FLAG_KEY, verdict, add_to_output=True)
 
     @staticmethod
     def _override_intent(message: Message, name: str) -> None:

@@ -27,7 +27,7 @@ def choose(option: int) -> str:
 
 
 def reply_text(key: str) -> str:
-    return CONTENT.render(CONTENT.replies[key].text)
+    return CONTENT.reply_text(key)
 
 
 def answer(topic_id: str) -> str:

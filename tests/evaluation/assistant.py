@@ -25,6 +25,7 @@ from rasa.utils.log_utils import configure_structlog
 from rasa_sdk.executor import ActionExecutor
 
 from actions.content import Content, load_content
+from components.red_flags import RED_FLAG_KEY
 from tests.evaluation.datasets import ANSWER_PREFIX, CLARIFY
 
 FALLBACK_INTENT = "nlu_fallback"
@@ -44,6 +45,7 @@ class Turn:
     action: str
     outcome: str
     messages: tuple[str, ...]
+    red_flag: dict[str, Any] | None = None  # the red-flag layers' verdict, when one fired
 
 
 def _outcome_texts(content: Content) -> dict[str, str]:
@@ -123,6 +125,7 @@ class Assistant:
             action=action,
             outcome=outcome_of(messages, self.content),
             messages=messages,
+            red_flag=parse.get(RED_FLAG_KEY),
         )
 
     async def act(self, parse: dict[str, Any]) -> tuple[str, tuple[str, ...]]:

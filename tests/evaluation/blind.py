@@ -55,10 +55,19 @@ class Layers:
 
 
 def layers_of(turn: Turn) -> Layers:
-    """The rules on the text alone, the classifier's ranking alone, and the reply."""
+    """The rules on the text alone, the classifier's ranking alone, and the reply.
+
+    When a red flag was raised, the detector recorded the learned layer's verdict
+    (the override replaced the classifier's own score in the ranking).
+    """
+    if turn.red_flag is not None:
+        learned = turn.red_flag.get("learned") is not None
+    else:
+        ranking = [{"name": n, "confidence": c} for n, c in turn.ranking]
+        learned = learned_kind(ranking) is not None
     return Layers(
         rules=load_rules().classify(turn.text) is not None,
-        learned=learned_kind([{"name": n, "confidence": c} for n, c in turn.ranking]) is not None,
+        learned=learned,
         both=turn.outcome in RED_FLAG_OUTCOMES,
     )
 
