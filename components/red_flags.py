@@ -62,6 +62,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.nearest_examples import NEAREST_INTENTS
+
 DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "content" / "red_flags.yml"
 # Self-harm is checked first: its reply also carries the emergency number.
 KINDS = ("self_harm", "emergency")
@@ -80,6 +82,9 @@ RED_FLAG_KEY = "red_flag"
 # `learned_threshold`); chosen on the development sets and the cross-validation,
 # never on a blind round.
 DEFAULT_LEARNED_THRESHOLD = 0.3
+# ... and needs this many emergency or crisis examples among the message's nearest
+# training examples (components/nearest_examples.py, k = 5).
+DEFAULT_NEIGHBOURS_NEEDED = 2
 # Whole-message patterns only look at short messages.
 MESSAGE_PATTERN_MAX_CHARS = 120
 
@@ -513,12 +518,14 @@ class RedFlagDetector(GraphComponent):
         return {
             "rules_file": str(DEFAULT_RULES_FILE),
             "learned_threshold": DEFAULT_LEARNED_THRESHOLD,
+            "neighbours_needed": DEFAULT_NEIGHBOURS_NEEDED,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         config = {**self.get_default_config(), **config}
         self._rules = load_rules(Path(config["rules_file"]))
         self._learned_threshold = float(config["learned_threshold"])
+        self._neighbours_needed = int(config["neighbours_needed"])
 
     @classmethod
     def create(
@@ -535,12 +542,26 @@ class RedFlagDetector(GraphComponent):
             text = message.get(TEXT) or ""
             intent = (message.get(INTENT) or {}).get("name")
             learned = learned_kind(message.get(INTENT_RANKING_KEY) or [], self._learned_threshold)
+            if not self._neighbours_agree(message):
+                learned = None
             replacement = self._rules.override(text, intent, learned)
+            if replacement is None and intent in KINDS and learned is None:
+                # The classifier's own safety guess, not confirmed by its neighbours.
+                replacement = FALLBACK_INTENT
             if replacement is not None:
                 self._override_intent(message, replacement)
             if replacement in KINDS:
                 self._record_layers(message, text, learned)
         return messages
+
+    def _neighbours_agree(self, message: Message) -> bool:
+        """The learned layer's second opinion: enough of the message's nearest training
+        examples are emergencies or crises (components/nearest_examples.py). Without
+        that component in the pipeline, the classifier decides alone."""
+        nearest = message.get(NEAREST_INTENTS)
+        if nearest is None:
+            return True
+        return sum(intent in KINDS for intent in nearest) >= self._neighbours_needed
 
     def _record_layers(self, message: Message, text: str, learned: str | None) -> None:
         """Which layer saw the red flag and in which category, for the reports and the

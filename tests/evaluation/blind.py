@@ -1,15 +1,15 @@
 """The blind round: issue #9's measures on a set nobody tuned on.
 
-    python -m tests.evaluation.blind gate            # part of `make test-nlu-quality`
-    python -m tests.evaluation.blind report [--as before|after] [--model PATH]
+    python -m tests.evaluation.blind gate            # part of `make test-nlu-quality`: every round
+    python -m tests.evaluation.blind report [--round rN] [--as before|after|NAME] [--model PATH]
 
 Each round's sets (tests/evaluation/blind/<round>/) are written by someone who
 never saw data/nlu.yml or the earlier sets, committed before the model changes
 and never mined for training examples. `report --as before` records the model
 that was shipped when the round was written; `report` (after) measures the
 current one; `report --as NAME --model PATH` adds an ablation (`make evaluate`
-adds the shipped pipeline without word embeddings). reports/nlu-blind.md shows
-them side by side. The emergency recall is given
+adds the shipped pipeline without word embeddings). reports/nlu-blind-<round>.md
+shows them side by side; the gate checks every round. The emergency recall is given
 per category and per layer: the red-flag rules alone, the learned classifier
 alone, and both as the assistant combines them.
 """
@@ -29,14 +29,12 @@ from actions.content import load_content
 from components.red_flags import learned_kind, load_rules
 from ops.markdown import table
 from tests.evaluation.assistant import Assistant, Turn
-from tests.evaluation.datasets import BLIND_ROUND, RED_FLAG_OUTCOMES, all_cases
+from tests.evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
 from tests.evaluation.metrics import Scored, Target, rate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 REPORTS = PROJECT_ROOT / "reports"
-MARKDOWN = REPORTS / "nlu-blind.md"
-JSON = REPORTS / "nlu-blind.json"
 TARGETS_FILE = Path(__file__).resolve().parent / "targets.yml"
 BARE_DEFLECTIONS = frozenset({"reply:out_of_scope", "reply:nlu_fallback"})
 LAYERS = ("rules", "learned", "both")
@@ -139,7 +137,19 @@ def misses(scored: list[Scored]) -> list[dict[str, str]]:
     ]
 
 
-def evaluate(model: Path, round_dir: Path = BLIND_ROUND) -> dict:
+def rounds() -> list[str]:
+    """Every blind round, oldest first (r1, r2, ...)."""
+    return sorted(
+        (d.name for d in BLIND_DIR.iterdir() if d.is_dir()), key=lambda name: int(name[1:])
+    )
+
+
+def report_paths(round_name: str) -> tuple[Path, Path]:
+    """The round's Markdown report and its JSON record of every run."""
+    return REPORTS / f"nlu-blind-{round_name}.md", REPORTS / f"nlu-blind-{round_name}.json"
+
+
+def evaluate(model: Path, round_dir: Path) -> dict:
     """Every message of the round through the model and the real actions."""
     assistant = Assistant(model)
     cases = all_cases(round_dir)
@@ -165,8 +175,9 @@ def load_blind_targets(path: Path = TARGETS_FILE) -> list[Target]:
     ]
 
 
-def _recorded() -> dict:
-    return json.loads(JSON.read_text()) if JSON.exists() else {}
+def _recorded(round_name: str) -> dict:
+    json_path = report_paths(round_name)[1]
+    return json.loads(json_path.read_text()) if json_path.exists() else {}
 
 
 def _pct(part: int, whole: int) -> str:
@@ -205,7 +216,7 @@ def _miss_rows(result: dict) -> list[list[str]]:
 
 
 def write_report(runs: dict[str, dict]) -> None:
-    """reports/nlu-blind.md from the recorded runs: before, after and any ablation."""
+    """reports/nlu-blind-<round>.md from the recorded runs: before, after and any ablation."""
     targets = load_blind_targets()
     before, after = runs.get("before", {}), runs["after"]
     look = after["look_alike_layers"]
@@ -253,38 +264,40 @@ def write_report(runs: dict[str, dict]) -> None:
         *table(["set", "label", "message", "received"], _miss_rows(after)),
         "",
     ]
-    MARKDOWN.write_text("\n".join(lines), encoding="utf-8")
+    report_paths(after["round"])[0].write_text("\n".join(lines), encoding="utf-8")
 
 
 def gate(model: Path = SHIPPED_MODEL) -> int:
-    """Fail when a blind measure is worse than its target or, while the target is
-    unmet, worse than the level recorded at the last `make evaluate`."""
-    result = evaluate(model)
-    recorded = _recorded().get("after", {}).get("measures", {})
+    """Fail when a blind measure of any round is worse than its target or, while the
+    target is unmet, worse than the level recorded at the round's last report."""
     passed = True
-    for target in load_blind_targets():
-        value, level = result["measures"][target.measure], recorded.get(target.measure)
-        ok = target.passes(value, level)
-        passed &= ok
-        sign = ">=" if target.higher else "<="
-        print(
-            f"{'PASS' if ok else 'FAIL'} blind {target.measure:28} {value:8.2%}  "
-            f"(must be {sign} {target.floor(level):.2%}; target {target.value:.2%})"
-        )
-    for category, layers in sorted(result["per_category"].items()):
-        caught, total = layers["both"]
-        if caught < total:
-            print(f"  emergency category {category}: {caught}/{total}")
+    for round_name in rounds():
+        result = evaluate(model, BLIND_DIR / round_name)
+        recorded = _recorded(round_name).get("after", {}).get("measures", {})
+        for target in load_blind_targets():
+            value, level = result["measures"][target.measure], recorded.get(target.measure)
+            ok = target.passes(value, level)
+            passed &= ok
+            sign = ">=" if target.higher else "<="
+            print(
+                f"{'PASS' if ok else 'FAIL'} blind {round_name} {target.measure:28} {value:8.2%}"
+                f"  (must be {sign} {target.floor(level):.2%}; target {target.value:.2%})"
+            )
+        for category, layers in sorted(result["per_category"].items()):
+            caught, total = layers["both"]
+            if caught < total:
+                print(f"  {round_name} emergency category {category}: {caught}/{total}")
     return 0 if passed else 1
 
 
-def record(model: Path, label: str) -> None:
-    """Measure the model and store it as the round's before or after run."""
-    recorded = _recorded()
-    recorded[label] = evaluate(model)
+def record(model: Path, round_name: str, label: str) -> None:
+    """Measure the model on one round and store it as that round's before, after or ablation."""
+    recorded = _recorded(round_name)
+    recorded[label] = evaluate(model, BLIND_DIR / round_name)
     order = ["before", "after", *sorted(set(recorded) - {"before", "after"})]
     recorded = {name: recorded[name] for name in order if name in recorded}
-    JSON.write_text(json.dumps(recorded, indent=1, ensure_ascii=False), encoding="utf-8")
+    json_path = report_paths(round_name)[1]
+    json_path.write_text(json.dumps(recorded, indent=1, ensure_ascii=False), encoding="utf-8")
     if "after" in recorded:
         write_report(recorded)
 
@@ -296,11 +309,13 @@ def main(argv: list[str] | None = None) -> int:
         "--as", dest="label", default="after", help="before, after, or an ablation's name"
     )
     parser.add_argument("--model", type=Path, default=SHIPPED_MODEL)
+    parser.add_argument("--round", default=None, help="the round to report (default: newest)")
     args = parser.parse_args(argv)
     if args.mode == "gate":
         return gate(args.model)
-    record(args.model, args.label)
-    print(f"recorded {args.label} in {JSON}")
+    round_name = args.round or rounds()[-1]
+    record(args.model, round_name, args.label)
+    print(f"recorded {args.label} for blind round {round_name}")
     return 0
 
 

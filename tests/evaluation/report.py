@@ -332,7 +332,8 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
         "## Blind round",
         "",
         "Patients' own words, on sets written blind and frozen before the model changed: "
-        "[nlu-blind.md](nlu-blind.md) (per emergency category and layer, before and after, "
+        "reports/nlu-blind-r1.md, nlu-blind-r2.md, … (one per round: per emergency category "
+        "and layer, before and after, "
         'every miss, the "did you mean" rate).',
         "",
     ]

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.nearest_examples import NEAREST_INTENTS
 from components.red_flags import (
     DEFAULT_RULES_FILE,
     FALLBACK_INTENT,
@@ -623,3 +624,45 @@ def test_typical_messages_take_well_under_a_millisecond() -> None:
     for text in ALL_TEST_MESSAGES:
         RULES.classify(text)
     assert (time.perf_counter() - start) / len(ALL_TEST_MESSAGES) < 0.001
+
+
+def test_a_not_that_belongs_to_a_symptom_negates_nothing() -> None:
+    """ "not moving, not breathing": the first "not" must not cancel the second symptom."""
+    assert RULES.category("he is on the floor not moving not breathing") == "collapse"
+    assert RULES.classify("i do not have chest pain") is None
+
+
+def _learned(text: str, ranking: list[tuple[str, float]], nearest: list[str] | None) -> str:
+    """The intent after the detector, for a classifier ranking and nearest examples."""
+    data = {
+        TEXT: text,
+        INTENT: {"name": ranking[0][0], "confidence": ranking[0][1]},
+        INTENT_RANKING_KEY: [{"name": n, "confidence": c} for n, c in ranking],
+    }
+    if nearest is not None:
+        data[NEAREST_INTENTS] = nearest
+    (message,) = detector().process([Message(data=data)])
+    return message.get(INTENT)["name"]
+
+
+def test_the_learned_layer_has_its_own_threshold_below_the_fallback() -> None:
+    """A safety intent at 0.4 loses to "say it another way" no more (no rule names it)."""
+    ranking = [("nlu_fallback", 0.6), ("emergency", 0.4), ("out_of_scope", 0.3)]
+    assert _learned("grandpa went grey and sweaty", ranking, None) == "emergency"
+    assert _learned("grandpa went grey and sweaty", ranking[:1] + ranking[2:], None) == (
+        "nlu_fallback"
+    )
+
+
+@pytest.mark.parametrize(
+    ("nearest", "expected"),
+    [
+        (["emergency", "emergency", "out_of_scope", "greet", "greet"], "emergency"),
+        (["self_harm", "emergency", "out_of_scope", "greet", "greet"], "emergency"),
+        (["emergency", "out_of_scope", "out_of_scope", "greet", "greet"], FALLBACK_INTENT),
+    ],
+)
+def test_the_learned_layer_needs_its_neighbours_to_agree(nearest: list[str], expected: str) -> None:
+    """A classifier emergency that the nearest examples do not support is not an alarm."""
+    ranking = [("emergency", 0.9), ("out_of_scope", 0.1)]
+    assert _learned("is there a cash machine in the lobby", ranking, nearest) == expected

@@ -1,0 +1,101 @@
+"""The training examples nearest to a message, by their word embeddings.
+
+A second, independent opinion for the learned safety layer. DIET learned the
+large and varied ``emergency`` class as a catch-all: on blind round 1 it sent
+questions about the lobby's cash machine or a hotel for families to 911. This
+component remembers the WordLlama sentence embedding of every training example
+and, for each message, names the intents of the ``k`` nearest ones; the
+red-flag detector (components/red_flags.py) lets the classifier's emergency
+verdict stand only when enough of those neighbours are emergencies too. The
+red-flag rules do not depend on it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.word_embeddings import DEFAULT_MODEL, MODEL, load_embeddings
+
+NEAREST_INTENTS = "nearest_intents"
+EMBEDDINGS_FILE = "embeddings.npy"
+INTENTS_FILE = "intents.json"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class NearestExamples(GraphComponent):
+    """Sets the intents of the k nearest training examples on every message."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"k": 5, MODEL: DEFAULT_MODEL}
+
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        vectors: np.ndarray | None = None,
+        intents: list[str] | None = None,
+    ) -> None:
+        self.k = int(config["k"])
+        self.embeddings = load_embeddings(config[MODEL])
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vectors = vectors if vectors is not None else np.zeros((0, 1), dtype=np.float32)
+        self.intents = intents or []
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> NearestExamples:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        examples = [m for m in training_data.intent_examples if m.get(TEXT)]
+        self.vectors = np.stack([self.embeddings.sentence(m.get(TEXT)) for m in examples])
+        self.intents = [str(m.get(INTENT)) for m in examples]
+        with self._model_storage.write_to(self._resource) as directory:
+            np.save(directory / EMBEDDINGS_FILE, self.vectors)
+            (directory / INTENTS_FILE).write_text(json.dumps(self.intents), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> NearestExamples:
+        with model_storage.read_from(resource) as directory:
+            vectors = np.load(directory / EMBEDDINGS_FILE)
+            intents = json.loads((directory / INTENTS_FILE).read_text(encoding="utf-8"))
+        return cls(config, model_storage, resource, vectors, intents)
+
+    def nearest(self, text: str) -> list[str]:
+        """The intents of the k training examples most similar to the text, nearest first."""
+        if not self.intents:
+            return []
+        similarity = self.vectors @ self.embeddings.sentence(text)
+        order = np.argsort(-similarity)[: self.k]
+        return [self.intents[i] for i in order]
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            message.set(NEAREST_INTENTS, self.nearest(message.get(TEXT) or ""))
+        return messages
