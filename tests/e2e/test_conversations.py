@@ -62,9 +62,16 @@ def test_rest_related_questions_out_of_scope_and_emergency(stack: Stack) -> None
     related = turn(stack, sender, surgery["buttons"][1]["payload"])
     assert related["text"].startswith(topic_answer(CONTENT.topics["mri_surgery"].related[1]))
 
+    # About MRI but not in the document: the closest topics, never a bare deflection.
     knee = turn(stack, sender, "how much does a knee MRI cost?")
-    assert "I can only answer questions about spine MRI" in knee["text"]
+    assert knee["text"].startswith(CONTENT.reply_text("did_you_mean"))
+    assert 2 <= len(knee["buttons"]) <= CONTENT.did_you_mean.max_topics
     assert not any(t.answer and t.answer in knee["text"] for t in CONTENT.topics.values())
+
+    parking = turn(stack, sender, "where can I park my car?")
+    assert parking["text"].startswith(CONTENT.reply_text("out_of_scope"))
+    assert parking["text"].startswith("I can only answer questions about spine MRI")
+    assert "If this is an emergency, call" in parking["text"]
 
     emergency = turn(stack, sender, "I suddenly lost control of my bladder, why do I need an MRI?")
     assert CONTENT.hospital["emergency_number"] in emergency["text"]

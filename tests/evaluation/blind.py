@@ -184,6 +184,9 @@ def _pct(part: int, whole: int) -> str:
     return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
 
 
+INFORMATION = ("clarification_accuracy", "did_you_mean_rate")
+
+
 def _measure_rows(runs: dict[str, dict], targets: list[Target]) -> list[list[str]]:
     rows = []
     for target in targets:
@@ -197,6 +200,11 @@ def _measure_rows(runs: dict[str, dict], targets: list[Target]) -> list[list[str
                 f"{sign} {target.value:.1%}",
                 "met" if target.met(after) else "**not met**",
             ]
+        )
+    for measure in INFORMATION:
+        values = [run.get("measures", {}).get(measure) for run in runs.values()]
+        rows.append(
+            [measure, *("–" if value is None else f"{value:.1%}" for value in values), "–", ""]
         )
     return rows
 
