@@ -23,19 +23,16 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from actions.content import load_content
 from components.red_flags import learned_kind, load_rules
 from ops.markdown import table
 from tests.evaluation.assistant import Assistant, Turn
 from tests.evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
-from tests.evaluation.metrics import Scored, Target, rate
+from tests.evaluation.metrics import Scored, Target, check, load_targets, rate
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 REPORTS = PROJECT_ROOT / "reports"
-TARGETS_FILE = Path(__file__).resolve().parent / "targets.yml"
 BARE_DEFLECTIONS = frozenset({"reply:out_of_scope", "reply:nlu_fallback"})
 LAYERS = ("rules", "learned", "both")
 
@@ -167,14 +164,6 @@ def evaluate(model: Path, round_dir: Path) -> dict:
     }
 
 
-def load_blind_targets(path: Path = TARGETS_FILE) -> list[Target]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [
-        Target(measure, float(spec["value"]), spec["better"] == "higher")
-        for measure, spec in raw["blind_targets"].items()
-    ]
-
-
 def _recorded(round_name: str) -> dict:
     json_path = report_paths(round_name)[1]
     return json.loads(json_path.read_text()) if json_path.exists() else {}
@@ -225,7 +214,7 @@ def _miss_rows(result: dict) -> list[list[str]]:
 
 def write_report(runs: dict[str, dict]) -> None:
     """reports/nlu-blind-<round>.md from the recorded runs: before, after and any ablation."""
-    targets = load_blind_targets()
+    targets = load_targets("blind_targets")
     before, after = runs.get("before", {}), runs["after"]
     look = after["look_alike_layers"]
     lines = [
@@ -282,15 +271,8 @@ def gate(model: Path = SHIPPED_MODEL) -> int:
     for round_name in rounds():
         result = evaluate(model, BLIND_DIR / round_name)
         recorded = _recorded(round_name).get("after", {}).get("measures", {})
-        for target in load_blind_targets():
-            value, level = result["measures"][target.measure], recorded.get(target.measure)
-            ok = target.passes(value, level)
-            passed &= ok
-            sign = ">=" if target.higher else "<="
-            print(
-                f"{'PASS' if ok else 'FAIL'} blind {round_name} {target.measure:28} {value:8.2%}"
-                f"  (must be {sign} {target.floor(level):.2%}; target {target.value:.2%})"
-            )
+        targets = load_targets("blind_targets")
+        passed &= check(result["measures"], targets, recorded, f"blind {round_name} ")
         for category, layers in sorted(result["per_category"].items()):
             caught, total = layers["both"]
             if caught < total:

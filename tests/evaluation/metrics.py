@@ -113,9 +113,27 @@ class Target:
         return value >= limit - tolerance if self.higher else value <= limit + tolerance
 
 
-def load_targets(path: Path = TARGETS_FILE) -> list[Target]:
+def load_targets(section: str = "targets", path: Path = TARGETS_FILE) -> list[Target]:
+    """One section of targets.yml: `targets` (development sets) or `blind_targets`."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [
         Target(measure, float(spec["value"]), spec["better"] == "higher")
-        for measure, spec in raw["targets"].items()
+        for measure, spec in raw[section].items()
     ]
+
+
+def check(
+    measures: dict[str, float], targets: list[Target], shipped: dict[str, float], label: str = ""
+) -> bool:
+    """Print each gated measure against its limit; True when all pass."""
+    passed = True
+    for target in targets:
+        value, level = measures[target.measure], shipped.get(target.measure)
+        ok = target.passes(value, level)
+        passed &= ok
+        sign = ">=" if target.higher else "<="
+        print(
+            f"{'PASS' if ok else 'FAIL'} {label}{target.measure:28} {value:8.2%}  "
+            f"(must be {sign} {target.floor(level):.2%}; target {target.value:.2%})"
+        )
+    return passed

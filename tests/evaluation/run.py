@@ -25,7 +25,7 @@ from typing import Any
 from tests.evaluation import end_to_end, report, training
 from tests.evaluation.assistant import Assistant
 from tests.evaluation.datasets import all_cases
-from tests.evaluation.metrics import Scored, Target, headline, load_targets
+from tests.evaluation.metrics import Scored, check, headline, load_targets
 from tests.evaluation.sweep import sweep
 
 PROJECT_ROOT = training.PROJECT_ROOT
@@ -47,21 +47,6 @@ def shipped_levels() -> dict[str, float]:
     if not report.JSON.exists():
         return {}
     return json.loads(report.JSON.read_text())["measures"]
-
-
-def check(measures: dict[str, float], targets: list[Target], shipped: dict[str, float]) -> bool:
-    """Print each gated measure against its limit; True when all pass."""
-    passed = True
-    for target in targets:
-        value, level = measures[target.measure], shipped.get(target.measure)
-        ok = target.passes(value, level)
-        passed &= ok
-        sign = ">=" if target.higher else "<="
-        print(
-            f"{'PASS' if ok else 'FAIL'} {target.measure:26} {value:8.2%}  "
-            f"(must be {sign} {target.floor(level):.2%}; target {target.value:.2%})"
-        )
-    return passed
 
 
 def gate() -> int:
