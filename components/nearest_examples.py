@@ -1,13 +1,13 @@
 """The training examples nearest to a message, by their word embeddings.
 
 A second, independent opinion for the learned safety layer. DIET learned the
-large and varied ``emergency`` class as a catch-all: on blind round 1 it sent
-questions about the lobby's cash machine or a hotel for families to 911. This
-component remembers the WordLlama sentence embedding of every training example
-and, for each message, names the intents of the ``k`` nearest ones; the
-red-flag detector (components/red_flags.py) lets the classifier's emergency
-verdict stand only when enough of those neighbours are emergencies too. The
-red-flag rules do not depend on it.
+large and varied ``emergency`` class as a catch-all: on blind round 1 it gave
+the emergency reply to questions about the lobby's cash machine or a hotel for
+families. This component remembers the WordLlama sentence embedding of every
+training example and, for each message, names the intents of the ``k`` nearest
+ones; the red-flag detector (components/red_flags.py) lets the classifier's
+emergency verdict stand only when enough of those neighbours are emergencies
+too. The red-flag rules do not depend on it.
 """
 
 from __future__ import annotations
