@@ -27,6 +27,10 @@ export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export RASA_TELEMETRY_ENABLED ?= false
 export PYTHONWARNINGS ?= ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
+# Same seed, same model: training and evaluation run TensorFlow's ops deterministically
+# and with a fixed hash seed. Only those commands: the servers keep hash randomisation.
+DETERMINISM := TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0
+
 # content/red_flags.yml is read when the model loads, not trained into it.
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
 
@@ -48,7 +52,7 @@ $(VENV)/.installed: requirements.lock
 train: $(MODEL) ## Train the model into models/ (skipped when nothing changed)
 
 $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
-	$(RASA) train --fixed-model-name current --out models --quiet
+	$(DETERMINISM) $(RASA) train --fixed-model-name current --out models --quiet
 
 run: train web ## Install and train when needed, then start the action and Rasa servers
 	$(PY) -m ops.run
@@ -74,7 +78,7 @@ validate: install ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
 
 test-stories: train ## Test stories, failing on any prediction error
-	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	$(DETERMINISM) $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out var/results/core
 
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
@@ -82,10 +86,13 @@ test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degrade
 
 test: lint test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
 
-lock: ## Re-resolve requirements.in into requirements.lock (needs uv)
-	uv pip compile requirements.in --python-version 3.10 \
-		--python-platform x86_64-manylinux_2_28 --generate-hashes \
+LOCK_TARGET := --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes
+
+lock: ## Re-resolve requirements.in -> requirements.lock, then the action image's lock (needs uv)
+	uv pip compile requirements.in $(LOCK_TARGET) \
 		--override requirements-overrides.txt -o requirements.lock
+	uv pip compile deploy/docker/actions-requirements.in $(LOCK_TARGET) \
+		-c requirements.lock -o deploy/docker/actions.lock
 
 clean: ## Remove models, results and local data (keeps .venv)
 	rm -rf models var
@@ -95,7 +102,7 @@ export WEB_PORT ?= 8080
 WEB_BUNDLE := web/dist/spine-mri-chat.js
 WEB_SOURCES := $(wildcard web/src/*.ts) web/build.mjs web/tsconfig.json
 
-.PHONY: web test-web-unit test-browser
+.PHONY: web test-web-unit test-browser docs-screenshot
 
 web: $(WEB_BUNDLE) ## Build the chat widget bundle (npm ci + esbuild, skipped when up to date)
 
@@ -113,7 +120,11 @@ test-browser: web train ## Widget in Debian's Chromium against real servers (flo
 	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 	$(PY) -m pytest tests/browser
 
-# --- privacy and security (privacy/, tests/privacy/, docs/security.md) ---
+docs-screenshot: web train ## Retake docs/widget.png (the browser tests write theirs to var/test-artifacts/)
+	$(PY) -m pytest tests/browser -k test_layouts_and_screenshots
+	cp var/test-artifacts/widget-desktop.png docs/widget.png
+
+# --- privacy and security (privacy/, stores/, tests/privacy/, docs/security.md) ---
 AUDIT_VENV := var/audit-venv
 
 .PHONY: test-privacy purge audit
@@ -131,23 +142,19 @@ $(AUDIT_VENV)/bin/pip-audit:
 	$(AUDIT_VENV)/bin/pip install --quiet pip-audit==2.10.1
 
 audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audit over web/ (needs network)
-	$(PY) -m privacy.audit
+	$(PY) -m ops.audit
 
-# --- NLU quality and safety (tests/evaluation/, reports/nlu-quality.md, docs/nlu-quality.md) ---
-# Same seed, same model: TensorFlow must run its ops deterministically.
-export TF_DETERMINISTIC_OPS ?= 1
-export PYTHONHASHSEED ?= 0
-
+# --- NLU quality and safety (evaluation/, reports/nlu-quality.md, docs/nlu-quality.md) ---
 .PHONY: test-nlu-quality evaluate
 
 test-nlu-quality: train ## NLU gate: held-out and blind sets (answers, out of scope, red flags per category) vs targets
-	$(PY) -m tests.evaluation.run gate
-	$(PY) -m tests.evaluation.blind gate
+	$(DETERMINISM) $(PY) -m evaluation.run gate
+	$(DETERMINISM) $(PY) -m evaluation.blind gate
 
 evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison, blind round -> reports/
-	$(PY) -m tests.evaluation.run full
-	$(PY) -m tests.evaluation.blind report
-	$(PY) -m tests.evaluation.blind report --as shipped-without-word-embeddings \
+	$(DETERMINISM) $(PY) -m evaluation.run full
+	$(DETERMINISM) $(PY) -m evaluation.blind report
+	$(DETERMINISM) $(PY) -m evaluation.blind report --as shipped-without-word-embeddings \
 		--model var/evaluation/models/shipped-without-word-embeddings.tar.gz
 
 # --- messaging channels (channels/, tests/channels/) ---
@@ -168,7 +175,7 @@ cluster-stop: ## Stop `make cluster`; its data and logs stay in var/cluster/
 test-cluster: train web ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
 	$(PY) -m pytest tests/cluster
 
-# --- performance benchmark (bench/, tests/bench/, reports/bench.md, docs/performance.md) ---
+# --- performance (bench/, speedups/, tests/bench/, reports/bench.md, docs/performance.md) ---
 .PHONY: bench bench-smoke test-bench redis-server
 
 redis-server: # Redis for the lock store of the multi-worker variant
@@ -181,4 +188,4 @@ bench-smoke: train redis-server ## The benchmark on seconds-long settings, only 
 	BENCH_SHORT=1 $(PY) -m bench.run
 
 test-bench: train ## Benchmark harness logic; the speed-ups give the same answers as stock Rasa
-	$(PY) -m pytest tests/bench
+	$(PY) -m pytest tests/bench speedups

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CONTENT_FILE = PROJECT_ROOT / "content" / "spine_mri.yml"
+from project import CONTENT_DIR, PROJECT_ROOT
+
+DEFAULT_CONTENT_FILE = CONTENT_DIR / "spine_mri.yml"
 ELLIPSIS = "\u2026"
 
 # Deployment-specific hospital details may be overridden without editing content.

@@ -1,7 +1,7 @@
 """The patient's right to be forgotten: "forget me" / "delete my conversation".
 
 The action server cannot reach the Rasa server's tracker store, so this action
-only confirms; the tracker store (privacy/tracker_store.py) sees that this
+only confirms; the tracker store (stores/tracker_store.py) sees that this
 action ran in the turn and deletes the whole conversation instead of saving
 it. Importing this module also redacts the action server's logs.
 """

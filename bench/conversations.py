@@ -11,7 +11,9 @@ from pathlib import Path
 
 import yaml
 
-STORIES = Path(__file__).resolve().parent.parent / "tests" / "test_stories.yml"
+from project import PROJECT_ROOT
+
+STORIES = PROJECT_ROOT / "tests" / "test_stories.yml"
 # Rasa's inline entity annotations: [text]{"entity": ...} or [text](entity).
 ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
 

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.stats import LevelSummary, ratio
-from bench.variants import PROJECT_ROOT, Variant
-from ops import markdown
+from bench.variants import Variant
+from evaluation import markdown
+from project import PROJECT_ROOT
 
 BASELINE, FAST = "baseline", "fast"
 MB = 1024 * 1024
@@ -99,7 +100,7 @@ def targets(results: Results) -> list[tuple[str, str, float, bool]]:
 # (change, variant without it, variant with it): rows of "what each change gave".
 CHANGES = [
     ("shipped config instead of Rasa's default", BASELINE, "shipped-stock"),
-    ("project runtime (ops/speedups.py)", "shipped-stock", FAST),
+    ("project runtime (speedups/patches.py)", "shipped-stock", FAST),
     ("TF thread pools of 1 instead of TensorFlow's default", FAST, "fast-tf-threads-1"),
     ("BLAS/OpenMP pools of 1 thread instead of 2", "fast-blas-threads-2", FAST),
     ("2 Sanic workers + Redis lock store", FAST, "fast-2w"),
@@ -248,7 +249,7 @@ def resources_section(results: Results) -> list[str]:
 def variants_section(results: Results) -> list[str]:
     rows = []
     for variant in results.variants:
-        served = "stock `rasa run`" if variant.stock else "ops.rasa_main (project runtime)"
+        served = "stock `rasa run`" if variant.stock else "speedups.rasa_main (project runtime)"
         if variant.workers > 1:
             served += f", {variant.workers} Sanic workers, Redis lock store"
         config = os.path.relpath(variant.config, PROJECT_ROOT)

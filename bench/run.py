@@ -25,9 +25,11 @@ from bench.conversations import conversations
 from bench.memory import PeakMemory
 from bench.servers import Deployment, first_answer_seconds, start_redis
 from bench.stats import LevelSummary, slice_order, summarise
-from bench.variants import PROJECT_ROOT, SHIPPED_CONFIG, Variant, catalog, training_config
+from bench.variants import SHIPPED_CONFIG, Variant, catalog, training_config
 from channels.guarantee import service_unavailable_text
-from ops.processes import DEFAULT_MODEL, VENV_BIN
+from evaluation.training import DETERMINISM_ENV
+from ops.processes import VENV_BIN
+from project import DEFAULT_MODEL, PROJECT_ROOT
 
 # Generous: a server may take minutes to start on a busy two-core machine.
 STARTUP_TIMEOUT = 600.0
@@ -104,7 +106,7 @@ def train(variant: Variant, settings: Settings) -> Trained:
         *(str(VENV_BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml"),
         *("--data", "data", "--out", str(folder), "--fixed-model-name", "model", "--quiet"),
     ]
-    env = {**os.environ, "RASA_CACHE_DIRECTORY": str(folder / "train-cache")}
+    env = {**os.environ, **DETERMINISM_ENV, "RASA_CACHE_DIRECTORY": str(folder / "train-cache")}
     progress(f"training {variant.name} ({config.relative_to(PROJECT_ROOT)})")
     started = time.monotonic()
     with open(folder / "train.log", "wb") as log:

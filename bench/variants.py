@@ -15,7 +15,8 @@ from pathlib import Path
 import rasa.engine.recipes
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from project import PROJECT_ROOT
+
 RASA_DEFAULT_CONFIG = (
     Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
 )

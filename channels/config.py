@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from project import PROJECT_ROOT
+
 BASE_CREDENTIALS = PROJECT_ROOT / "credentials.yml"
 
 

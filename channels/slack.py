@@ -14,8 +14,8 @@ from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
+from channels.formatting import Choice, FittedReplies
 from channels.guarantee import GuaranteedReplyMixin
-from channels.replies import Choice, FittedReplies
 from channels.verification import VerifiedWebhookMixin
 
 SLACK_API_URL = AsyncWebClient.BASE_URL

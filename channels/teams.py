@@ -39,8 +39,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.formatting import Choice, FittedReplies
 from channels.guarantee import GuaranteedReplyMixin, MessageHandler
-from channels.replies import Choice, FittedReplies
 from channels.verification import VerifiedWebhookMixin
 
 logger = logging.getLogger(__name__)

@@ -22,8 +22,8 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 from sanic.request import Request
 
+from channels.formatting import Choice, FittedReplies
 from channels.guarantee import GuaranteedReplyMixin, MessageHandler
-from channels.replies import Choice, FittedReplies
 from channels.verification import VerifiedWebhookMixin
 
 TELEGRAM_API_URL = "https://api.telegram.org"

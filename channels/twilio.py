@@ -16,8 +16,8 @@ from rasa.core.channels.twilio import TwilioInput, TwilioOutput
 from sanic.request import Request, RequestParameters
 from twilio.request_validator import RequestValidator
 
+from channels.formatting import NumberedChoices
 from channels.guarantee import GuaranteedReplyMixin
-from channels.replies import NumberedChoices
 from channels.verification import VerifiedWebhookMixin
 
 TWILIO_API_URL = "https://api.twilio.com"

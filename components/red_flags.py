@@ -63,8 +63,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from components.nearest_examples import NEAREST_INTENTS
+from project import CONTENT_DIR
 
-DEFAULT_RULES_FILE = Path(__file__).resolve().parent.parent / "content" / "red_flags.yml"
+DEFAULT_RULES_FILE = CONTENT_DIR / "red_flags.yml"
 # Self-harm is checked first: its reply also carries the emergency number.
 KINDS = ("self_harm", "emergency")
 CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band now\b|\bhowever\b", re.IGNORECASE)

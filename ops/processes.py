@@ -19,11 +19,10 @@ from pathlib import Path
 
 from channels.config import write_credentials
 from privacy.settings import rasa_access_arguments
+from project import DEFAULT_MODEL, PROJECT_ROOT
 from stores.workers import check_lock_configuration
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
-DEFAULT_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 
 
 def free_port() -> int:
@@ -46,10 +45,10 @@ def rasa_server_command(
 ) -> list[str]:
     """CORS origins and the (token-protected, localhost-only) API come from the env.
 
-    The server runs with the project's speed-ups (ops/rasa_main.py), or as Rasa
+    The server runs with the project's speed-ups (speedups/rasa_main.py), or as Rasa
     ships it with stock=True (the benchmark's baseline).
     """
-    launcher = [str(VENV_BIN / "rasa")] if stock else [sys.executable, "-m", "ops.rasa_main"]
+    launcher = [str(VENV_BIN / "rasa")] if stock else [sys.executable, "-m", "speedups.rasa_main"]
     return [
         *launcher,
         "run",

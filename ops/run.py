@@ -9,8 +9,9 @@ import time
 from pathlib import Path
 
 from channels.config import ChannelConfigError, enabled_titles
-from ops.processes import PROJECT_ROOT, start_action_server, start_rasa_server, wait_until_healthy
+from ops.processes import start_action_server, start_rasa_server, wait_until_healthy
 from ops.web_server import DEFAULT_WEB_PORT, allowed_origins, start_web_server
+from project import PROJECT_ROOT
 
 
 def main() -> int:

@@ -22,7 +22,8 @@ from pathlib import Path
 from string import Template
 
 from actions.content import load_content
-from ops.processes import PROJECT_ROOT, Server, start
+from ops.processes import Server, start
+from project import PROJECT_ROOT
 
 WEB_DIR = PROJECT_ROOT / "web"
 BUNDLE = WEB_DIR / "dist" / "spine-mri-chat.js"

@@ -1,4 +1,4 @@
-"""Privacy controls: PII redaction, a redacting tracker store, retention and log hygiene.
+"""Privacy controls: PII redaction, retention, forget-me and log hygiene.
 
 Patients type personal details into health chat. Nothing they type is stored
 or logged before it has passed through :func:`privacy.redaction.redact`.

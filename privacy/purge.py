@@ -6,7 +6,7 @@ import sys
 
 from privacy.retention import purge_expired
 from privacy.settings import retention_days
-from privacy.tracker_store import RedactingTrackerStore
+from stores.tracker_store import RedactingTrackerStore
 
 
 def main() -> int:

@@ -1,1 +1,1 @@
-"""Rasa stores configured from the environment (see endpoints.yml)."""
+"""Rasa stores configured from the environment (endpoints.yml): tracker and lock store."""

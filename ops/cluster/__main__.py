@@ -1,7 +1,7 @@
 """`python -m ops.cluster start|stop|status|compose-nginx`.
 
-make cluster / make cluster-stop; compose-nginx prints ops/docker/nginx.conf, the
-cluster's nginx configuration for docker-compose.yml.
+make cluster / make cluster-stop; compose-nginx prints deploy/nginx/compose.conf, the
+cluster's nginx configuration for deploy/compose.yml.
 """
 
 from __future__ import annotations

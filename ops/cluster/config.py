@@ -1,7 +1,7 @@
 """The cluster's configuration, read from environment variables only.
 
-The same variables configure the Docker images, docker-compose.yml and the
-Helm values (ops/docker, ops/helm), so the tested topology and the deployment
+The same variables configure the Docker images, deploy/compose.yml and the
+Helm values (deploy/docker, deploy/helm), so the tested topology and the deployment
 files describe one system. .env.example documents each variable.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from ops.processes import PROJECT_ROOT
+from project import PROJECT_ROOT
 
 DEFAULTS = {
     "CLUSTER_DIR": "var/cluster",

@@ -19,8 +19,9 @@ from pathlib import Path
 from ops.cluster.config import ClusterConfig
 from ops.cluster.packages import postgres_bin
 from ops.web_server import BUNDLE, WEB_DIR, content_security_policy, render_demo_page
+from project import PROJECT_ROOT
 
-TEMPLATE = Path(__file__).with_name("nginx.conf.template")
+TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "nginx.conf.template"
 # In a container every server listens on its default port (.env.example).
 CONTAINER_RASA_PORT = 5005
 CONTAINER_ACTION_PORT = 5055
@@ -178,7 +179,7 @@ def nginx_values(config: ClusterConfig) -> dict[str, str]:
 
 
 def compose_nginx_values(config: ClusterConfig) -> dict[str, str]:
-    """The same template in docker-compose.yml: services by name, ports as in the cluster.
+    """The same template in deploy/compose.yml: services by name, ports as in the cluster.
 
     Docker's DNS answers a service name with every replica's address, and nginx
     balances over all of them.

@@ -8,17 +8,16 @@ context, i.e. a fresh sessionStorage and so a fresh conversation.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from actions.content import DEFAULT_CONTENT_FILE
-from ops.processes import PROJECT_ROOT, free_port, wait_until_healthy
+from ops.processes import free_port, wait_until_healthy
 from ops.web_server import BUNDLE, demo_origins, start_web_server
-from tests.stack import Stack, running_stack
+from project import PROJECT_ROOT
+from tests.browser.site import DESKTOP, Site, tampered_content
+from tests.stack import running_stack
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's own browser download cannot work here; these flags keep Debian's
@@ -31,35 +30,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
-DESKTOP = {"width": 1280, "height": 800}
 # A waiting limit, not a target: the first turn of a cold Rasa on a loaded 2-core
 # machine can take seconds. The latency target is asserted separately.
 expect.set_options(timeout=20000)
-
-# Markup and a script link the real assistant sends back (see tampered_content).
-INJECTION = "<img src=x onerror=alert(1)> [details](javascript:alert(1))"
-
-
-@dataclass
-class Site:
-    """The running assistant and the demo page that embeds the widget."""
-
-    stack: Stack
-    url: str
-    content_file: Path
-
-
-def tampered_content(folder: Path) -> Path:
-    """The real content file with an injection appended to the bot_challenge reply.
-
-    So the injection test gets markup from the real Rasa and action servers,
-    not from a stub; no other reply changes.
-    """
-    content = yaml.safe_load(DEFAULT_CONTENT_FILE.read_text(encoding="utf-8"))
-    content["replies"]["bot_challenge"]["text"] += f" {INJECTION}"
-    path = folder / "content.yml"
-    path.write_text(yaml.safe_dump(content, allow_unicode=True), encoding="utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")

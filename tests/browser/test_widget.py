@@ -9,14 +9,13 @@ The Rasa restart test runs last: it is the slowest and leaves a new server.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from actions.content import load_content
-from ops.processes import PROJECT_ROOT
-from tests.browser.conftest import DESKTOP, INJECTION, Site
+from project import PROJECT_ROOT
+from tests.browser.site import DESKTOP, INJECTION, Site
 from tests.browser.widget import Widget
 
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -186,8 +185,6 @@ def test_layouts_and_screenshots(page: Page, site: Site, artifacts: Path) -> Non
         fits_viewport(page, widget)
         shot = artifacts / f"widget-{name}.png"
         page.screenshot(path=str(shot))
-        if name == "desktop":
-            shutil.copyfile(shot, PROJECT_ROOT / "docs" / "widget.png")
 
 
 def test_reduced_motion_is_respected(page: Page, site: Site) -> None:

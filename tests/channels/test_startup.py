@@ -14,7 +14,8 @@ from pathlib import Path
 import requests
 
 from channels.config import CHANNELS
-from ops.processes import PROJECT_ROOT, free_port
+from ops.processes import free_port
+from project import PROJECT_ROOT
 
 CHANNEL_VARIABLES = {
     var for channel in CHANNELS for var in (*channel.required.values(), *channel.optional.values())

@@ -25,8 +25,7 @@ from tests.cluster.conversations import (
     opening_script,
     stored_events,
 )
-from tests.e2e.test_conversations import socketio_conversation
-from tests.stack import assert_disclaimer_on_every_message
+from tests.stack import assert_disclaimer_on_every_message, socketio_conversation
 
 CONVERSATIONS = 100
 

@@ -1,4 +1,4 @@
-"""The Dockerfiles, docker-compose.yml and Helm values describe the tested cluster.
+"""The Dockerfiles, deploy/compose.yml and Helm values describe the tested cluster.
 
 No Docker engine or Kubernetes runs here, so these files are parsed and
 compared with the cluster's own configuration: same variables, ports, health
@@ -15,20 +15,21 @@ import yaml
 
 from ops.cluster import services
 from ops.cluster.config import DEFAULTS, ClusterConfig
-from ops.processes import PROJECT_ROOT, action_server_command
+from ops.processes import action_server_command
+from project import PROJECT_ROOT
 
 DEFAULT = ClusterConfig.from_env({})
 RASA_HEALTH = "/webhooks/rest/"  # what ops.processes.start_rasa_server polls
 ACTION_HEALTH = "/health"  # what ops.processes.start_action_server polls
 RASA_PORT, ACTION_PORT = services.CONTAINER_RASA_PORT, services.CONTAINER_ACTION_PORT
-COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
-HELM = yaml.safe_load((PROJECT_ROOT / "ops/helm/values.yml").read_text())
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "deploy/compose.yml").read_text())
+HELM = yaml.safe_load((PROJECT_ROOT / "deploy/helm/values.yml").read_text())
 ENV_EXAMPLE = (PROJECT_ROOT / ".env.example").read_text()
 
 
 def dockerfile(name: str) -> list[tuple[str, str]]:
     """(INSTRUCTION, arguments) pairs, continuation lines joined, comments dropped."""
-    text = (PROJECT_ROOT / "ops/docker" / name).read_text()
+    text = (PROJECT_ROOT / "deploy/docker" / name).read_text()
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("#")]
     joined = re.sub(r"\\\n", " ", "\n".join(lines))
     pairs = [line.strip().split(None, 1) for line in joined.splitlines() if line.strip()]
@@ -68,8 +69,8 @@ def test_compose_runs_the_cluster_topology() -> None:
     assert services_["rasa"]["deploy"]["replicas"] == len(DEFAULT.rasa_ports)
     assert services_["action-server"]["deploy"]["replicas"] == len(DEFAULT.action_ports)
     assert services_["nginx"]["ports"] == [f"{DEFAULT.http_port}:{DEFAULT.http_port}"]
-    assert services_["rasa"]["build"]["dockerfile"] == "ops/docker/rasa.Dockerfile"
-    assert services_["action-server"]["build"]["dockerfile"] == "ops/docker/actions.Dockerfile"
+    assert services_["rasa"]["build"]["dockerfile"] == "deploy/docker/rasa.Dockerfile"
+    assert services_["action-server"]["build"]["dockerfile"] == "deploy/docker/actions.Dockerfile"
 
 
 def test_compose_rasa_has_the_cluster_environment() -> None:
@@ -92,8 +93,8 @@ def test_compose_health_checks_match_the_cluster() -> None:
 
 def test_compose_nginx_uses_the_cluster_template() -> None:
     rendered = services.render_nginx_conf(services.compose_nginx_values(DEFAULT))
-    assert (PROJECT_ROOT / "ops/docker/nginx.conf").read_text() == rendered, (
-        "regenerate: python -m ops.cluster compose-nginx > ops/docker/nginx.conf"
+    assert (PROJECT_ROOT / "deploy/nginx/compose.conf").read_text() == rendered, (
+        "regenerate: python -m ops.cluster compose-nginx > deploy/nginx/compose.conf"
     )
 
 
@@ -126,4 +127,4 @@ def test_cluster_variables_are_documented() -> None:
 def test_endpoints_select_the_shared_stores_from_the_environment() -> None:
     endpoints = yaml.safe_load(Path(PROJECT_ROOT / "endpoints.yml").read_text())
     assert endpoints["lock_store"]["type"] == "stores.lock_store.EnvLockStore"
-    assert endpoints["tracker_store"]["type"] == "privacy.tracker_store.RedactingTrackerStore"
+    assert endpoints["tracker_store"]["type"] == "stores.tracker_store.RedactingTrackerStore"

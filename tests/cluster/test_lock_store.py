@@ -13,7 +13,7 @@ import sys
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, RedisLockStore
 
-from ops.processes import PROJECT_ROOT
+from project import PROJECT_ROOT
 from stores.lock_store import lock_store_from_env
 from stores.workers import LockStoreConfigurationError
 

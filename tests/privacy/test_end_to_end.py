@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from actions.content import load_content
-from ops.processes import PROJECT_ROOT
+from project import PROJECT_ROOT
 from tests.stack import (
     Stack,
     assert_disclaimer_on_every_message,

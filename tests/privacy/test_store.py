@@ -15,10 +15,10 @@ import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from ops.processes import PROJECT_ROOT
 from privacy import FORGET_ME_ACTION
 from privacy.retention import SECONDS_PER_DAY, purge_expired
-from privacy.tracker_store import RedactingTrackerStore
+from project import PROJECT_ROOT
+from stores.tracker_store import RedactingTrackerStore
 
 PII_TEXT = "I'm Margaret Thornbury, MRN 77120455, call 555-867-5309 about my L4-L5 MRI"
 RAW_VALUES = [b"Margaret", b"Thornbury", b"77120455", b"867-5309"]

@@ -1,51 +1,10 @@
-"""Builders for action tests: real rasa-sdk trackers and dispatchers, no mocks."""
+"""Fixtures of the unit tests."""
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Content, load_content
-
-
-def make_tracker(
-    intent: str,
-    text: str = "",
-    entities: list[dict[str, Any]] | None = None,
-    slots: dict[str, Any] | None = None,
-    ranking: list[str] | None = None,
-) -> Tracker:
-    """A tracker whose latest message has the given intent, entities, slots and
-    intent ranking (names, most confident first)."""
-    return Tracker(
-        sender_id="patient",
-        slots=slots or {},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.99},
-            "entities": entities or [],
-            "intent_ranking": [
-                {"name": name, "confidence": 0.5 / (rank + 1)}
-                for rank, name in enumerate(ranking or [])
-            ],
-        },
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={},
-        latest_action_name="action_listen",
-    )
-
-
-def run_action(action: Action, tracker: Tracker) -> tuple[list[dict], list[dict]]:
-    """Run an action as the action server would; return (messages, events)."""
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, {}))
-    return dispatcher.messages, events
 
 
 @pytest.fixture(scope="session")

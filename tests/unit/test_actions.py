@@ -8,7 +8,7 @@ from actions.answers import ActionAnswer
 from actions.content import Content
 from actions.replies import ActionFallback, ActionReply
 from tests.stack import first_sentences
-from tests.unit.conftest import make_tracker, run_action
+from tests.unit.builders import make_tracker, run_action
 
 REGION = [{"entity": "region", "value": "cervical"}]
 

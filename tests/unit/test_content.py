@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from actions.content import PROJECT_ROOT, Content, load_content
+from actions.content import Content, load_content
+from project import PROJECT_ROOT
 
 SHARED_SOURCE = PROJECT_ROOT.parent / "shared" / "source" / "spine-mri-source.txt"
 ISSUE_DISCLAIMER = (

@@ -10,9 +10,10 @@ import yaml
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa_sdk.executor import ActionExecutor
 
-from actions.content import PROJECT_ROOT, Content
+from actions.content import Content
 from channels.guarantee import guarantee_reply, service_unavailable_text
-from tests.unit.conftest import make_tracker, run_action
+from project import PROJECT_ROOT
+from tests.unit.builders import make_tracker, run_action
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
 INTENTS = [*DOMAIN["intents"], "nlu_fallback"]

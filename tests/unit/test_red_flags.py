@@ -4,7 +4,7 @@ Every category has positive messages written in the ways patients write
 (shared/patients.md: lower case, typos, a relative, a story first), asserting
 both the reply kind and the category id. Every cancelling rule (negation,
 past, hypothetical, general question, idiom) has negatives. The held-out
-red-flag sets (tests/evaluation/data/red_flags.yml) are checked here too, so a
+red-flag sets (evaluation/data/red_flags.yml) are checked here too, so a
 rule change that loses an emergency fails fast, without a model.
 """
 
@@ -28,7 +28,7 @@ from components.red_flags import (
     RedFlagRules,
     load_rules,
 )
-from tests.evaluation.datasets import all_cases, red_flag_cases
+from evaluation.datasets import all_cases, red_flag_cases
 
 RULES = load_rules()
 RED_FLAG_CASES = [case for case in red_flag_cases() if case.expects_red_flag]

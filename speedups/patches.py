@@ -1,7 +1,7 @@
 """Runtime speed-ups of the Rasa server, each measured by `make bench` (docs/performance.md).
 
-They change how Rasa runs, never what it answers (tests/bench/test_speedups.py compares
-the answers with and without them). ops.rasa_main installs them before Rasa starts:
+They change how Rasa runs, never what it answers (speedups/test_speedups.py compares
+the answers with and without them). speedups.rasa_main installs them before Rasa starts:
 
 * Models load without tracing a training step. Rasa's RasaModel.load runs
   ``model.fit`` on one example only to create the variables before restoring the

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from actions.content import load_content
 from channels.facebook import FacebookWebhook
-from channels.replies import split_reply
+from channels.formatting import split_reply
 from channels.telegram import TelegramReplies
 from channels.twilio import SmsReplies
 from tests.channels.fake_providers import FakeProviders

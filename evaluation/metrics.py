@@ -21,8 +21,8 @@ from pathlib import Path
 import yaml
 
 from actions.content import load_content
-from tests.evaluation.assistant import Turn
-from tests.evaluation.datasets import RED_FLAG_OUTCOMES, Case, is_answer
+from evaluation.assistant import Turn
+from evaluation.datasets import RED_FLAG_OUTCOMES, Case, is_answer
 
 TARGETS_FILE = Path(__file__).resolve().parent / "targets.yml"
 

@@ -5,7 +5,7 @@
 # model's spaCy path (.venv/lib/python3.10/site-packages/...) resolves as it
 # does on the machine that trained it. Build from the project root after
 # `make train`:
-#   docker build -f ops/docker/rasa.Dockerfile -t spine-mri-rasa .
+#   docker build -f deploy/docker/rasa.Dockerfile -t spine-mri-rasa .
 # Configuration comes from the environment only (.env.example, "Cluster").
 FROM python:3.10-slim-bookworm
 
@@ -26,12 +26,13 @@ COPY requirements.lock ./
 RUN python -m venv .venv \
     && .venv/bin/pip install --no-cache-dir --require-hashes --no-deps -r requirements.lock
 
-COPY endpoints.yml credentials.yml ./
+COPY endpoints.yml credentials.yml project.py ./
 COPY actions/ actions/
 COPY channels/ channels/
 COPY components/ components/
 COPY content/ content/
 COPY ops/ ops/
+COPY speedups/ speedups/
 COPY privacy/ privacy/
 COPY stores/ stores/
 COPY models/current.tar.gz models/current.tar.gz

@@ -1,7 +1,7 @@
 """Runs the NLU quality and safety evaluation.
 
-    python -m tests.evaluation.run gate   # `make test-nlu-quality`: shipped model vs. targets
-    python -m tests.evaluation.run full   # `make evaluate`: train, compare, cross-validate, report
+    python -m evaluation.run gate   # `make test-nlu-quality`: shipped model vs. targets
+    python -m evaluation.run full   # `make evaluate`: train, compare, cross-validate, report
 
 The gate fails (exit 1) when a measure is worse than its target or, while the
 shipped model has not reached that target, worse than the shipped level in
@@ -22,14 +22,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from tests.evaluation import end_to_end, report, training
-from tests.evaluation.assistant import Assistant
-from tests.evaluation.datasets import all_cases
-from tests.evaluation.metrics import Scored, check, headline, load_targets
-from tests.evaluation.sweep import sweep
+from evaluation import end_to_end, report, training
+from evaluation.assistant import Assistant
+from evaluation.datasets import all_cases
+from evaluation.metrics import Scored, check, headline, load_targets
+from evaluation.sweep import sweep
+from project import DEFAULT_MODEL, PROJECT_ROOT
 
-PROJECT_ROOT = training.PROJECT_ROOT
-SHIPPED_MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
+SHIPPED_MODEL = DEFAULT_MODEL
 WORK_DIR = PROJECT_ROOT / "var" / "evaluation"
 CV_WITHOUT_EMBEDDINGS = "cross-validation without word embeddings"
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from project import PROJECT_ROOT
+
 PIP_AUDIT = PROJECT_ROOT / "var" / "audit-venv" / "bin" / "pip-audit"
 WEB = PROJECT_ROOT / "web"
 

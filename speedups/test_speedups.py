@@ -26,10 +26,11 @@ from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
 from bench.conversations import conversations
-from ops import speedups
-from ops.processes import DEFAULT_MODEL, PROJECT_ROOT, free_port
+from ops.processes import free_port
+from project import DEFAULT_MODEL, PROJECT_ROOT
+from speedups import patches
 
-RASA_CREATE_STATES = speedups._stock_create_states
+RASA_CREATE_STATES = patches._stock_create_states
 MESSAGES = sorted({text for story in conversations() for text in story})
 
 
@@ -58,11 +59,11 @@ def same_parse(stock: dict, fast: dict) -> bool:
 @pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
 def test_model_loaded_without_training_step_parses_identically(monkeypatch) -> None:
     stock = asyncio.run(parses(str(DEFAULT_MODEL)))
-    speedups.install()
+    patches.install()
     try:
         fast = asyncio.run(parses(str(DEFAULT_MODEL)))
     finally:
-        speedups.uninstall()
+        patches.uninstall()
     pairs = zip(MESSAGES, stock, fast, strict=True)
     assert [text for text, before, after in pairs if not same_parse(before, after)] == []
 
@@ -95,24 +96,24 @@ async def connections_used(calls: int) -> set[int]:
 
 def test_action_calls_reuse_one_kept_alive_connection() -> None:
     assert len(asyncio.run(connections_used(3))) == 3  # stock Rasa: a connection per call
-    speedups.install()
+    patches.install()
     try:
         assert len(asyncio.run(connections_used(3))) == 1
     finally:
-        speedups.uninstall()
+        patches.uninstall()
 
 
 def test_action_results_are_validated_like_rasa_does() -> None:
     action = RemoteAction("action_answer", EndpointConfig("http://127.0.0.1:1/webhook"))
     valid = {"events": [{"event": "slot", "name": "region", "value": None}], "responses": []}
     invalid = {"events": [{"no_event_key": 1}], "responses": []}
-    speedups.install()
+    patches.install()
     try:
         assert action._validate_action_result(valid)
         with pytest.raises(ValidationError, match="Failed to validate Action server response"):
             action._validate_action_result(invalid)
     finally:
-        speedups.uninstall()
+        patches.uninstall()
 
 
 def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
@@ -145,8 +146,8 @@ def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
 def test_graph_run_in_order_gives_what_dask_gives() -> None:
     agent = Agent.load(str(DEFAULT_MODEL))
     for story in conversations():
-        stock = graph_outputs(speedups._stock_run_graph, agent, story)
-        fast = graph_outputs(speedups.run_graph_in_order, agent, story)
+        stock = graph_outputs(patches._stock_run_graph, agent, story)
+        fast = graph_outputs(patches.run_graph_in_order, agent, story)
         assert fast == stock, story
         assert any(output[0] != ACTION_LISTEN_NAME for output in stock[1:])
 
@@ -168,14 +169,14 @@ def test_states_computed_once_predict_what_rasa_predicts(monkeypatch) -> None:
     stock_calls: list[int] = []
     with monkeypatch.context() as patch:
         patch.setattr(TrackerFeaturizer, "_create_states", staticmethod(counting(stock_calls)))
-        stock = [graph_outputs(speedups.run_graph_in_order, agent, story) for story in stories]
+        stock = [graph_outputs(patches.run_graph_in_order, agent, story) for story in stories]
     fast_calls: list[int] = []
-    monkeypatch.setattr(speedups, "_stock_create_states", counting(fast_calls))
-    speedups.install()
+    monkeypatch.setattr(patches, "_stock_create_states", counting(fast_calls))
+    patches.install()
     try:
-        fast = [graph_outputs(speedups.run_graph_in_order, agent, story) for story in stories]
+        fast = [graph_outputs(patches.run_graph_in_order, agent, story) for story in stories]
     finally:
-        speedups.uninstall()
+        patches.uninstall()
     assert fast == stock
     predictions = sum(isinstance(output[0], str) for outputs in fast for output in outputs)
     assert len(fast_calls) == predictions < len(stock_calls)  # once per prediction, not twice
@@ -186,14 +187,14 @@ def test_states_computed_once_are_fresh_copies() -> None:
     tracker = DialogueStateTracker.from_events("copies", [], domain.slots)
     tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
     tracker.update(UserUttered("hi", {"name": "greet", "confidence": 1.0}))
-    first = speedups.create_states_once(tracker, domain)
+    first = patches.create_states_once(tracker, domain)
     del first[-1]["user"]["intent"]  # as RulePolicy does when it matches the text
-    assert speedups.create_states_once(tracker, domain) == (
-        speedups._stock_create_states(tracker, domain)
+    assert patches.create_states_once(tracker, domain) == (
+        patches._stock_create_states(tracker, domain)
     )
     tracker.update(ActionExecuted("action_reply"))
-    assert speedups.create_states_once(tracker, domain) == (
-        speedups._stock_create_states(tracker, domain)
+    assert patches.create_states_once(tracker, domain) == (
+        patches._stock_create_states(tracker, domain)
     )
 
 
@@ -201,10 +202,10 @@ def test_event_classes_are_those_rasa_finds() -> None:
     type_names = {event_class.type_name for event_class in all_subclasses(Event)}
     assert len(type_names) > 20
     for type_name in type_names:
-        assert speedups.resolve_event_type(type_name) is speedups._stock_resolve_event(type_name)
+        assert patches.resolve_event_type(type_name) is patches._stock_resolve_event(type_name)
     with pytest.raises(ValueError, match="Unknown event name"):
-        speedups.resolve_event_type("no-such-event")
-    assert speedups.resolve_event_type("no-such-event", UserUttered) is UserUttered
+        patches.resolve_event_type("no-such-event")
+    assert patches.resolve_event_type("no-such-event", UserUttered) is UserUttered
 
 
 @pytest.mark.parametrize("count", [1, 3])
@@ -216,8 +217,8 @@ def test_features_are_combined_as_rasa_combines_them(count: int, sparse: bool) -
         Features(scipy.sparse.coo_matrix(matrix) if sparse else matrix, "sequence", "text", name)
         for matrix, name in zip(matrices, ["a", "b", "c"], strict=False)
     ]
-    stock = speedups._stock_combine_features(features, ["a", "b", "c"])
-    fast = speedups.combine_features(features, ["a", "b", "c"])
+    stock = patches._stock_combine_features(features, ["a", "b", "c"])
+    fast = patches.combine_features(features, ["a", "b", "c"])
     assert (fast.type, fast.attribute, fast.origin) == (stock.type, stock.attribute, stock.origin)
     assert fast.is_sparse() == stock.is_sparse() == sparse
     as_array = (lambda f: f.features.toarray()) if sparse else (lambda f: f.features)
@@ -226,7 +227,7 @@ def test_features_are_combined_as_rasa_combines_them(count: int, sparse: bool) -
     assert type(fast.features) is type(stock.features)
     assert as_array(fast).shape == (4, sum(matrix.shape[1] for matrix in matrices))
     assert fast.features is not features[0].features  # the featurizer's own matrix is not shared
-    assert speedups.combine_features([], ["a"]) is None
+    assert patches.combine_features([], ["a"]) is None
 
 
 RESULTS = [
@@ -253,13 +254,13 @@ RESULTS = [
 def test_action_results_checked_per_event_type_as_the_whole_schema_checks_them(
     result: dict,
 ) -> None:
-    validator = speedups.action_result_validator()
+    validator = patches.action_result_validator()
     assert len(validator.by_event_type) > 20  # the per-type path is in use
     assert validator.is_valid(result) == validator.whole.is_valid(result)
 
 
 def test_both_kinds_of_action_result_are_in_the_cases() -> None:
-    whole = speedups.action_result_validator().whole
+    whole = patches.action_result_validator().whole
     assert {whole.is_valid(result) for result in RESULTS} == {True, False}
 
 
@@ -267,7 +268,7 @@ def test_workers_are_forked_with_the_heap_frozen() -> None:
     """A forked worker finds the imported objects frozen (so they stay shared), the
     server process itself keeps collecting until it forks."""
     script = (
-        "import gc, os, ops.rasa_main\n"
+        "import gc, os, speedups.rasa_main\n"
         "assert gc.get_freeze_count() == 0\n"
         "pid = os.fork()\n"
         "if pid == 0:\n"

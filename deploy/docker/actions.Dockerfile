@@ -4,15 +4,16 @@
 # requirements.lock (actions.lock: PyYAML for the content file, spaCy and its
 # English model for log redaction), then the actions and the approved content.
 # Build from the project root:
-#   docker build -f ops/docker/actions.Dockerfile -t spine-mri-actions .
+#   docker build -f deploy/docker/actions.Dockerfile -t spine-mri-actions .
 FROM rasa/rasa-sdk:3.6.2
 
 USER root
-COPY ops/docker/actions.lock /tmp/actions.lock
+COPY deploy/docker/actions.lock /tmp/actions.lock
 RUN pip install --no-cache-dir --require-hashes --no-deps -r /tmp/actions.lock \
     && rm /tmp/actions.lock
 
 WORKDIR /app
+COPY project.py ./
 COPY actions/ actions/
 COPY content/ content/
 COPY privacy/ privacy/

@@ -13,9 +13,10 @@ from pathlib import Path
 import yaml
 
 from actions.content import load_content
+from project import PROJECT_ROOT
 from tests.stack import running_stack
 
-STORIES = Path(__file__).resolve().parents[1] / "test_stories.yml"
+STORIES = PROJECT_ROOT / "tests" / "test_stories.yml"
 
 
 def conversations(path: Path = STORIES) -> list[list[str]]:

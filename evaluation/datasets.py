@@ -1,4 +1,4 @@
-"""The held-out evaluation messages (tests/evaluation/data/) as labelled cases.
+"""The held-out evaluation messages (evaluation/data/) as labelled cases.
 
 Each case knows which outcomes are acceptable, so one scorer covers document
 answers, clarifications, deflections, safety replies and look-alikes.

@@ -1,6 +1,6 @@
-"""The `rasa` command with the project's runtime speed-ups installed (ops/speedups.py).
+"""The `rasa` command with the project's runtime speed-ups installed (speedups/patches.py).
 
-ops.processes starts the Rasa server as ``python -m ops.rasa_main run ...``. The
+ops.processes starts the Rasa server as ``python -m speedups.rasa_main run ...``. The
 speed-ups are installed at import, so Sanic worker processes, which import this
 module again, get them too.
 """
@@ -17,7 +17,7 @@ import sys
 for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ.setdefault(variable, "1")
 
-from ops import speedups  # noqa: E402 - after the thread settings above
+from speedups import patches  # noqa: E402 - after the thread settings above
 
 
 def freeze_heap() -> None:
@@ -32,7 +32,7 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
-speedups.install()
+patches.install()
 os.register_at_fork(before=freeze_heap)
 
 if __name__ == "__main__":

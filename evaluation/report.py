@@ -14,12 +14,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from ops.markdown import table
-from tests.evaluation.datasets import ANSWER_PREFIX, DEFLECTIONS, RED_FLAG_OUTCOMES
-from tests.evaluation.metrics import Scored, Target, per_label
-from tests.evaluation.sweep import SweepPoint
+from evaluation.datasets import ANSWER_PREFIX, DEFLECTIONS, RED_FLAG_OUTCOMES
+from evaluation.markdown import table
+from evaluation.metrics import Scored, Target, per_label
+from evaluation.sweep import SweepPoint
+from project import REPORTS_DIR
 
-REPORTS = Path(__file__).resolve().parents[2] / "reports"
+REPORTS = REPORTS_DIR
 MARKDOWN = REPORTS / "nlu-quality.md"
 JSON = REPORTS / "nlu-quality.json"
 PERCENT_MEASURES = (
@@ -247,9 +248,9 @@ def write(evaluation: Evaluation, targets: list[Target], sections: list[str]) ->
     lines = [
         "# NLU quality and safety report",
         "",
-        "Written by `make evaluate` (`python -m tests.evaluation.run full`) from the run",
-        "itself; do not edit by hand. Definitions: tests/evaluation/metrics.py;",
-        "data: tests/evaluation/data/.",
+        "Written by `make evaluate` (`python -m evaluation.run full`) from the run",
+        "itself; do not edit by hand. Definitions: evaluation/metrics.py;",
+        "data: evaluation/data/.",
         "",
         *sections,
         "## Headline measures (shipped model)",

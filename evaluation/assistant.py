@@ -26,7 +26,7 @@ from rasa_sdk.executor import ActionExecutor
 
 from actions.content import Content, load_content
 from components.red_flags import RED_FLAG_KEY
-from tests.evaluation.datasets import ANSWER_PREFIX, CLARIFY
+from evaluation.datasets import ANSWER_PREFIX, CLARIFY
 
 FALLBACK_INTENT = "nlu_fallback"
 SILENT = "silent"

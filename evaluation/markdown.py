@@ -1,4 +1,4 @@
-"""Markdown tables of the generated reports (reports/bench.md, reports/nlu-quality.md)."""
+"""Markdown tables of the generated reports (reports/bench.md, reports/nlu-*.md)."""
 
 from __future__ import annotations
 

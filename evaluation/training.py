@@ -17,7 +17,8 @@ from pathlib import Path
 import rasa
 import yaml
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from project import PROJECT_ROOT
+
 RASA = Path(sys.executable).parent / "rasa"
 SHIPPED_CONFIG = PROJECT_ROOT / "config.yml"
 SPACY_PIPELINE = Path(__file__).resolve().parent / "pipelines" / "spacy.yml"

@@ -11,8 +11,8 @@ import asyncio
 from dataclasses import dataclass
 
 from components.red_flags import load_rules
-from tests.evaluation.assistant import FALLBACK_INTENT, Assistant, Turn, outcome_of
-from tests.evaluation.metrics import Scored, headline
+from evaluation.assistant import FALLBACK_INTENT, Assistant, Turn, outcome_of
+from evaluation.metrics import Scored, headline
 
 THRESHOLDS = tuple(round(0.05 * step, 2) for step in range(0, 20))
 AMBIGUITIES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3)

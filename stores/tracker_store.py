@@ -1,0 +1,79 @@
+"""The tracker store the Rasa server uses (endpoints.yml): the fast SQL store
+(stores/sql.py) with the privacy controls of privacy/ plugged in.
+
+Every event is redacted before it is written (or published to an event
+broker): user text, parse data, entities, metadata and slot values. The
+assistant still answers from the unredacted message, because only the copy
+that is stored is changed. The store also erases a conversation when the
+patient asks for it (the ``action_forget_me`` action ran in the turn) and
+purges old conversations (privacy.retention).
+
+The database is TRACKER_STORE_URL (any SQLAlchemy URL, e.g. PostgreSQL) or,
+by default, the SQLite file TRACKER_DB.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from privacy.events import erasure_requested, redact_event, redacted_dict
+from privacy.log_redaction import install_log_redaction
+from privacy.retention import purge_expired, start_daily_purge
+from privacy.settings import tracker_store_url
+from stores.sql import FastSQLTrackerStore
+
+logger = logging.getLogger(__name__)
+
+
+class RedactingTrackerStore(FastSQLTrackerStore):
+    """SQL tracker store that never stores personal data and honours erasure and retention."""
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        schedule_purge: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        install_log_redaction()
+        url = tracker_store_url() if host is None or "://" not in host else host
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        if schedule_purge:
+            purge_expired(self)
+            start_daily_purge(self)
+
+    def event_data(self, event: Event) -> dict[str, Any]:
+        """Only the redacted copy of the event is stored."""
+        return redacted_dict(event)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the turn redacted, or erase the conversation if the patient asked."""
+        if erasure_requested(tracker):
+            self.erase(tracker.sender_id)
+            return
+        await super().save(tracker)
+
+    def erase(self, sender_id: str) -> int:
+        """Delete every event of a conversation (all sessions); return how many."""
+        with self.session_scope() as session:
+            deleted = (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .delete(synchronize_session=False)
+            )
+            session.commit()
+        logger.info("Erased a conversation on the patient's request (%d events).", deleted)
+        return deleted
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
+    ) -> None:
+        redacted = [redact_event(event) for event in new_events]
+        await super()._stream_new_events(event_broker, redacted, sender_id)
