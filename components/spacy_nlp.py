@@ -6,8 +6,8 @@ no word vectors, so SpacyFeaturizer adds no features, and no component reads the
 named entities or the tags. The tagger, attribute ruler and lemmatizer (with the
 tok2vec network they need) produce the lemmas the word counts would use; without
 them Rasa counts the words themselves, and the character n-grams still see "scan"
-in "scans". Those pipes were about 3 ms of every message (docs/performance.md,
-round 4), and the NLU targets hold without them (reports/nlu-quality.md).
+in "scans". Those pipes were a measurable part of every message's time
+(docs/performance.md), and the NLU measures hold without them (reports/).
 
 `pipes` in config.yml lists the spaCy pipes to run; leave it out for Rasa's
 choice (all but the parser). A model with word vectors (`en_core_web_md`)

@@ -6,7 +6,7 @@ the answers with and without them). speedups.rasa_main installs them before Rasa
 * Models load without tracing a training step. Rasa's RasaModel.load runs
   ``model.fit`` on one example only to create the variables before restoring the
   trained weights; tracing that training graph (with gradients, for DIET's CRF too)
-  was about 3/4 of the server's start-up. Running the loss once eagerly creates the
+  was most of the server's start-up. Running the loss once eagerly creates the
   same variables at a fraction of the cost; the optimizer, which inference never
   uses, is simply not restored.
 * One kept-alive HTTP session per endpoint and event loop. Rasa opens (and closes)
@@ -14,24 +14,23 @@ the answers with and without them). speedups.rasa_main installs them before Rasa
 * The action server's response is checked against Rasa's JSON schema with a validator
   built once. Rasa calls ``jsonschema.validate``, which first validates the schema
   itself against the meta-schema, on every action call: py-spy found that to be
-  about 44 % of the Rasa server's CPU under load. Each event is then checked against
-  the schema of its own type instead of trying all 23 (0.7 -> 0.1 ms per response).
+  the largest share of the Rasa server's CPU under load. Each event is then checked
+  against the schema of its own type instead of trying them all.
   An invalid response still goes through Rasa's own check, so the error is Rasa's.
 * The model's graph runs its nodes in dependency order directly. Rasa hands every
   run (one per message for the NLU, one per predicted action) to dask's synchronous
   scheduler, which rebuilt and walked the task graph each time and formatted a debug
-  line with the whole tracker: about 7 % of the server's CPU, for no parallelism.
+  line with the whole tracker, for no parallelism.
 * DIET's traced prediction graph is called directly. Rasa calls it through its
-  ``tf.function``, which matches the batch against the traced signature on every call
-  (0.4 of 2.9 ms per prediction); the signature is fixed, so its one concrete function
-  is fetched once. The batch goes in as the flat list of tensors the graph takes:
+  ``tf.function``, which matches the batch against the traced signature on every call;
+  the signature is fixed, so its one concrete function is fetched once. The batch goes in as the flat list of tensors the graph takes:
   called with the nested batch, the concrete function matched it against the
-  signature again (0.75 ms of 2.8 per prediction, docs/performance.md, round 4).
+  signature again.
 * A message's features from several featurizers are joined in one step. Rasa deep-copies
   the first featurizer's matrix and then stacks the others onto it one at a time, a
-  new sparse matrix per featurizer: about a third of DIET's time per message.
+  new sparse matrix per featurizer.
   COO matrices (what the featurizers make) are joined by concatenating their entries,
-  without scipy's block-matrix machinery (0.9 ms a message, round 4).
+  without scipy's block-matrix machinery.
 * RulePolicy's conversation states are computed once per tracker state. After a user
   message it asks for the states of the whole conversation twice (to match the text,
   then the intent), each a replay of every event so far.
@@ -271,7 +270,7 @@ def predict_with_concrete_function(model: RasaModel, batch_in: Any) -> dict[str,
 
 def hstack_coo(matrices: list[scipy.sparse.coo_matrix]) -> scipy.sparse.coo_matrix:
     """scipy.sparse.hstack of COO matrices (what featurizers make): the same entries in
-    the same order, without the block-matrix machinery (0.3 -> 0.1 ms a call)."""
+    the same order, without the block-matrix machinery."""
     offsets = np.cumsum([0] + [matrix.shape[1] for matrix in matrices[:-1]])
     data = np.concatenate([matrix.data for matrix in matrices])
     rows = np.concatenate([matrix.row for matrix in matrices])

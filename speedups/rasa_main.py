@@ -26,7 +26,7 @@ def freeze_heap() -> None:
     Sanic forks its workers (SANIC_WORKERS > 1) from this process once Rasa, TensorFlow
     and spaCy are imported. The workers share those pages until they write to them,
     and a collection writes to every object it visits; frozen objects are never visited.
-    With two workers it kept about 140 MB shared (1,132 -> 989 MB PSS, docs/performance.md).
+    docs/performance.md has what it keeps shared.
     """
     gc.collect()
     gc.freeze()
