@@ -63,9 +63,10 @@ actions: install ## Start only the action server
 shell: train ## Chat in the terminal (starts the action server in the background)
 	$(PY) -m ops.shell
 
-lint: install ## ruff lint and format check
+lint: install ## ruff lint and format check, mypy type check (config in pyproject.toml)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 format: install ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .

@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.replies import reply
 from privacy import FORGET_ME_ACTION
@@ -29,6 +30,6 @@ class ActionForgetMe(Action):
         return FORGET_ME_ACTION
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         return reply(dispatcher, FORGET_ME_REPLY)

@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.content import Content, load_content
 from actions.messaging import send
@@ -50,10 +51,10 @@ def reply(
     key = key if key in content.replies else FALLBACK_REPLY
     message = tracker.latest_message if tracker is not None else {}
     if key in DEFLECTIONS and content.did_you_mean.applies_to(message.get("text") or ""):
-        topics = closest_topics(content, message.get("intent_ranking") or [])
-        return send(dispatcher, content, content.reply_text(DID_YOU_MEAN_REPLY), topics)
-    topics = content.main_topics if content.replies[key].menu else ()
-    return send(dispatcher, content, content.reply_text(key), topics)
+        closest = closest_topics(content, message.get("intent_ranking") or [])
+        return send(dispatcher, content, content.reply_text(DID_YOU_MEAN_REPLY), closest)
+    menu = content.main_topics if content.replies[key].menu else ()
+    return send(dispatcher, content, content.reply_text(key), menu)
 
 
 class ActionReply(Action):
@@ -63,7 +64,7 @@ class ActionReply(Action):
         return "action_reply"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         return reply(dispatcher, tracker.latest_message["intent"]["name"], tracker)
 
@@ -75,6 +76,6 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         return reply(dispatcher, FALLBACK_REPLY, tracker)

@@ -125,7 +125,7 @@ class InputGuard:
             return Outcome.RATE_LIMITED
         for limiter, key in keys:
             limiter.record(key)
-        if len(message.text) > self.limits.max_message_chars:
+        if len(message.text or "") > self.limits.max_message_chars:
             return Outcome.TOO_LONG
         return None
 

@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 
 import jwt
 import requests
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from jwt import InvalidKeyError, PyJWTError
 from jwt.algorithms import RSAAlgorithm
 from rasa.core.channels.botframework import (
@@ -99,7 +100,9 @@ class TeamsReplies(FittedReplies, BotFramework):
         service_url: str,
         token_url: str = TOKEN_URL,
     ) -> None:
-        super().__init__(app_id, app_password, conversation, bot, service_url)
+        # Rasa annotates bot as str, but it is the activity's recipient object (Rasa's own
+        # webhook passes postdata["recipient"]) and is sent back as the reply's "from".
+        super().__init__(app_id, app_password, conversation, bot, service_url)  # type: ignore[arg-type]
         self.token_url = token_url
 
     async def _get_headers(self) -> dict[str, str] | None:
@@ -219,9 +222,13 @@ class TeamsChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TeamsWebhook):
             raise InvalidKeyError(f"unknown signing key {key_id!r}")
         if "endorsements" in key and channel_id not in key["endorsements"]:
             raise InvalidKeyError(f"key {key_id!r} is not endorsed for {channel_id!r}")
+        public_key = RSAAlgorithm.from_jwk(key)
+        # from_jwk builds a private key from a JWK with private parts; it cannot verify.
+        if not isinstance(public_key, RSAPublicKey):
+            raise InvalidKeyError(f"key {key_id!r} is not a public key")
         return jwt.decode(
             token,
-            key=RSAAlgorithm.from_jwk(key),
+            key=public_key,
             algorithms=["RS256"],
             audience=self.app_id,
             issuer=ISSUER,

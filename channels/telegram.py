@@ -54,7 +54,10 @@ class TelegramReplies(FittedReplies, TelegramOutput):
 
     async def set_webhook(self, url: str, **_: Any) -> bool:
         """Register the webhook, always with the secret token Telegram must send back."""
-        return await self.request("setWebhook", {"url": url, "secret_token": self.secret_token})
+        registered: bool = await self.request(
+            "setWebhook", {"url": url, "secret_token": self.secret_token}
+        )
+        return registered
 
 
 class TelegramChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TelegramInput):
@@ -63,6 +66,10 @@ class TelegramChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TelegramInput)
     Rasa's /webhooks/telegram/set_webhook route stays, but needs the secret
     header too (an operator can re-register the webhook; nobody else can).
     """
+
+    # Optional in Rasa's TelegramInput; this channel's constructor requires both.
+    access_token: str
+    webhook_url: str
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TelegramChannel:

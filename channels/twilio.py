@@ -45,6 +45,11 @@ class SmsReplies(NumberedChoices, TwilioOutput):
 class TwilioChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TwilioInput):
     """Rasa's Twilio channel, refusing requests without a valid Twilio signature."""
 
+    # Optional in Rasa's TwilioInput; this channel's constructor requires all three.
+    account_sid: str
+    auth_token: str
+    twilio_number: str
+
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> TwilioChannel:
         if not credentials:

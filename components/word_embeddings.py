@@ -63,7 +63,7 @@ class WordEmbeddings:
     def _mean(self, ids: list[int]) -> np.ndarray:
         if not ids:
             return np.zeros(self.dimensions, dtype=np.float32)
-        vector = self.table[ids].mean(axis=0)
+        vector: np.ndarray = self.table[ids].mean(axis=0)
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else vector
 
@@ -115,7 +115,8 @@ class WordEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> WordEmbeddingFeaturizer:
-        return cls(config, execution_context.node_name)
+        # Rasa types node_name Optional, but GraphNode sets it before create() is called.
+        return cls(config, execution_context.node_name)  # type: ignore[arg-type]
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

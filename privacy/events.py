@@ -28,8 +28,16 @@ def redacted_dict(event: Event) -> dict[str, Any]:
 
 
 def redact_event(event: Event) -> Event:
-    """A copy of the event whose patient-provided fields are redacted."""
-    return Event.from_parameters(redacted_dict(event))
+    """A copy of the event whose patient-provided fields are redacted.
+
+    Rasa returns None for a dictionary without an event name (or of the obsolete
+    "topic" event), which an event's own as_dict never is; should it happen, this
+    fails here rather than in the event broker.
+    """
+    copy = Event.from_parameters(redacted_dict(event))
+    if copy is None:
+        raise ValueError(f"Rasa could not rebuild a {event.type_name!r} event.")
+    return copy
 
 
 def erasure_requested(tracker: DialogueStateTracker) -> bool:

@@ -26,7 +26,7 @@ def purge_expired(
     days = retention_days() if days is None else days
     cutoff = (time.time() if now is None else now) - days * SECONDS_PER_DAY
     with store.session_scope() as session:
-        deleted = (
+        deleted: int = (
             session.query(store.SQLEvent)
             .filter(store.SQLEvent.timestamp < cutoff)
             .delete(synchronize_session=False)

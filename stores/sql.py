@@ -137,4 +137,5 @@ class FastSQLTrackerStore(SQLTrackerStore):
         """How many events of the conversation's latest session the database holds."""
         count = sa.select(sa.func.count()).select_from(self._latest_session.subquery())
         with self.engine.connect() as connection:
-            return connection.execute(count, {"sender_id": sender_id}).scalar_one()
+            stored: int = connection.execute(count, {"sender_id": sender_id}).scalar_one()
+        return stored

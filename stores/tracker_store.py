@@ -63,7 +63,7 @@ class RedactingTrackerStore(FastSQLTrackerStore):
     def erase(self, sender_id: str) -> int:
         """Delete every event of a conversation (all sessions); return how many."""
         with self.session_scope() as session:
-            deleted = (
+            deleted: int = (
                 session.query(self.SQLEvent)
                 .filter(self.SQLEvent.sender_id == sender_id)
                 .delete(synchronize_session=False)
