@@ -14,7 +14,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from channels.config import write_credentials
@@ -30,6 +31,14 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def free_ports(count: int) -> list[int]:
+    """count distinct free ports."""
+    ports: set[int] = set()
+    while len(ports) < count:
+        ports.add(free_port())
+    return sorted(ports)
 
 
 def action_server_command(port: int) -> list[str]:
@@ -64,12 +73,19 @@ def rasa_server_command(
     ]
 
 
-def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 120.0) -> None:
-    """Poll a health URL until it answers 200; fail fast if the process died."""
+def wait_until_healthy(
+    url: str, alive: Callable[[], bool] | subprocess.Popen, timeout: float = 120.0
+) -> None:
+    """Poll a health URL until it answers 200; fail fast once what serves it has died.
+
+    alive is the server's process, or a check for a supervised server (whose
+    supervisor, not this process, is its parent).
+    """
+    is_alive = (lambda: alive.poll() is None) if isinstance(alive, subprocess.Popen) else alive
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode} before {url} was up")
+        if not is_alive():
+            raise RuntimeError(f"the server of {url} exited before it was up")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -78,6 +94,17 @@ def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 120
             pass
         time.sleep(0.3)
     raise TimeoutError(f"{url} not healthy after {timeout} s")
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """How to start one server: its command line, its environment on top of the
+    caller's, and the URL that answers 200 once it is ready."""
+
+    name: str
+    command: list[str]
+    health_url: str
+    env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,31 +125,48 @@ class Server:
                 self.process.wait()
 
 
-def start(
-    name: str, command: list[str], health_url: str, env: dict[str, str], log_path: Path | None
-) -> Server:
-    """Start a server with the given environment, logging to a file or the terminal."""
+def start(spec: ServerSpec, log_path: Path | None = None) -> Server:
+    """Start a server with its environment, logging to a file or the terminal."""
     if log_path:
         log_path.parent.mkdir(parents=True, exist_ok=True)
     output = open(log_path, "ab") if log_path else None  # noqa: SIM115 - owned by the child
     process = subprocess.Popen(
-        command,
+        spec.command,
         cwd=PROJECT_ROOT,
-        env={**os.environ, **env},
+        env={**os.environ, **spec.env},
         stdout=output,
         stderr=subprocess.STDOUT if output else None,
     )
-    return Server(name, process, health_url)
+    return Server(spec.name, process, spec.health_url)
+
+
+def action_server_spec(port: int, env: dict[str, str]) -> ServerSpec:
+    return ServerSpec(
+        "action server", action_server_command(port), f"http://127.0.0.1:{port}/health", env
+    )
+
+
+def rasa_server_spec(
+    port: int, env: dict[str, str], model: Path = DEFAULT_MODEL, stock: bool = False
+) -> ServerSpec:
+    """Rasa with the channels the environment switches on (channels/config.py).
+
+    Refuses SANIC_WORKERS > 1 without REDIS_URL (stores/workers.py) before starting.
+    """
+    check_lock_configuration({**os.environ, **env})
+    credentials = write_credentials(
+        {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
+    )
+    return ServerSpec(
+        "Rasa server",
+        rasa_server_command(port, credentials, model, env, stock),
+        f"http://127.0.0.1:{port}/webhooks/rest/",
+        env,
+    )
 
 
 def start_action_server(port: int, env: dict[str, str], log_path: Path | None = None) -> Server:
-    return start(
-        "action server",
-        action_server_command(port),
-        f"http://127.0.0.1:{port}/health",
-        env,
-        log_path,
-    )
+    return start(action_server_spec(port, env), log_path)
 
 
 def start_rasa_server(
@@ -132,18 +176,4 @@ def start_rasa_server(
     model: Path = DEFAULT_MODEL,
     stock: bool = False,
 ) -> Server:
-    """Start Rasa with the channels the environment switches on (channels/config.py).
-
-    Refuses SANIC_WORKERS > 1 without REDIS_URL (stores/workers.py) before starting.
-    """
-    check_lock_configuration({**os.environ, **env})
-    credentials = write_credentials(
-        {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
-    )
-    return start(
-        "Rasa server",
-        rasa_server_command(port, credentials, model, env, stock),
-        f"http://127.0.0.1:{port}/webhooks/rest/",
-        env,
-        log_path,
-    )
+    return start(rasa_server_spec(port, env, model, stock), log_path)

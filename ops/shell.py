@@ -6,13 +6,8 @@ import os
 import subprocess
 import sys
 
-from ops.processes import (
-    DEFAULT_MODEL,
-    PROJECT_ROOT,
-    VENV_BIN,
-    start_action_server,
-    wait_until_healthy,
-)
+from ops.processes import VENV_BIN, start_action_server, wait_until_healthy
+from project import DEFAULT_MODEL, PROJECT_ROOT
 
 
 def main() -> int:

@@ -22,7 +22,7 @@ from pathlib import Path
 from string import Template
 
 from actions.content import load_content
-from ops.processes import Server, start
+from ops.processes import Server, ServerSpec, start
 from project import PROJECT_ROOT
 
 WEB_DIR = PROJECT_ROOT / "web"
@@ -131,9 +131,13 @@ def web_server_command(port: int) -> list[str]:
     return [sys.executable, "-m", "ops.web_server", "--port", str(port)]
 
 
+def web_server_spec(port: int, env: dict[str, str]) -> ServerSpec:
+    """The demo page server; env may carry RASA_URL or RASA_PORT."""
+    return ServerSpec("web server", web_server_command(port), f"http://127.0.0.1:{port}/", env)
+
+
 def start_web_server(port: int, env: dict[str, str], log_path: Path | None = None) -> Server:
-    """Start the demo page server; env may carry RASA_URL or RASA_PORT."""
-    return start("web server", web_server_command(port), f"http://127.0.0.1:{port}/", env, log_path)
+    return start(web_server_spec(port, env), log_path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,8 +24,7 @@ def start(config: ClusterConfig) -> None:
     services.init_postgres(config)
     services.start_postgres(config)
     services.start_redis(config)
-    servers = apps.start_actions(config) + apps.start_all_rasa(config)
-    apps.wait_healthy(servers)
+    apps.start_apps(config)
     services.start_nginx(config)
 
 

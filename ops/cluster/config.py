@@ -7,6 +7,8 @@ files describe one system. .env.example documents each variable.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,25 @@ DEFAULTS = {
     "CLUSTER_MODEL": "models/current.tar.gz",
     "ALLOWED_ORIGINS": "",
 }
+
+
+# Where the cluster's files go when the service accounts (postgres, redis, www-data)
+# cannot reach the checkout: a root user's clone in /root or in `mktemp -d` (0700).
+REACHABLE_PARENT = Path("/var/lib/spine-mri-assistant")
+
+
+def reachable_by_services(path: Path) -> bool:
+    """Whether other users can traverse every folder above path (they need o+x)."""
+    return all(os.stat(folder).st_mode & 0o001 for folder in path.parents if folder.exists())
+
+
+def cluster_root(path: Path) -> Path:
+    """path, or when root runs the cluster from a folder the service accounts cannot
+    enter, a folder of its own under REACHABLE_PARENT (one per checkout and name)."""
+    if os.geteuid() != 0 or reachable_by_services(path):
+        return path
+    checkout = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+    return REACHABLE_PARENT / f"{path.name}-{checkout}"
 
 
 def ports(value: str) -> tuple[int, ...]:
@@ -59,7 +80,7 @@ class ClusterConfig:
         """Values from env where set, else the defaults above."""
         value = {name: env.get(name) or default for name, default in DEFAULTS.items()}
         return cls(
-            root=PROJECT_ROOT / value["CLUSTER_DIR"],
+            root=cluster_root(PROJECT_ROOT / value["CLUSTER_DIR"]),
             http_port=int(value["CLUSTER_HTTP_PORT"]),
             rasa_ports=ports(value["CLUSTER_RASA_PORTS"]),
             action_ports=ports(value["CLUSTER_ACTION_PORTS"]),

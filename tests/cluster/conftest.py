@@ -15,21 +15,14 @@ import pytest
 
 from ops.cluster import cluster
 from ops.cluster.config import ClusterConfig
-from ops.processes import free_port
+from ops.processes import free_ports
 
 TEST_DIR = "var/test-cluster"
 
 
-def distinct_free_ports(count: int) -> list[int]:
-    ports: set[int] = set()
-    while len(ports) < count:
-        ports.add(free_port())
-    return sorted(ports)
-
-
 def cluster_config() -> ClusterConfig:
     """Free ports everywhere; the model can be overridden with CLUSTER_MODEL."""
-    http, rasa1, rasa2, act1, act2, act_proxy, postgres, redis = distinct_free_ports(8)
+    http, rasa1, rasa2, act1, act2, act_proxy, postgres, redis = free_ports(8)
     return ClusterConfig.from_env(
         {
             "CLUSTER_DIR": TEST_DIR,
