@@ -1,7 +1,8 @@
 """Runtime speed-ups of the Rasa server, each measured by `make bench` (docs/performance.md).
 
 They change how Rasa runs, never what it answers (speedups/test_speedups.py compares
-the answers with and without them). speedups.rasa_main installs them before Rasa starts:
+the answers with and without them). speedups.rasa_main installs them before Rasa starts,
+unless RASA_SPEEDUPS=off, and only on the library versions in speedups/versions.py:
 
 * Models load without tracing a training step. Rasa's RasaModel.load runs
   ``model.fit`` on one example only to create the variables before restoring the
@@ -23,9 +24,9 @@ the answers with and without them). speedups.rasa_main installs them before Rasa
   line with the whole tracker, for no parallelism.
 * DIET's traced prediction graph is called directly. Rasa calls it through its
   ``tf.function``, which matches the batch against the traced signature on every call;
-  the signature is fixed, so its one concrete function is fetched once. The batch goes in as the flat list of tensors the graph takes:
-  called with the nested batch, the concrete function matched it against the
-  signature again.
+  the signature is fixed, so its one concrete function is fetched once. The batch goes
+  in as the flat list of tensors the graph takes: called with the nested batch, the
+  concrete function matched it against the signature again.
 * A message's features from several featurizers are joined in one step. Rasa deep-copies
   the first featurizer's matrix and then stacks the others onto it one at a time, a
   new sparse matrix per featurizer.
@@ -45,7 +46,9 @@ import asyncio
 import copy
 import functools
 import graphlib
+import operator
 import weakref
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -311,6 +314,27 @@ def resolve_event_type(type_name: str, default: type[Event] | None = None) -> ty
     return event_classes().get(type_name) or _stock_resolve_event(type_name, default)
 
 
+@dataclass(frozen=True)
+class CachedStates:
+    """A tracker's states and what they were computed from."""
+
+    domain: Any
+    settings: tuple[bool, bool, dict[str, Any] | None]
+    events: tuple[Event, ...]
+    states: list[dict[str, dict[str, Any]]]
+
+
+def same_events(seen: tuple[Event, ...], events: Collection[Event]) -> bool:
+    """The very same event objects, in the same order, as those the states were made from.
+
+    Neither the number of events nor the latest one is enough: with ``max_event_history``
+    the event list stops growing once full, and one event object can be applied twice.
+    Comparing the whole list by identity is exact and costs a pointer comparison per
+    event, next to the replay of every event that it saves.
+    """
+    return len(seen) == len(events) and all(map(operator.is_, seen, events))
+
+
 def create_states_once(
     tracker: DialogueStateTracker,
     domain: Any,
@@ -321,19 +345,26 @@ def create_states_once(
     """TrackerFeaturizer._create_states, computed once per tracker, events and settings.
 
     RulePolicy asks for the states of the whole conversation twice after a user message
-    (matching its text, then its intent). The tracker only grows, so the same tracker
-    object with as many events has the same states. Callers edit the states they get
-    (the last user turn loses its text or intent), so each gets its own copy of the
-    turn dictionaries; their values are strings and tuples.
+    (matching its text, then its intent). A tracker's states follow from its domain, its
+    slot definitions and its events, so the same tracker with the same events (see same_events) has
+    the same states. Callers edit the states they get (the last user turn loses its text
+    or intent), so each gets its own copy of the turn dictionaries; their values are
+    strings and tuples.
     """
-    key = (len(tracker.events), omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    settings = (omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     cached = tracker.__dict__.get("_states_once")
-    if cached is None or cached[0] is not domain or cached[1] != key:
+    if (
+        cached is None
+        or cached.domain is not domain
+        or cached.settings != settings
+        or not same_events(cached.events, tracker.events)
+    ):
         states = _stock_create_states(
             tracker, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data
         )
-        cached = tracker.__dict__["_states_once"] = (domain, key, states)
-    return [{name: dict(sub_state) for name, sub_state in state.items()} for state in cached[2]]
+        cached = CachedStates(domain, settings, tuple(tracker.events), states)
+        tracker.__dict__["_states_once"] = cached
+    return [{name: dict(sub_state) for name, sub_state in state.items()} for state in cached.states]
 
 
 # (class, attribute, replacement): every speed-up that replaces a piece of Rasa.
@@ -352,7 +383,9 @@ STOCK = tuple(owner.__dict__[name] for owner, name, _ in PATCHES)
 
 
 def install() -> None:
-    """Apply every speed-up (idempotent)."""
+    """Apply every speed-up (idempotent), whatever the versions: the differential tests
+    must run them on a new version. The server goes through speedups.rasa_main, which
+    honours RASA_SPEEDUPS and installs them only on the tested versions (versions.py)."""
     for owner, name, replacement in PATCHES:
         setattr(owner, name, replacement)
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import math
+import os
+import re
 import subprocess
 import sys
 
@@ -28,10 +32,22 @@ from rasa.utils.endpoints import EndpointConfig
 from bench.conversations import conversations
 from ops.processes import free_port
 from project import DEFAULT_MODEL, PROJECT_ROOT
-from speedups import patches
+from speedups import patches, versions
 
 RASA_CREATE_STATES = patches._stock_create_states
 MESSAGES = sorted({text for story in conversations() for text in story})
+
+
+def trained_model() -> str:
+    """The shipped model. Without it the differential tests fail rather than skip:
+    `make test-bench` trains it first, and must not pass having compared nothing."""
+    if not DEFAULT_MODEL.exists():
+        pytest.fail(
+            f"{DEFAULT_MODEL} is missing, so stock and patched Rasa cannot be compared: "
+            "run `make train` (make test-bench does it first)",
+            pytrace=False,
+        )
+    return str(DEFAULT_MODEL)
 
 
 async def parses(model: str) -> list[dict]:
@@ -56,12 +72,12 @@ def same_parse(stock: dict, fast: dict) -> bool:
     return all(math.isclose(before, after, abs_tol=1e-5) for before, after in pairs)
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
-def test_model_loaded_without_training_step_parses_identically(monkeypatch) -> None:
-    stock = asyncio.run(parses(str(DEFAULT_MODEL)))
+def test_model_loaded_without_training_step_parses_identically() -> None:
+    model = trained_model()
+    stock = asyncio.run(parses(model))
     patches.install()
     try:
-        fast = asyncio.run(parses(str(DEFAULT_MODEL)))
+        fast = asyncio.run(parses(model))
     finally:
         patches.uninstall()
     pairs = zip(MESSAGES, stock, fast, strict=True)
@@ -142,9 +158,8 @@ def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
     return outputs
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
 def test_graph_run_in_order_gives_what_dask_gives() -> None:
-    agent = Agent.load(str(DEFAULT_MODEL))
+    agent = Agent.load(trained_model())
     for story in conversations():
         stock = graph_outputs(patches._stock_run_graph, agent, story)
         fast = graph_outputs(patches.run_graph_in_order, agent, story)
@@ -162,9 +177,8 @@ def counting(calls: list[int]):
     return create_states
 
 
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
 def test_states_computed_once_predict_what_rasa_predicts(monkeypatch) -> None:
-    agent = Agent.load(str(DEFAULT_MODEL))
+    agent = Agent.load(trained_model())
     stories = conversations()
     stock_calls: list[int] = []
     with monkeypatch.context() as patch:
@@ -196,6 +210,33 @@ def test_states_computed_once_are_fresh_copies() -> None:
     assert patches.create_states_once(tracker, domain) == (
         patches._stock_create_states(tracker, domain)
     )
+
+
+def test_states_computed_once_follow_a_capped_event_history() -> None:
+    """With max_event_history the event list stops growing once full, so its length no
+    longer tells one tracker state from the next; the same event may also be applied
+    twice in a row (the latest event alone does not tell them apart either)."""
+    domain = Domain.load(PROJECT_ROOT / "domain.yml")
+    tracker = DialogueStateTracker.from_events("capped", [], domain.slots, max_event_history=3)
+    greeting = {"name": "greet", "confidence": 1.0}
+    answer = ActionExecuted("action_answer")
+    events = [
+        ActionExecuted(ACTION_LISTEN_NAME),
+        UserUttered("hi", greeting),
+        answer,
+        ActionExecuted(ACTION_LISTEN_NAME),  # from here on the list stays 3 events long
+        UserUttered("hello", greeting),
+        answer,
+        answer,
+    ]
+    stock_states = []
+    for event in events:
+        tracker.update(event)
+        stock = patches._stock_create_states(tracker, domain)
+        assert patches.create_states_once(tracker, domain) == stock, len(stock_states)
+        stock_states.append(stock)
+    assert len(tracker.events) == 3
+    assert all(before != after for before, after in itertools.pairwise(stock_states))
 
 
 def test_event_classes_are_those_rasa_finds() -> None:
@@ -264,17 +305,138 @@ def test_both_kinds_of_action_result_are_in_the_cases() -> None:
     assert {whole.is_valid(result) for result in RESULTS} == {True, False}
 
 
-def test_workers_are_forked_with_the_heap_frozen() -> None:
-    """A forked worker finds the imported objects frozen (so they stay shared), the
-    server process itself keeps collecting until it forks."""
-    script = (
-        "import gc, os, speedups.rasa_main\n"
-        "assert gc.get_freeze_count() == 0\n"
-        "pid = os.fork()\n"
-        "if pid == 0:\n"
-        "    os._exit(0 if gc.get_freeze_count() > 100_000 else 3)\n"
-        "_, status = os.waitpid(pid, 0)\n"
-        "raise SystemExit(os.waitstatus_to_exitcode(status))\n"
+# What the speed-ups decide; the tests start from an environment without them.
+NOT_INHERITED = ("RASA_SPEEDUPS", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "LOG_LEVEL")
+# Imports speedups.rasa_main as the Rasa server does, with some installed versions faked,
+# then reports what it changed: which patches are in place, and whether Rasa's own
+# methods are, the BLAS threads, and how much of the heap a forked worker finds frozen.
+SERVER_START = """
+import gc, json, os, sys
+from speedups import versions
+installed_version = versions.installed_version
+versions.installed_version = lambda package: {fake}.get(package) or installed_version(package)
+import speedups.rasa_main
+patches_imported = "speedups.patches" in sys.modules
+from speedups import patches
+PATCHES = patches.PATCHES
+def defined_in(item):
+    return getattr(item, "__func__", item).__module__
+frozen_in_server = gc.get_freeze_count()
+read, write = os.pipe()
+if os.fork() == 0:
+    os.write(write, str(gc.get_freeze_count()).encode())
+    os._exit(0)
+os.wait()
+print(json.dumps({{
+    "patches_imported": patches_imported,
+    "installed": [name for owner, name, new in PATCHES if owner.__dict__[name] is new],
+    "defined_in": sorted({{defined_in(owner.__dict__[name]) for owner, name, _ in PATCHES}}),
+    "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+    "frozen_in_server": frozen_in_server,
+    "frozen_in_worker": int(os.read(read, 32)),
+}}))
+"""
+
+
+def start_server_module(
+    switch: str | None, fake_versions: dict[str, str] | None = None
+) -> tuple[dict, list[str], int]:
+    """What importing speedups.rasa_main did: SERVER_START's report, the lines the
+    speed-ups logged, and the exit code. The environment is the test's own, with
+    RASA_SPEEDUPS set to switch (None: unset) and nothing preset that it decides."""
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    if switch is not None:
+        env["RASA_SPEEDUPS"] = switch
+    script = SERVER_START.format(fake=repr(fake_versions or {}))
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    result = subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, timeout=300)
-    assert result.returncode == 0
+    logged = [line for line in result.stderr.splitlines() if " speedups  - " in line]
+    report = json.loads(result.stdout.splitlines()[-1]) if result.returncode == 0 else {}
+    return report, logged, result.returncode
+
+
+def test_server_starts_with_every_speed_up_by_default() -> None:
+    """Every patch in place, one BLAS thread, and a forked worker finds the imported
+    objects frozen (so they stay shared) while the server process itself keeps
+    collecting until it forks."""
+    report, logged, code = start_server_module(None)
+    assert code == 0
+    assert report["installed"] == [name for _, name, _ in patches.PATCHES]
+    assert report["defined_in"] == ["speedups.patches"]
+    assert report["blas_threads"] == "1"
+    assert report["frozen_in_server"] == 0
+    assert report["frozen_in_worker"] > 100_000
+    assert logged == []
+
+
+@pytest.mark.parametrize("switch", ["off", " OFF "])
+def test_switched_off_the_server_runs_rasa_as_it_ships(switch: str) -> None:
+    report, logged, code = start_server_module(switch)
+    assert code == 0
+    assert not report["patches_imported"]
+    assert report["installed"] == []
+    assert all(module.startswith("rasa.") for module in report["defined_in"])
+    assert report["blas_threads"] is None
+    assert report["frozen_in_worker"] == 0
+    [line] = logged
+    assert " INFO " in line and "RASA_SPEEDUPS=off" in line
+
+
+def test_a_mistyped_switch_stops_the_server() -> None:
+    """RASA_SPEEDUPS=of must not leave the speed-ups on while the operator thinks them off."""
+    env = {key: value for key, value in os.environ.items() if key not in NOT_INHERITED}
+    result = subprocess.run(
+        [sys.executable, "-c", "import speedups.rasa_main"],
+        cwd=PROJECT_ROOT,
+        env={**env, "RASA_SPEEDUPS": "of"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert "RASA_SPEEDUPS must be on or off, not 'of'" in result.stderr
+
+
+def test_on_an_untested_version_no_patch_is_installed() -> None:
+    """A TensorFlow upgrade (say) may change the internals a patch reads."""
+    report, logged, code = start_server_module(None, {"tensorflow": "2.13.1"})
+    assert code == 0
+    assert not report["patches_imported"]  # importing them already reads those internals
+    assert report["installed"] == []
+    assert all(module.startswith("rasa.") for module in report["defined_in"])
+    assert report["blas_threads"] == "1"  # what no library version decides stays
+    assert report["frozen_in_worker"] > 100_000
+    [line] = logged
+    assert " WARNING " in line
+    assert "tensorflow 2.13.1" in line and versions.TESTED_VERSIONS["tensorflow"] in line
+
+
+def test_untested_version_names_the_package_the_expected_and_the_found_version(
+    monkeypatch,
+) -> None:
+    tested = versions.TESTED_VERSIONS
+    assert versions.untested_version() is None
+    monkeypatch.setattr(
+        versions,
+        "installed_version",
+        lambda package: None if package == "aiohttp" else tested[package],
+    )
+    untested = versions.untested_version()
+    assert untested == versions.UntestedVersion("aiohttp", tested["aiohttp"], None)
+    assert "aiohttp not installed" in str(untested) and tested["aiohttp"] in str(untested)
+
+
+def test_the_tested_versions_are_the_locked_and_installed_ones() -> None:
+    """After an upgrade this fails until TESTED_VERSIONS is updated: do that only once
+    the differential tests above pass on the new versions (docs/deployment.md)."""
+    lock = (PROJECT_ROOT / "requirements.lock").read_text()
+    locked = dict(re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\]+)", lock, flags=re.MULTILINE))
+    for package, tested in versions.TESTED_VERSIONS.items():
+        assert locked.get(package) == tested, f"requirements.lock pins {package} differently"
+        assert versions.installed_version(package) == tested, f"{package} installed differently"
