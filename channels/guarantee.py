@@ -34,6 +34,9 @@ from typing import Any
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic
 from sanic.exceptions import SanicException
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from sanic.response import text as text_response
 
 from actions.content import load_content
 from components.red_flags import KINDS, load_rules
@@ -50,6 +53,10 @@ MessageHandler = Callable[[UserMessage], Awaitable[Any]]
 CLIENT_ADDRESS: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "client_address", default=None
 )
+# Set when a reply of the request's turn could not be sent: the channel's webhook
+# then answers 503, which providers that redeliver (Telegram, Slack, Messenger) take
+# as "try again" and Twilio logs as a failed webhook. The turn itself is stored.
+SEND_FAILED: contextvars.ContextVar[bool] = contextvars.ContextVar("send_failed", default=False)
 KEEP_CONTROL = {"\n", "\t"}
 
 
@@ -60,14 +67,25 @@ class Outcome(Enum):
     DEGRADED = "degraded"
     TOO_LONG = "too_long"
     RATE_LIMITED = "rate_limited"
+    SEND_FAILED = "send_failed"
+
+
+class ReplyNotDelivered(RuntimeError):
+    """A channel's provider did not accept a reply (for outputs that report it by value)."""
 
 
 class ReplyRecorder(OutputChannel):
-    """Passes every bot message through to the real channel, noting that it did."""
+    """Passes every bot message through to the real channel, noting that it did.
+
+    A message the channel fails to send (its provider's API down or refusing) must
+    not end the turn: Rasa would then store nothing of it, not even the patient's
+    message. The failure is logged without the text and noted instead.
+    """
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
         self.replied = False
+        self.failed = False
 
     @classmethod
     def name(cls) -> str:
@@ -75,7 +93,24 @@ class ReplyRecorder(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.replied = True
-        await self.inner.send_response(recipient_id, message)
+        await self.deliver(self.inner.send_response(recipient_id, message))
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """A message of the channel guarantee's own (refusal, degraded reply)."""
+        await self.deliver(self.inner.send_text_message(recipient_id, text, **kwargs))
+
+    async def deliver(self, sending: Awaitable[None]) -> None:
+        try:
+            await sending
+        except Exception as error:
+            self.failed = True
+            SEND_FAILED.set(True)
+            logger.warning(
+                "Sending a reply on %s failed (%s); the turn is stored and the "
+                "provider is asked to retry.",
+                self.inner.name(),
+                type(error).__name__,
+            )
 
     def __getattr__(self, attribute: str) -> Any:
         return getattr(self.inner, attribute)
@@ -199,21 +234,21 @@ def guarantee_reply(
         message.text = clean_text(message.text)
         refusal = guard.refusal(message)
         if refusal is not None:
-            await recorder.inner.send_text_message(message.sender_id, guard.refusal_text(refusal))
+            await recorder.send_text_message(message.sender_id, guard.refusal_text(refusal))
             return refusal
         try:
             await on_new_message(message)
         except Exception:
             logger.exception("Handling a message failed; sending the degraded reply.")
         if recorder.replied:
-            return Outcome.ANSWERED
+            return Outcome.SEND_FAILED if recorder.failed else Outcome.ANSWERED
         try:
             text = await degraded_text(message.text)
         except Exception:
             logger.exception("Classifying an unanswered message failed; sending the apology.")
             text = service_unavailable_text()
-        await recorder.inner.send_text_message(message.sender_id, text)
-        return Outcome.DEGRADED
+        await recorder.send_text_message(message.sender_id, text)
+        return Outcome.SEND_FAILED if recorder.failed else Outcome.DEGRADED
 
     return handle
 
@@ -228,4 +263,13 @@ class GuaranteedReplyMixin(InputChannel):
         return guarantee_reply(on_new_message)
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
-        return super().blueprint(self.guarded(on_new_message))
+        blueprint = super().blueprint(self.guarded(on_new_message))
+        blueprint.middleware(retry_when_a_reply_failed, "response")
+        return blueprint
+
+
+async def retry_when_a_reply_failed(_: Request, __: HTTPResponse) -> HTTPResponse | None:
+    """503 instead of the channel's own answer when a reply of the turn was not sent."""
+    if SEND_FAILED.get():
+        return text_response("reply not delivered; the message was stored", status=503)
+    return None

@@ -26,14 +26,19 @@ from sanic.response import HTTPResponse
 
 from actions.content import load_content
 from channels.guarantee import CLIENT_ADDRESS, GuaranteedReplyMixin, Outcome, shared_guard
+from privacy import settings
 from privacy.settings import origin_allowed
 
 MAX_SENDER_CHARS = 128  # the tracker store's sender_id column holds 255
 
 
 def client_address(request: Request) -> str:
-    """The client's address: the proxy-reported one if Sanic is told to trust proxies."""
-    return request.remote_addr or request.ip
+    """The patient's address (privacy.settings.client_address): the TCP peer, or the
+    address a trusted proxy (TRUSTED_PROXIES) reported in X-Forwarded-For."""
+    forwarded = [
+        hop for header in request.headers.getall("x-forwarded-for", []) for hop in header.split(",")
+    ]
+    return settings.client_address(request.ip, forwarded, settings.trusted_proxies())
 
 
 def polite(status: int, text: str) -> HTTPResponse:

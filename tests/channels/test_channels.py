@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -438,6 +439,30 @@ def test_sms_gets_the_degraded_reply_when_the_action_server_is_down(
         assert reply.body["Body"].endswith(DISCLAIMER)
     finally:
         stack.start_actions()
+
+
+def test_a_reply_the_provider_refuses_leaves_the_turn_stored_and_asks_for_a_retry(
+    stack: Stack, fake: FakeProviders
+) -> None:
+    patient = "+15550100015"
+    question = "can I listen to music during my MRI?"
+    fake.unreachable.add(patient)
+    try:
+        refused = post_twilio(stack, sms(patient, question))
+    finally:
+        fake.unreachable.discard(patient)
+    assert refused.status_code == 503  # Twilio logs it as a failed webhook
+    assert fake.wait_for(to_phone(patient))  # the reply was attempted
+    with sqlite3.connect(stack.tracker_db) as db:
+        stored = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (patient,)
+        ).fetchall()
+    assert [json.loads(data)["text"] for (data,) in stored] == [question]
+    log = (stack.workdir / "rasa.log").read_text(errors="replace")
+    assert "Sending a reply on twilio failed" in log
+    assert question not in log
+
+    assert post_twilio(stack, sms(patient, "thanks")).status_code == 204
 
 
 EMERGENCY = "my dad just collapsed and hes not breathing"

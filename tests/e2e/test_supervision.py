@@ -15,6 +15,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 import pytest
@@ -76,6 +77,44 @@ def make_run() -> Iterator[subprocess.Popen]:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=120)
+
+
+PATIENTS_BEHIND_ONE_ADDRESS = 30
+QUESTIONS = [
+    "hello",
+    "what is a spine MRI?",
+    "why would I need an MRI of my lower back?",
+    "can I listen to music during the scan?",
+    "thanks",
+]
+
+
+def post(sender: str, text: str) -> requests.Response:
+    return requests.post(REST, json={"sender": sender, "message": text}, timeout=60)
+
+
+def test_thirty_patients_behind_one_address_are_all_answered_at_the_defaults(
+    make_run: subprocess.Popen,
+) -> None:
+    """A hospital's guest Wi-Fi: every patient comes from the same address."""
+
+    def patient(number: int) -> list[int]:
+        sender = f"wifi-{number}-{uuid.uuid4().hex[:6]}"
+        return [post(sender, question).status_code for question in QUESTIONS]
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        runs = pool.map(patient, range(PATIENTS_BEHIND_ONE_ADDRESS))
+        statuses = [code for codes in runs for code in codes]
+    assert time.monotonic() - started < 60, "the 150 messages must fall in one minute"
+    assert statuses == [200] * PATIENTS_BEHIND_ONE_ADDRESS * len(QUESTIONS)
+
+
+def test_one_sender_flooding_gets_429_at_the_defaults(make_run: subprocess.Popen) -> None:
+    sender = f"flood-{uuid.uuid4().hex[:6]}"
+    statuses = [post(sender, "hello").status_code for _ in range(25)]
+    assert statuses[:20] == [200] * 20
+    assert set(statuses[20:]) == {429}
 
 
 def test_a_killed_action_server_gives_the_degraded_reply_then_answers_again(

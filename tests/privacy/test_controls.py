@@ -11,7 +11,15 @@ from rasa.core.channels.channel import UserMessage
 
 from channels.guarantee import CLIENT_ADDRESS, InputGuard, Outcome, RateLimiter, clean_text
 from privacy.log_redaction import install_log_redaction, withhold_text
-from privacy.settings import InputLimits, allowed_origins, origin_allowed, rasa_access_arguments
+from privacy.settings import (
+    InputLimits,
+    allowed_origins,
+    client_address,
+    origin_allowed,
+    rasa_access_arguments,
+    request_max_size,
+    trusted_proxies,
+)
 
 
 def test_api_is_off_without_a_token_and_local_only_with_one() -> None:
@@ -34,9 +42,34 @@ def test_cors_origins_default_to_the_demo_page_and_follow_the_env() -> None:
 
 def test_limits_default_to_the_documented_values() -> None:
     limits = InputLimits.from_env({})
-    assert (limits.max_message_chars, limits.per_sender, limits.per_address) == (1000, 20, 20)
+    assert (limits.max_message_chars, limits.per_sender, limits.per_address) == (1000, 20, 600)
     assert limits.window_seconds == 60
-    assert InputLimits.from_env({"RATE_LIMIT_PER_MINUTE": "5"}).per_address == 5
+    assert InputLimits.from_env({"RATE_LIMIT_PER_MINUTE": "5"}).per_address == 600
+    assert InputLimits.from_env({"RATE_LIMIT_PER_IP_PER_MINUTE": "50"}).per_address == 50
+
+
+def test_sanic_reads_at_most_four_times_the_body_limit() -> None:
+    assert request_max_size({}) == 4 * 65536
+    assert request_max_size({"MAX_BODY_BYTES": "1000"}) == 4000
+
+
+NGINX = trusted_proxies({"TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"})
+
+
+def test_forwarded_for_is_ignored_unless_the_peer_is_a_trusted_proxy() -> None:
+    assert trusted_proxies({}) == ()
+    assert client_address("203.0.113.9", ["198.51.100.1"], ()) == "203.0.113.9"
+    assert client_address("203.0.113.9", ["198.51.100.1"], NGINX) == "203.0.113.9"
+
+
+def test_forwarded_for_is_read_from_the_right_past_trusted_proxies_only() -> None:
+    # The patient made up the first entry; nginx (127.0.0.1) appended the real peer.
+    forwarded = ["198.51.100.1", "203.0.113.9"]
+    assert client_address("127.0.0.1", forwarded, NGINX) == "203.0.113.9"
+    # Ingress (10.1.2.3) behind an edge proxy (10.0.0.5): both trusted, both skipped.
+    assert client_address("10.1.2.3", ["203.0.113.9", "10.0.0.5"], NGINX) == "203.0.113.9"
+    assert client_address("127.0.0.1", [], NGINX) == "127.0.0.1"
+    assert client_address("127.0.0.1", ["not-an-address"], NGINX) == "not-an-address"
 
 
 def test_rate_limiter_refuses_beyond_the_limit_and_recovers_after_the_window() -> None:
