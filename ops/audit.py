@@ -9,18 +9,30 @@ the reason (docs/security.md explains the procedure).
 Both checks need their advisory service. When a service cannot be reached,
 the audit says so and fails: "no advisories" and "could not look" must never
 look the same.
+
+`--offline` (`make check-advisories`, part of `make test`) needs no network: it
+compares requirements.lock with the advisories listed in ops/advisories.yml and
+fails when a pinned version is below a fixed one and the advisory is not accepted
+there with a reason.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import yaml
+from packaging.version import Version
 
 from project import PROJECT_ROOT
 
 PIP_AUDIT = PROJECT_ROOT / "var" / "audit-venv" / "bin" / "pip-audit"
 WEB = PROJECT_ROOT / "web"
+LOCK = PROJECT_ROOT / "requirements.lock"
+ADVISORIES = PROJECT_ROOT / "ops" / "advisories.yml"
 
 # Advisory id -> why it does not apply to this deployment. Keep each reason specific.
 IGNORED: dict[str, str] = {}
@@ -92,7 +104,35 @@ def npm_findings() -> tuple[int, list[str]]:
     return (VULNERABLE if lines else OK), lines
 
 
+def locked_versions(lock: Path) -> dict[str, Version]:
+    """name -> pinned version of every package in a pip-compile lock file."""
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s\\;]+)", lock.read_text(), re.MULTILINE)
+    return {name.lower().replace("_", "-"): Version(version) for name, version in pins}
+
+
+def offline_findings(lock: Path = LOCK, advisories: Path = ADVISORIES) -> tuple[int, list[str]]:
+    """The listed advisories that apply to the lock's pins: unaccepted ones fail."""
+    pins = locked_versions(lock)
+    findings, notes = [], []
+    for advisory in yaml.safe_load(advisories.read_text())["advisories"]:
+        pinned = pins.get(advisory["package"].lower())
+        if pinned is None or pinned >= Version(str(advisory["fixed"])):
+            continue
+        line = f"{advisory['package']} {pinned}: {advisory['id']} (fixed in {advisory['fixed']})"
+        if advisory.get("accepted"):
+            notes.append(f"accepted: {line}")
+        else:
+            findings.append(line)
+    return (VULNERABLE if findings else OK), findings + notes
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--offline"]:
+        status, lines = offline_findings()
+        print(f"Known advisories (ops/advisories.yml): {'ok' if status == OK else 'VULNERABLE'}")
+        for line in lines:
+            print(f"  {line}")
+        return status
     worst = OK
     for label, check in (
         ("Python (requirements.lock)", python_findings),
