@@ -254,7 +254,7 @@ def write_report(runs: dict[str, dict]) -> None:
         f"learned {_pct(*look['learned'])}, both {_pct(*look['both'])}.",
         "",
     ]
-    if before.get("per_category"):
+    if before.get("per_category") and "after" in runs:
         lines += [
             "## Emergencies per category (before)",
             "",
