@@ -91,7 +91,7 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
     env = {
         "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{action_port}/webhook",
         "TRACKER_DB": str(workdir / "tracker.db"),
-        # Every test client is 127.0.0.1: the per-address rate limit (default 20 a
+        # Every test client is 127.0.0.1: the per-address rate limit (default 600 a
         # minute) would throttle whole suites. tests/privacy sets its own limits.
         "RATE_LIMIT_PER_IP_PER_MINUTE": "100000",
         **(extra_env or {}),
