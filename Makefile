@@ -34,7 +34,7 @@ DETERMINISM := TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0
 # content/red_flags.yml is read when the model loads, not trained into it.
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
 
-.PHONY: help install train run actions shell test lint format test-actions validate \
+.PHONY: help install train run actions shell test lint format check-content test-actions validate \
 	test-stories test-e2e lock clean
 
 help: ## List the commands
@@ -72,6 +72,9 @@ format: install ## Apply ruff fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+check-content: install ## Content file, domain, NLU data and rules agree; answers word for word from the source
+	$(PY) -m ops.check_content
+
 test-actions: install ## Unit tests: actions, content fidelity, disclaimer, red flags
 	$(PY) -m pytest tests/unit
 
@@ -85,7 +88,7 @@ test-stories: train ## Test stories, failing on any prediction error
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
+test: lint check-content test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
 
 LOCK_TARGET := --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes
 

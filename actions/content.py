@@ -40,7 +40,6 @@ class Topic:
     answer: str | None = None
     excerpt: str | None = None
     source: str | None = None
-    no_details: bool = False
     related: tuple[str, ...] = ()
 
     @property
@@ -157,7 +156,6 @@ def _topic(topic_id: str, raw: dict) -> Topic:
         answer=_normalise(raw["answer"]) if raw.get("answer") else None,
         excerpt=_normalise(raw["excerpt"]) if raw.get("excerpt") else None,
         source=raw.get("source"),
-        no_details=bool(raw.get("no_details", False)),
         related=tuple(raw.get("related", ())),
     )
 
