@@ -88,7 +88,7 @@ test-stories: train ## Test stories, failing on any prediction error
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint check-content test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
+test: lint check-content check-advisories test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
 
 LOCK_TARGET := --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes
 
@@ -131,7 +131,7 @@ docs-screenshot: web train ## Retake docs/widget.png (the browser tests write th
 # --- privacy and security (privacy/, stores/, tests/privacy/, docs/security.md) ---
 AUDIT_VENV := var/audit-venv
 
-.PHONY: test-privacy purge audit
+.PHONY: test-privacy purge audit check-advisories
 
 test-privacy: train ## Redaction table, retention, forget-me, PII on disk, API/origin, fuzz, rate limit
 	$(PY) -m pytest tests/privacy
@@ -147,6 +147,9 @@ $(AUDIT_VENV)/bin/pip-audit:
 
 audit: $(AUDIT_VENV)/bin/pip-audit ## pip-audit over requirements.lock, npm audit over web/ (needs network)
 	$(PY) -m ops.audit
+
+check-advisories: install ## Offline: no pinned version below a fix listed in ops/advisories.yml unless accepted there
+	$(PY) -m ops.audit --offline
 
 # --- NLU quality and safety (evaluation/, reports/nlu-quality.md, docs/nlu-quality.md) ---
 .PHONY: test-nlu-quality evaluate
