@@ -1,0 +1,201 @@
+"""`make insights-demo`: 100,000 synthetic conversations, the page's timings, then the page.
+
+The conversations (insights/synthetic.py) go into a SQLite store of their own,
+var/insights-demo/tracker.db, never the real one; a store seeded today is
+reused. The insights server then runs on it as `make run` runs it, every page
+(and CSV file) is fetched over HTTP, and the timings go to reports/insights.md.
+Unless --no-serve, the server then stays up with the link printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import secrets
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+
+import requests
+import sqlalchemy as sa
+
+from actions.content import load_content
+from insights import store
+from insights.gaps import nlu_examples
+from insights.index import conversation_ref, ref_key
+from insights.server import link, server_command
+from insights.synthetic import DemoConversations
+from ops.processes import ServerSpec, free_port, start, wait_until_healthy
+from project import PROJECT_ROOT, REPORTS_DIR
+
+DEMO_DIR = PROJECT_ROOT / "var" / "insights-demo"
+DEMO_DB = DEMO_DIR / "tracker.db"
+SEED_STAMP = DEMO_DIR / "seed.json"
+REPORT = REPORTS_DIR / "insights.md"
+CONVERSATIONS = 100_000
+DAYS = 30
+BATCH_ROWS = 20_000
+REPEATS = 5
+LIMIT_SECONDS = 1.0
+
+
+def seed(conversations: int, now: float) -> dict:
+    """A fresh demo store, unless one with as many conversations was seeded today."""
+    if DEMO_DB.exists() and SEED_STAMP.exists():
+        stamp = json.loads(SEED_STAMP.read_text(encoding="utf-8"))
+        if stamp["conversations"] == conversations and stamp["day"] == date.today().isoformat():
+            return dict(stamp, reused=True)
+    DEMO_DIR.mkdir(parents=True, exist_ok=True)
+    DEMO_DB.unlink(missing_ok=True)
+    engine = store.connect(f"sqlite:///{DEMO_DB}")
+    store.METADATA.create_all(engine)
+    generator = DemoConversations(load_content(), examples=dict(nlu_examples()))
+    started, rows, batch = time.monotonic(), 0, []
+    with engine.begin() as connection:
+        for conversation in generator.rows(conversations, now, DAYS):
+            batch += conversation
+            if len(batch) >= BATCH_ROWS:
+                store.insert_events(connection, batch)
+                rows, batch = rows + len(batch), []
+        store.insert_events(connection, batch)
+    stamp = {
+        "conversations": conversations,
+        "rows": rows + len(batch),
+        "seconds": round(time.monotonic() - started, 1),
+        "bytes": DEMO_DB.stat().st_size,
+        "day": date.today().isoformat(),
+        "end": now,
+    }
+    SEED_STAMP.write_text(json.dumps(stamp), encoding="utf-8")
+    return dict(stamp, reused=False)
+
+
+@dataclass(frozen=True)
+class Timing:
+    name: str
+    path: str
+    first: float
+    median: float
+    worst: float
+
+
+def fetch(url: str, token: str) -> float:
+    started = time.perf_counter()
+    response = requests.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=120)
+    response.raise_for_status()
+    return time.perf_counter() - started
+
+
+def measure(base: str, token: str, pages: dict[str, str]) -> list[Timing]:
+    timings = []
+    for name, path in pages.items():
+        first = fetch(base + path, token)
+        runs = [fetch(base + path, token) for _ in range(REPEATS)]
+        timings.append(Timing(name, path, first, statistics.median(runs), max(runs)))
+    return timings
+
+
+def pages(transcript_ref: str) -> dict[str, str]:
+    return {
+        "overview, last 30 days, all channels": "/",
+        "overview, channel twilio": "/?channel=twilio",
+        "overview, last 7 days": f"/?from={date.fromordinal(date.today().toordinal() - 6)}",
+        "content gaps, all channels": "/gaps",
+        "content gaps, channel socketio": "/gaps?channel=socketio",
+        "conversations, first page": "/conversations",
+        "conversations with an emergency, page 3": "/conversations?show=red_flags&page=2",
+        "one transcript": f"/conversations/{transcript_ref}",
+        "CSV: conversations per day": "/overview.csv?table=daily",
+        "CSV: content-gap themes (all)": "/gaps.csv?table=themes",
+        "CSV: all conversations": "/conversations.csv?table=conversations",
+    }
+
+
+def write_report(stamp: dict, load_seconds: float, timings: list[Timing]) -> None:
+    slowest = max(t.worst for t in timings)
+    verdict = "met" if slowest < LIMIT_SECONDS else "NOT met"
+    lines = [
+        "# Insights page on 100,000 conversations",
+        "",
+        "Written by `make insights-demo` (insights/demo.py); do not edit by hand.",
+        "",
+        f"- Store: SQLite, {stamp['conversations']:,} synthetic conversations over {DAYS} days,"
+        f" {stamp['rows']:,} events ({stamp['bytes'] / 1e6:,.0f} MB; seeded in"
+        f" {stamp['seconds']} s), the mix of insights/synthetic.py.",
+        f"- Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
+        f" Python {platform.python_version()}; measured {time.strftime('%Y-%m-%d %H:%M')}.",
+        f"- First read of the store after start (in the background, before the first page):"
+        f" {load_seconds:.1f} s.",
+        f"- Target: every page under {LIMIT_SECONDS:g} s: **{verdict}** (slowest {slowest:.3f} s).",
+        "",
+        "Times are for the whole HTTP request (server and client on this machine). *First* is"
+        f" the first request of that page after the store was read; *median* and *worst* are"
+        f" of the {REPEATS} requests after it.",
+        "",
+        "| page | first (s) | median (s) | worst (s) |",
+        "|---|---:|---:|---:|",
+    ]
+    for t in timings:
+        lines.append(f"| {t.name} | {t.first:.3f} | {t.median:.3f} | {t.worst:.3f} |")
+    lines += [
+        "",
+        "The first content-gaps request also loads the word embeddings (through Rasa's",
+        "import of TensorFlow) and embeds every distinct gap message once; later requests",
+        "reuse the vectors.",
+        "",
+    ]
+    REPORT.write_text("\n".join(lines), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=CONVERSATIONS)
+    parser.add_argument("--no-serve", action="store_true", help="measure, then stop")
+    args = parser.parse_args(argv)
+    stamp = seed(args.conversations, time.time())
+    print(f"demo store: {DEMO_DB} ({stamp['rows']:,} events)", flush=True)
+    token, port = secrets.token_urlsafe(24), int(os.environ.get("INSIGHTS_PORT") or free_port())
+    env = {
+        "TRACKER_STORE_URL": f"sqlite:///{DEMO_DB}",
+        "INSIGHTS_TOKEN": token,
+        "RETENTION_DAYS": str(DAYS),
+    }
+    spec = ServerSpec("insights demo", server_command(port), f"http://127.0.0.1:{port}/health", env)
+    server = start(spec, DEMO_DIR / "server.log")
+    try:
+        wait_until_healthy(spec.health_url, server.process, timeout=120)
+        base = f"http://127.0.0.1:{port}"
+        started = time.perf_counter()
+        fetch(base + "/", token)
+        load_seconds = time.perf_counter() - started
+        first_sender = "demo-000000"
+        ref = conversation_ref(ref_key(token), _sender_starting(first_sender))
+        timings = measure(base, token, pages(ref))
+        write_report(stamp, load_seconds, timings)
+        print(REPORT.read_text(encoding="utf-8"), flush=True)
+        if not args.no_serve:
+            print(f"\nThe demo's insights page: {link(port, token)}  (Ctrl-C stops)", flush=True)
+            with contextlib.suppress(KeyboardInterrupt):
+                server.process.wait()
+    finally:
+        server.stop()
+    return 0
+
+
+def _sender_starting(prefix: str) -> str:
+    """The full sender id of a demo conversation (its suffix is random)."""
+    engine = store.connect(f"sqlite:///{DEMO_DB}")
+    with engine.connect() as connection:
+        query = sa.select(store.EVENTS.c.sender_id).where(
+            store.EVENTS.c.sender_id.like(f"{prefix}%")
+        )
+        return str(connection.execute(query.limit(1)).scalar_one())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,524 @@
+"""The insights page's web server: `make run` supervises it, `make insights` runs it alone.
+
+Python's own ThreadingHTTPServer, as for the demo page (ops/web_server.py): a
+handful of staff use it, every page is computed in milliseconds from memory, and
+the work is CPU-bound numpy that Sanic's event loop would only wrap. It listens
+on 127.0.0.1 (INSIGHTS_HOST to change) at INSIGHTS_PORT (8090).
+
+Access needs the token INSIGHTS_TOKEN, or when it is unset the one `make run`
+writes to var/insights-token (mode 0600). A browser opens the printed link
+``/?token=…`` once: the server answers with an HttpOnly, SameSite=Strict session
+cookie (an HMAC of the token, not the token) and redirects to the same page
+without the token. Scripts send ``Authorization: Bearer <token>``. Anything else
+gets 401. Every response forbids scripts, frames and third-party requests
+(Content-Security-Policy) and caching (``no-store``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import hashlib
+import hmac
+import io
+import math
+import os
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from http import HTTPStatus
+from http.cookies import SimpleCookie
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import jinja2
+import numpy as np
+from markupsafe import Markup
+
+from actions.content import Content, load_content
+from insights import charts, gaps, report, store
+from insights.index import InsightsIndex, ref_key
+from insights.report import Filters, Link, Table
+from ops.processes import ServerSpec
+from privacy.settings import retention_days, tracker_store_url
+from project import PROJECT_ROOT
+
+DEFAULT_INSIGHTS_PORT = 8090
+DEFAULT_HOST = "127.0.0.1"
+TOKEN_FILE = PROJECT_ROOT / "var" / "insights-token"
+MIN_TOKEN_CHARS = 16
+COOKIE = "insights_session"
+PAGE_SIZE = 50
+THEMES_SHOWN = 30
+HERE = Path(__file__).parent
+STYLESHEET = HERE / "static" / "insights.css"
+NAV = (("/", "Overview"), ("/gaps", "Content gaps"), ("/conversations", "Conversations"))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "; ".join(
+        [
+            "default-src 'none'",
+            "style-src 'self'",
+            "img-src 'self'",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ]
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+# --- the token ----------------------------------------------------------------
+
+
+def token_file(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get("INSIGHTS_TOKEN_FILE") or TOKEN_FILE)
+
+
+def ensure_token(env: Mapping[str, str] = os.environ) -> str:
+    """INSIGHTS_TOKEN, else the token file's, else a new random one written there (0600)."""
+    token = env.get("INSIGHTS_TOKEN", "").strip()
+    path = token_file(env)
+    if not token and path.exists():
+        token = path.read_text(encoding="utf-8").strip()
+    if not token:
+        token = secrets.token_urlsafe(32)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(token + "\n")
+    if len(token) < MIN_TOKEN_CHARS:
+        raise SystemExit(f"INSIGHTS_TOKEN must be at least {MIN_TOKEN_CHARS} characters")
+    return token
+
+
+def session_value(token: str) -> str:
+    """The cookie's value: proves the token was given without being the token."""
+    return hmac.new(token.encode(), b"insights session", hashlib.sha256).hexdigest()
+
+
+def link(port: int, token: str, host: str = DEFAULT_HOST) -> str:
+    """The URL staff open (it carries the token once; the cookie takes over)."""
+    shown = "localhost" if host in (DEFAULT_HOST, "0.0.0.0", "::") else host
+    return f"http://{shown}:{port}/?{urlencode({'token': token})}"
+
+
+def staff_link(port: int, env: Mapping[str, str] = os.environ) -> str:
+    """The link `make run` prints, for the host and token the server will use."""
+    return link(port, ensure_token(env), env.get("INSIGHTS_HOST") or DEFAULT_HOST)
+
+
+# --- responses ------------------------------------------------------------------
+
+
+@dataclass
+class Response:
+    status: HTTPStatus
+    body: bytes = b""
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def csv_bytes(table: Table) -> bytes:
+    """A table as CSV; a text cell that a spreadsheet would run as a formula is quoted
+    with a leading apostrophe (patients' words are untrusted)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_cell(cell: object) -> object:
+    if cell is None:
+        return ""
+    if isinstance(cell, Link):
+        return cell.text
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
+
+
+def _cell(value: object) -> object:
+    """How a table cell reads on the page."""
+    if value is None:
+        return "–"
+    if isinstance(value, Link):
+        return Markup('<a href="{}">{}</a>').format(value.href, value.text)
+    if isinstance(value, float):
+        return f"{value:.2f}" if abs(value) < 1 else f"{value:.1f}"
+    return value
+
+
+class InsightsApp:
+    """Routes a request to a page, a CSV file or a refusal; independent of the HTTP server."""
+
+    def __init__(
+        self,
+        engine_url: str,
+        token: str,
+        retention_seconds: float,
+        content: Content | None = None,
+        embed: gaps.Embed = gaps.wordllama_embed,
+    ) -> None:
+        self.token = token
+        self.content = content or load_content()
+        self.retention_seconds = retention_seconds
+        self.engine = store.connect(engine_url)
+        self.index = InsightsIndex(self.engine, self.content, retention_seconds, ref_key(token))
+        self.embed = CachedEmbed(embed)
+        self._topic_vectors: dict[str, np.ndarray] | None = None
+        self.templates = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        self.templates.filters["cell"] = _cell
+
+    # --- access ---
+
+    def authorised(self, headers: Mapping[str, str]) -> bool:
+        bearer = headers.get("Authorization", "")
+        if bearer.startswith("Bearer ") and hmac.compare_digest(
+            bearer[7:].strip().encode(), self.token.encode()
+        ):
+            return True
+        cookie: SimpleCookie = SimpleCookie()
+        with contextlib.suppress(Exception):
+            cookie.load(headers.get("Cookie", ""))
+        session = cookie.get(COOKIE)
+        return session is not None and hmac.compare_digest(
+            session.value.encode(), session_value(self.token).encode()
+        )
+
+    def respond(self, target: str, headers: Mapping[str, str], now: float) -> Response:
+        parts = urlsplit(target)
+        query = dict(parse_qsl(parts.query))
+        path = parts.path
+        if path == "/health":
+            return Response(HTTPStatus.OK, b"ok\n", "text/plain; charset=utf-8")
+        if path == "/insights.css":
+            return Response(HTTPStatus.OK, STYLESHEET.read_bytes(), "text/css; charset=utf-8")
+        if path == "/favicon.ico":
+            return Response(HTTPStatus.NO_CONTENT)
+        if "token" in query:
+            return self._sign_in(path, query)
+        if not self.authorised(headers):
+            return self._refused()
+        return self._page(path, query, now)
+
+    def _sign_in(self, path: str, query: dict[str, str]) -> Response:
+        """A right token in the link: set the session cookie and drop the token from the URL."""
+        if not hmac.compare_digest(query.pop("token").encode(), self.token.encode()):
+            return self._refused()
+        cookie = f"{COOKIE}={session_value(self.token)}; HttpOnly; SameSite=Strict; Path=/"
+        location = path + (f"?{urlencode(query)}" if query else "")
+        return Response(HTTPStatus.SEE_OTHER, headers={"Set-Cookie": cookie, "Location": location})
+
+    def _refused(self) -> Response:
+        body = (HERE / "templates" / "refused.html").read_bytes()
+        headers = {"WWW-Authenticate": 'Bearer realm="insights"'}
+        return Response(HTTPStatus.UNAUTHORIZED, body, headers=headers)
+
+    # --- pages ---
+
+    def _page(self, path: str, query: dict[str, str], now: float) -> Response:
+        as_csv = path.endswith(".csv")
+        page = path.removesuffix(".csv")
+        page = "/" if page == "/overview" else page
+        snapshot = self.index.refresh(now)
+        filters = Filters.parse(query, now, self.retention_seconds)
+        context: dict[str, Any] = {"filters": filters, "current": page}
+        if page == "/":
+            tables = report.overview(snapshot, filters, self.content)
+            extra: dict[str, Any] = {"heading": "Overview"}
+        elif page == "/gaps":
+            tables, extra = self._gaps(snapshot, filters, as_csv)
+        elif page == "/conversations":
+            tables, extra = self._conversations(snapshot, filters, query, as_csv)
+        elif page.startswith("/conversations/"):
+            found = self._transcript(page.removeprefix("/conversations/"), filters)
+            if found is None:
+                return self._not_found("No stored conversation has this reference.")
+            tables, extra = found
+            context["filters"] = None
+        else:
+            return self._not_found("There is no such page.")
+        if as_csv:
+            return self._csv(tables, query.get("table", ""), filters)
+        context.update(extra)
+        return self._render(page, snapshot, filters, tables, context)
+
+    def _gaps(self, snapshot: Any, filters: Filters, as_csv: bool) -> tuple[dict, dict]:
+        selection = report.Selection(snapshot, filters)
+        if self._topic_vectors is None:
+            self._topic_vectors = gaps.topic_vectors(self.content, self.embed)
+        themes = gaps.group(selection.gaps(), self.embed, self._topic_vectors)
+        shown = themes if as_csv else themes[:THEMES_SHOWN]
+        table = report.themes_table(shown, self.content, snapshot.refs)
+        extra = {
+            "heading": "Content gaps",
+            "themes": shown,
+            "more": len(themes) - len(shown),
+            "refs": snapshot.refs,
+        }
+        return {"themes": table}, extra
+
+    def _conversations(
+        self, snapshot: Any, filters: Filters, query: dict[str, str], as_csv: bool
+    ) -> tuple[dict, dict]:
+        show = query.get("show", "all")
+        show = show if show in report.CONVERSATION_FILTERS else "all"
+        page = max(_int(query.get("page")), 0)
+        selection = report.Selection(snapshot, filters)
+        table, total = report.conversation_table(
+            selection, show, None if as_csv else page, PAGE_SIZE
+        )
+        pages = max(math.ceil(total / PAGE_SIZE), 1)
+        base = {**filters.query(), "show": show}
+        extra = {
+            "heading": "Conversations",
+            "show": show,
+            "shows": report.CONVERSATION_FILTERS,
+            "total": total,
+            "page": min(page, pages - 1),
+            "pages": pages,
+            "page_href": lambda n: "/conversations?" + urlencode({**base, "page": n}),
+        }
+        return {"conversations": table}, extra
+
+    def _transcript(self, ref: str, filters: Filters) -> tuple[dict, dict] | None:
+        sender = self.index.sender_of(ref)
+        rows = store.conversation_rows(self.engine, sender, filters.since) if sender else []
+        if not rows:
+            return None
+        table = report.transcript(rows, self.content)
+        return {"transcript": table}, {"heading": f"Conversation {ref}", "ref": ref}
+
+    def _csv(self, tables: dict[str, Table], name: str, filters: Filters) -> Response:
+        table = tables.get(name) or next(iter(tables.values()))
+        period = f"{filters.start.isoformat()}_{filters.end.isoformat()}"
+        filename = f"insights-{table.name}-{period}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+        return Response(HTTPStatus.OK, csv_bytes(table), "text/csv; charset=utf-8", headers)
+
+    def _render(
+        self,
+        page: str,
+        snapshot: Any,
+        filters: Filters,
+        tables: dict[str, Table],
+        context: dict[str, Any],
+    ) -> Response:
+        query = context["filters"].query() if context.get("filters") else {}
+        query_string = f"?{urlencode(query)}" if query else ""
+        csv_query = {**query, **({"show": context["show"]} if "show" in context else {})}
+        csv_path = "/overview.csv" if page == "/" else f"{page}.csv"
+        template = {
+            "/": "overview.html",
+            "/gaps": "gaps.html",
+            "/conversations": "conversations.html",
+        }.get(page, "transcript.html")
+        body = self.templates.get_template(template).render(
+            **context,
+            tables=tables,
+            charts=_charts(tables) if page == "/" else {},
+            nav=NAV,
+            hospital=self.content.hospital["name"],
+            channels=snapshot.channels,
+            today=date.fromtimestamp(time.time()).isoformat(),
+            retention_days=f"{self.retention_seconds / 86400:g}",
+            query_string=query_string,
+            title=lambda topic_id: report.topic_title(self.content, topic_id),
+            csv=lambda name: f"{csv_path}?" + urlencode({**csv_query, "table": name}),
+        )
+        return Response(HTTPStatus.OK, body.encode("utf-8"))
+
+    def _not_found(self, message: str) -> Response:
+        body = self.templates.get_template("not_found.html").render(
+            heading="Not found",
+            message=message,
+            filters=None,
+            current="",
+            nav=NAV,
+            hospital=self.content.hospital["name"],
+            query_string="",
+        )
+        return Response(HTTPStatus.NOT_FOUND, body.encode("utf-8"))
+
+
+def _int(value: str | None) -> int:
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
+
+
+def _charts(tables: dict[str, Table]) -> dict[str, Any]:
+    """The overview's charts, each drawn from the table printed under it."""
+
+    def column(table: Table, index: int) -> list:
+        return [row[index] for row in table.rows]
+
+    days = [str(day)[5:] for day in column(tables["daily"], 0)]
+    topics = tables["topics"]
+    return {
+        "daily": charts.line_chart(
+            "daily-chart",
+            "Conversations and patient messages per day",
+            days,
+            {
+                "Conversations": column(tables["daily"], 1),
+                "Patient messages": column(tables["daily"], 2),
+            },
+        ),
+        "topics": charts.bar_chart(
+            "topics-chart",
+            "Document answers per topic",
+            [str(title) for title in column(topics, 0)],
+            column(topics, 1),
+        ),
+        "rates": charts.line_chart(
+            "rates-chart",
+            "Did-you-mean, fallback and out-of-scope rates per day",
+            days,
+            {
+                "Did you mean": column(tables["rates"], 3),
+                "Fallback": column(tables["rates"], 5),
+                "Out of scope": column(tables["rates"], 7),
+            },
+            unit=" %",
+        ),
+        "red_flags": charts.line_chart(
+            "red-flags-chart",
+            "Emergency and crisis replies per day",
+            days,
+            {
+                "Emergency replies": column(tables["red_flags_daily"], 1),
+                "Crisis replies": column(tables["red_flags_daily"], 2),
+            },
+        ),
+        "handoffs": charts.line_chart(
+            "handoffs-chart",
+            "Hand-off requests per day",
+            days,
+            {"Hand-off requests": column(tables["handoffs"], 1)},
+        ),
+    }
+
+
+class CachedEmbed:
+    """Sentence vectors remembered by text: the same gaps are grouped on every view."""
+
+    MAX_ENTRIES = 200_000
+
+    def __init__(self, embed: gaps.Embed) -> None:
+        self._embed = embed
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: Any) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
+        if missing:
+            if len(self._vectors) + len(missing) > self.MAX_ENTRIES:
+                self._vectors.clear()
+            self._vectors.update(zip(missing, self._embed(missing), strict=True))
+        return np.stack([self._vectors[text] for text in texts])
+
+
+# --- HTTP -------------------------------------------------------------------------
+
+
+class InsightsHandler(BaseHTTPRequestHandler):
+    """GET and HEAD only; the app decides everything else."""
+
+    app: InsightsApp
+    server_version = "spine-mri-insights"
+
+    def do_GET(self) -> None:
+        self._respond(send_body=True)
+
+    def do_HEAD(self) -> None:
+        self._respond(send_body=False)
+
+    def _respond(self, send_body: bool) -> None:
+        response = self.app.respond(self.path, self.headers, time.time())
+        self.send_response(response.status)
+        headers = {**SECURITY_HEADERS, **response.headers}
+        if response.status != HTTPStatus.NO_CONTENT:
+            headers["Content-Type"] = response.content_type
+            headers["Content-Length"] = str(len(response.body))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if send_body and response.body:
+            self.wfile.write(response.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Log without the query string, which may carry the token."""
+        request = str(args[0]).split("?", 1)[0] if args else ""
+        sys.stderr.write(f"{self.address_string()} {request} {' '.join(map(str, args[1:]))}\n")
+
+
+def serve(app: InsightsApp, host: str, port: int) -> None:
+    """Serve until interrupted; the store is read once at start, off the request path."""
+    handler = type("ConfiguredInsightsHandler", (InsightsHandler,), {"app": app})
+    with ThreadingHTTPServer((host, port), handler) as httpd:
+        warm_up = _warm_up(app)
+        warm_up.start()
+        httpd.serve_forever()
+
+
+def _warm_up(app: InsightsApp) -> threading.Thread:
+    def run() -> None:
+        try:
+            app.index.refresh(time.time())
+        except Exception as error:  # a store not reachable yet is read at the first view
+            print(f"insights: the first read of the store failed: {error}", file=sys.stderr)
+
+    return threading.Thread(target=run, name="insights-warm-up", daemon=True)
+
+
+def app_from_env(env: Mapping[str, str] = os.environ) -> InsightsApp:
+    return InsightsApp(tracker_store_url(env), ensure_token(env), retention_days(env) * 86_400.0)
+
+
+def server_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "insights.server", "--port", str(port)]
+
+
+def insights_server_spec(port: int, env: Mapping[str, str] = os.environ) -> ServerSpec:
+    """The supervised insights server. Its token is created now when there is none, and
+    read by the server from the file: a token never goes into supervisord's files."""
+    ensure_token(env)
+    return ServerSpec("insights server", server_command(port), f"http://127.0.0.1:{port}/health")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_port = int(os.environ.get("INSIGHTS_PORT", DEFAULT_INSIGHTS_PORT))
+    parser.add_argument("--port", type=int, default=default_port)
+    parser.add_argument("--print-link", action="store_true", help="print the link with the token")
+    args = parser.parse_args(argv)
+    host = os.environ.get("INSIGHTS_HOST") or DEFAULT_HOST
+    app = app_from_env()
+    if args.print_link:
+        print(f"Insights for staff: {staff_link(args.port)}", flush=True)
+    print(f"insights: serving on {host}:{args.port}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(app, host, args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
