@@ -88,7 +88,7 @@ test-stories: train ## Test stories, failing on any prediction error
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint check-content check-advisories test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-cluster test-bench bench-smoke ## Everything CI runs
+test: lint check-content check-advisories test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-insights test-cluster test-bench bench-smoke ## Everything CI runs
 
 LOCK_TARGET := --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes
 
@@ -169,6 +169,24 @@ evaluate: install ## Seeded training + all NLU measures, CV, pipeline comparison
 
 test-channels: train ## Slack, Messenger, SMS/WhatsApp, Telegram, Teams against fake provider APIs
 	$(PY) -m pytest tests/channels
+
+# --- insights page for staff (insights/, tests/insights/, docs/insights.md, reports/insights.md) ---
+export INSIGHTS_PORT ?= 8090
+.PHONY: insights insights-demo test-insights insights-screenshot
+
+insights: install ## The insights page alone on INSIGHTS_PORT (8090); prints its link with the token
+	$(PY) -m insights
+
+insights-demo: install ## 100,000 synthetic conversations (var/insights-demo/): timings -> reports/insights.md, then serves
+	$(PY) -m insights.demo
+
+test-insights: install web/node_modules/.installed ## Grouping; queries on SQLite and PostgreSQL; page numbers; Chromium: token, axe WCAG 2.2 AA
+	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	$(PY) -m pytest tests/insights
+
+insights-screenshot: install web/node_modules/.installed ## Retake docs/insights.png (the tests write theirs to var/test-artifacts/)
+	$(PY) -m pytest tests/insights -k test_page_in_chromium
+	cp var/test-artifacts/insights.png docs/insights.png
 
 # --- cluster (ops/cluster/, tests/cluster/, docs/deployment.md) ---
 .PHONY: cluster cluster-stop test-cluster
