@@ -129,8 +129,9 @@ def write_report(stamp: dict, load_seconds: float, timings: list[Timing]) -> Non
         f" {stamp['seconds']} s), the mix of insights/synthetic.py.",
         f"- Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
         f" Python {platform.python_version()}; measured {time.strftime('%Y-%m-%d %H:%M')}.",
-        f"- First read of the store after start (in the background, before the first page):"
-        f" {load_seconds:.1f} s.",
+        f"- Ready {load_seconds:.1f} s after start: the server reads every stored message once"
+        " and groups the content gaps (loading the word embeddings) in the background; pages"
+        " asked for meanwhile wait for the read.",
         f"- Target: every page under {LIMIT_SECONDS:g} s: **{verdict}** (slowest {slowest:.3f} s).",
         "",
         "Times are for the whole HTTP request (server and client on this machine). *First* is"
@@ -142,13 +143,7 @@ def write_report(stamp: dict, load_seconds: float, timings: list[Timing]) -> Non
     ]
     for t in timings:
         lines.append(f"| {t.name} | {t.first:.3f} | {t.median:.3f} | {t.worst:.3f} |")
-    lines += [
-        "",
-        "The first content-gaps request also loads the word embeddings (through Rasa's",
-        "import of TensorFlow) and embeds every distinct gap message once; later requests",
-        "reuse the vectors.",
-        "",
-    ]
+    lines.append("")
     REPORT.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -168,10 +163,9 @@ def main(argv: list[str] | None = None) -> int:
     spec = ServerSpec("insights demo", server_command(port), f"http://127.0.0.1:{port}/health", env)
     server = start(spec, DEMO_DIR / "server.log")
     try:
-        wait_until_healthy(spec.health_url, server.process, timeout=120)
-        base = f"http://127.0.0.1:{port}"
         started = time.perf_counter()
-        fetch(base + "/", token)
+        base = f"http://127.0.0.1:{port}"
+        wait_until_healthy(base + "/ready", server.process, timeout=600)
         load_seconds = time.perf_counter() - started
         first_sender = "demo-000000"
         ref = conversation_ref(ref_key(token), _sender_starting(first_sender))

@@ -355,32 +355,33 @@ class InsightsIndex:
     def _add(self, row: Row) -> None:
         """Every stored message becomes one entry, even one whose JSON is unreadable:
         the count check compares entries with stored messages."""
+        event_id, sender_id, type_name, timestamp, intent, raw = row
         try:
-            data = json.loads(row.data or "{}")
+            data = json.loads(raw or "{}")
         except ValueError:
             data = {}
         data = data if isinstance(data, dict) else {}
-        conversation = self._conversation(row.sender_id)
+        conversation = self._conversation(sender_id)
         common = {
-            "event_id": row.id,
-            "timestamp": row.timestamp,
-            "day": self._day(row.timestamp),
+            "event_id": event_id,
+            "timestamp": timestamp,
+            "day": self._day(timestamp),
             "conversation": conversation.code,
         }
-        if row.type_name == "user":
-            self._add_user(row, data, conversation, common)
+        if type_name == "user":
+            self._add_user(intent, data, conversation, common)
         else:
             self._add_bot(data, conversation, common)
 
     def _add_user(
         self,
-        row: Row,
+        intent: str | None,
         data: dict[str, Any],
         conversation: _Conversation,
         common: dict[str, Any],
     ) -> None:
         parse_data = data.get("parse_data") or {}
-        intent = row.intent_name or (parse_data.get("intent") or {}).get("name")
+        intent = intent or (parse_data.get("intent") or {}).get("name")
         conversation.channel = self._channels.code(data.get("input_channel") or UNKNOWN)
         red_flag = parse_data.get("red_flag") or {}
         category = self._categories.code(red_flag.get("category") or red_flag.get("learned"))
@@ -390,7 +391,7 @@ class InsightsIndex:
         else:
             text = str(data.get("text") or "")
             region = entities.get("region")
-            conversation.pending = _Pending(row.id, text, intent, category, region)
+            conversation.pending = _Pending(common["event_id"], text, intent, category, region)
         self._append(
             **common,
             channel=conversation.channel,

@@ -34,6 +34,7 @@ from insights.index import (
     HANDOFF,
     NONE,
     OUT_OF_SCOPE,
+    QUARTER_HOUR,
     USER,
     Gap,
     Snapshot,
@@ -452,20 +453,17 @@ def conversation_table(
     total = int(chosen.size)
     if page is not None:
         chosen = chosen[page * page_size : (page + 1) * page_size]
+    refs = [snapshot.refs[c] for c in chosen.tolist()]
+    channels = [_name(snapshot.channels, c) or "unknown" for c in channel[chosen].tolist()]
+    counts = [
+        column[chosen].tolist()
+        for column in (messages, answers, deflected, red_flags, handoff, helpful, unhelpful)
+    ]
     rows = tuple(
-        (
-            Link(snapshot.refs[c], f"/conversations/{snapshot.refs[c]}"),
-            _time(float(last[c])),
-            _name(snapshot.channels, int(channel[c])) or "unknown",
-            int(messages[c]),
-            int(answers[c]),
-            int(deflected[c]),
-            int(red_flags[c]),
-            int(handoff[c]),
-            int(helpful[c]),
-            int(unhelpful[c]),
+        (Link(ref, f"/conversations/{ref}"), when, channel_name, *numbers)
+        for ref, when, channel_name, *numbers in zip(
+            refs, local_times(last[chosen]), channels, *counts, strict=True
         )
-        for c in chosen.tolist()
     )
     table = Table(
         "conversations",
@@ -488,8 +486,19 @@ def conversation_table(
     return table, total
 
 
-def _time(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp).strftime("%Y-%m-%d %H:%M")
+def local_times(timestamps: np.ndarray) -> list[str]:
+    """Local date and time to the minute ("2025-03-01 14:05") of many timestamps at once:
+    strftime on 100,000 datetimes alone took most of a second."""
+    buckets = (timestamps // QUARTER_HOUR).astype(np.int64)
+    unique, inverse = np.unique(buckets, return_inverse=True)
+    offsets = np.array([_utc_offset(int(bucket) * QUARTER_HOUR) for bucket in unique.tolist()])
+    local = (timestamps + offsets[inverse]).astype("datetime64[s]")
+    return [text.replace("T", " ") for text in np.datetime_as_string(local, unit="m").tolist()]
+
+
+def _utc_offset(timestamp: float) -> float:
+    offset = datetime.fromtimestamp(timestamp).astimezone().utcoffset()
+    return offset.total_seconds() if offset else 0.0
 
 
 # --- one conversation ----------------------------------------------------------
@@ -511,7 +520,9 @@ def transcript(rows: Iterable[Row], content: Content) -> Table:
                 _bot_note(data, content),
             )
         )
-        lines.append((_time(row.timestamp), who, str(data.get("text") or ""), note))
+        lines.append((row.timestamp, who, str(data.get("text") or ""), note))
+    times = local_times(np.array([line[0] for line in lines], dtype=np.float64))
+    lines = [(when, *line[1:]) for when, line in zip(times, lines, strict=True)]
     return Table(
         "transcript",
         "The conversation as stored (redacted)",

@@ -135,8 +135,9 @@ def csv_bytes(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
+    text = table.text_columns
     for row in table.rows:
-        writer.writerow([_csv_cell(cell) for cell in row])
+        writer.writerow([*(_csv_cell(cell) for cell in row[:text]), *row[text:]])
     return buffer.getvalue().encode("utf-8")
 
 
@@ -157,7 +158,7 @@ def _cell(value: object) -> object:
     if isinstance(value, Link):
         return Markup('<a href="{}">{}</a>').format(value.href, value.text)
     if isinstance(value, float):
-        return f"{value:.2f}" if abs(value) < 1 else f"{value:.1f}"
+        return f"{value:g}"  # rounded where computed: 9.1 (%), 0.55 (similarity), 100
     return value
 
 
@@ -179,6 +180,7 @@ class InsightsApp:
         self.index = InsightsIndex(self.engine, self.content, retention_seconds, ref_key(token))
         self.embed = CachedEmbed(embed)
         self._topic_vectors: dict[str, np.ndarray] | None = None
+        self.ready = threading.Event()
         self.templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -208,6 +210,10 @@ class InsightsApp:
         path = parts.path
         if path == "/health":
             return Response(HTTPStatus.OK, b"ok\n", "text/plain; charset=utf-8")
+        if path == "/ready":
+            ready = self.ready.is_set()
+            status = HTTPStatus.OK if ready else HTTPStatus.SERVICE_UNAVAILABLE
+            return Response(status, b"ready\n" if ready else b"warming up\n", "text/plain")
         if path == "/insights.css":
             return Response(HTTPStatus.OK, STYLESHEET.read_bytes(), "text/css; charset=utf-8")
         if path == "/favicon.ico":
@@ -260,11 +266,22 @@ class InsightsApp:
         context.update(extra)
         return self._render(page, snapshot, filters, tables, context)
 
-    def _gaps(self, snapshot: Any, filters: Filters, as_csv: bool) -> tuple[dict, dict]:
-        selection = report.Selection(snapshot, filters)
+    def warm_up(self, now: float) -> None:
+        """Read the store and group its gaps once, before the first page view: the
+        first read parses every stored message, and the first grouping loads the word
+        embeddings and embeds every distinct gap."""
+        snapshot = self.index.refresh(now)
+        self._themes(snapshot, Filters.parse({}, now, self.retention_seconds))
+        self.ready.set()
+
+    def _themes(self, snapshot: Any, filters: Filters) -> list[gaps.Theme]:
         if self._topic_vectors is None:
             self._topic_vectors = gaps.topic_vectors(self.content, self.embed)
-        themes = gaps.group(selection.gaps(), self.embed, self._topic_vectors)
+        selected = report.Selection(snapshot, filters).gaps()
+        return gaps.group(selected, self.embed, self._topic_vectors)
+
+    def _gaps(self, snapshot: Any, filters: Filters, as_csv: bool) -> tuple[dict, dict]:
+        themes = self._themes(snapshot, filters)
         shown = themes if as_csv else themes[:THEMES_SHOWN]
         table = report.themes_table(shown, self.content, snapshot.refs)
         extra = {
@@ -482,7 +499,7 @@ def serve(app: InsightsApp, host: str, port: int) -> None:
 def _warm_up(app: InsightsApp) -> threading.Thread:
     def run() -> None:
         try:
-            app.index.refresh(time.time())
+            app.warm_up(time.time())
         except Exception as error:  # a store not reachable yet is read at the first view
             print(f"insights: the first read of the store failed: {error}", file=sys.stderr)
 
