@@ -33,7 +33,12 @@ from actions.content import Content
 from insights.index import Gap
 from project import PROJECT_ROOT
 
-THRESHOLD = 0.8
+# On these averaged token embeddings, rewordings of one question score above it
+# ("how much does an MRI cost" / "what is the price of a spine MRI": 0.75) and
+# different questions in the same words below it ("... cost" / "how long does an MRI
+# take": 0.67). Rewordings that share no word ("where can I park" / "is there
+# parking") score lower still and stay neighbouring themes.
+THRESHOLD = 0.7
 EXAMPLES_PER_THEME = 5
 NLU_FILE = PROJECT_ROOT / "data" / "nlu.yml"
 # A block of messages is compared with every leader at once; only the messages

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 import numpy as np
 from sqlalchemy.engine import Row
@@ -58,15 +59,12 @@ CONVERSATION_FILTERS = {
 }
 
 
-@dataclass(frozen=True)
-class Link:
-    """A cell that links somewhere (a conversation's transcript)."""
+class Link(NamedTuple):
+    """A cell that links somewhere (a conversation's transcript); a tuple, because the
+    CSV file of every conversation makes 100,000 of them."""
 
     text: str
     href: str
-
-    def __str__(self) -> str:
-        return self.text
 
 
 @dataclass(frozen=True)
@@ -454,17 +452,15 @@ def conversation_table(
     if page is not None:
         chosen = chosen[page * page_size : (page + 1) * page_size]
     refs = [snapshot.refs[c] for c in chosen.tolist()]
-    channels = [_name(snapshot.channels, c) or "unknown" for c in channel[chosen].tolist()]
+    named = [*snapshot.channels, "unknown"]  # NONE (-1) picks "unknown"
+    channels = [named[c] for c in channel[chosen].tolist()]
     counts = [
         column[chosen].tolist()
         for column in (messages, answers, deflected, red_flags, handoff, helpful, unhelpful)
     ]
-    rows = tuple(
-        (Link(ref, f"/conversations/{ref}"), when, channel_name, *numbers)
-        for ref, when, channel_name, *numbers in zip(
-            refs, local_times(last[chosen]), channels, *counts, strict=True
-        )
-    )
+    # All of them are for the CSV file, which needs no links.
+    names = refs if page is None else [Link(ref, f"/conversations/{ref}") for ref in refs]
+    rows = tuple(zip(names, local_times(last[chosen]), channels, *counts, strict=True))
     table = Table(
         "conversations",
         CONVERSATION_FILTERS.get(show, CONVERSATION_FILTERS["all"]),

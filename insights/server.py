@@ -55,6 +55,8 @@ DEFAULT_HOST = "127.0.0.1"
 TOKEN_FILE = PROJECT_ROOT / "var" / "insights-token"
 MIN_TOKEN_CHARS = 16
 COOKIE = "insights_session"
+# A CSV cell starting with one of these is a formula to a spreadsheet.
+FORMULA_STARTS = frozenset("=+-@\t\r")
 PAGE_SIZE = 50
 THEMES_SHOWN = 30
 HERE = Path(__file__).parent
@@ -142,11 +144,9 @@ def csv_bytes(table: Table) -> bytes:
 
 
 def _csv_cell(cell: object) -> object:
-    if cell is None:
-        return ""
     if isinstance(cell, Link):
         return cell.text
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS:
         return "'" + cell
     return cell
 
