@@ -373,7 +373,7 @@ def overview(snapshot: Snapshot, filters: Filters, content: Content) -> dict[str
 # --- content gaps --------------------------------------------------------------
 
 
-def themes_table(themes: Iterable[Theme], content: Content, refs: Sequence[str]) -> Table:
+def themes_table(themes: Iterable[Theme], content: Content) -> Table:
     rows = []
     for number, theme in enumerate(themes, start=1):
         examples = "; ".join(f"{ex.text} ({ex.count})" for ex in theme.examples)
@@ -381,13 +381,13 @@ def themes_table(themes: Iterable[Theme], content: Content, refs: Sequence[str])
             (
                 number,
                 theme.label,
+                topic_title(content, theme.topic),
+                examples,
                 theme.count,
                 theme.reasons.get("fallback", 0),
                 theme.reasons.get("out of scope", 0),
                 theme.reasons.get("not helpful", 0),
-                topic_title(content, theme.topic),
                 round(theme.similarity, 2),
-                examples,
             )
         )
     return Table(
@@ -396,16 +396,16 @@ def themes_table(themes: Iterable[Theme], content: Content, refs: Sequence[str])
         (
             "Theme",
             "Most frequent wording",
+            "Nearest topic",
+            "Examples (count)",
             "Messages",
             "Fallback",
             "Out of scope",
             "Not helpful",
-            "Nearest topic",
-            "Similarity",
-            "Examples (count)",
+            "Similarity to the topic",
         ),
         tuple(rows),
-        text_columns=2,
+        text_columns=4,
     )
 
 

@@ -283,7 +283,7 @@ class InsightsApp:
     def _gaps(self, snapshot: Any, filters: Filters, as_csv: bool) -> tuple[dict, dict]:
         themes = self._themes(snapshot, filters)
         shown = themes if as_csv else themes[:THEMES_SHOWN]
-        table = report.themes_table(shown, self.content, snapshot.refs)
+        table = report.themes_table(shown, self.content)
         extra = {
             "heading": "Content gaps",
             "themes": shown,
