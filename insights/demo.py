@@ -30,6 +30,7 @@ from insights.gaps import nlu_examples
 from insights.index import conversation_ref, ref_key
 from insights.server import link, server_command
 from insights.synthetic import DemoConversations
+from ops.cluster.cluster import rss_mb
 from ops.processes import ServerSpec, free_port, start, wait_until_healthy
 from project import PROJECT_ROOT, REPORTS_DIR
 
@@ -116,7 +117,7 @@ def pages(transcript_ref: str) -> dict[str, str]:
     }
 
 
-def write_report(stamp: dict, load_seconds: float, timings: list[Timing]) -> None:
+def write_report(stamp: dict, load_seconds: float, memory_mb: float, timings: list[Timing]) -> None:
     slowest = max(t.worst for t in timings)
     verdict = "met" if slowest < LIMIT_SECONDS else "NOT met"
     lines = [
@@ -132,6 +133,7 @@ def write_report(stamp: dict, load_seconds: float, timings: list[Timing]) -> Non
         f"- Ready {load_seconds:.1f} s after start: the server reads every stored message once"
         " and groups the content gaps (loading the word embeddings) in the background; pages"
         " asked for meanwhile wait for the read.",
+        f"- Server memory (resident) after the measurements: {memory_mb:,.0f} MB.",
         f"- Target: every page under {LIMIT_SECONDS:g} s: **{verdict}** (slowest {slowest:.3f} s).",
         "",
         "Times are for the whole HTTP request (server and client on this machine). *First* is"
@@ -170,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         first_sender = "demo-000000"
         ref = conversation_ref(ref_key(token), _sender_starting(first_sender))
         timings = measure(base, token, pages(ref))
-        write_report(stamp, load_seconds, timings)
+        write_report(stamp, load_seconds, rss_mb(server.process.pid), timings)
         print(REPORT.read_text(encoding="utf-8"), flush=True)
         if not args.no_serve:
             print(f"\nThe demo's insights page: {link(port, token)}  (Ctrl-C stops)", flush=True)
