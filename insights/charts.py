@@ -31,7 +31,7 @@ def nice_maximum(value: float) -> float:
     if value <= 0:
         return 1.0
     magnitude = 10 ** math.floor(math.log10(value))
-    return next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value)
+    return float(next(step * magnitude for step in (1, 2, 5, 10) if step * magnitude >= value))
 
 
 def _number(value: float) -> str:

@@ -217,4 +217,5 @@ def wordllama_embed(texts: Sequence[str]) -> np.ndarray:
     from components.word_embeddings import load_embeddings
 
     embeddings = load_embeddings()
-    return np.stack([embeddings.sentence(text) for text in texts]).astype(np.float32)
+    vectors: np.ndarray = np.stack([embeddings.sentence(text) for text in texts])
+    return vectors.astype(np.float32)

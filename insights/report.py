@@ -146,7 +146,8 @@ class Selection:
         self.bot = mask & (snapshot.kind == BOT)
 
     def replies(self, reply: str) -> np.ndarray:
-        return self.bot & (self.snapshot.label == self.snapshot.label_code(reply))
+        mask: np.ndarray = self.bot & (self.snapshot.label == self.snapshot.label_code(reply))
+        return mask
 
     def per_day(self, mask: np.ndarray) -> list[int]:
         counts = np.bincount(self.snapshot.day[mask] - self.first, minlength=self.length)

@@ -31,6 +31,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from email.message import Message
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -79,6 +80,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
+
+# A request's headers: http.server's (names in any case) or a plain mapping.
+Headers = Message | Mapping[str, str]
 
 # --- the token ----------------------------------------------------------------
 
@@ -190,7 +194,7 @@ class InsightsApp:
 
     # --- access ---
 
-    def authorised(self, headers: Mapping[str, str]) -> bool:
+    def authorised(self, headers: Headers) -> bool:
         bearer = headers.get("Authorization", "")
         if bearer.startswith("Bearer ") and hmac.compare_digest(
             bearer[7:].strip().encode(), self.token.encode()
@@ -204,7 +208,7 @@ class InsightsApp:
             session.value.encode(), session_value(self.token).encode()
         )
 
-    def respond(self, target: str, headers: Mapping[str, str], now: float) -> Response:
+    def respond(self, target: str, headers: Headers, now: float) -> Response:
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query))
         path = parts.path

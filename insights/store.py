@@ -113,7 +113,8 @@ def message_count(connection: Connection, up_to_id: int, since: float) -> int:
 def message_ids(connection: Connection, up_to_id: int, since: float) -> list[int]:
     """The ids of the messages still stored up to an event id."""
     query = sa.select(EVENTS.c.id).where(_messages(since), EVENTS.c.id <= up_to_id)
-    return list(connection.execute(query).scalars())
+    ids: list[int] = list(connection.execute(query).scalars())
+    return ids
 
 
 def conversation_rows(engine: Engine, sender_id: str, since: float) -> list[Row]:
@@ -124,7 +125,8 @@ def conversation_rows(engine: Engine, sender_id: str, since: float) -> list[Row]
         .order_by(EVENTS.c.id)
     )
     with engine.connect() as connection:
-        return connection.execute(query).all()
+        rows: list[Row] = connection.execute(query).all()
+    return rows
 
 
 def insert_events(connection: Connection, rows: list[dict[str, Any]]) -> None:

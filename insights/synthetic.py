@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,7 +167,7 @@ DETAILS = ("", " please", " tomorrow", " next week", "?", " thanks", " for my ba
 EMERGENCY_CATEGORIES = ("chest_pain", "stroke", "breathing", "collapse", "bleeding", "cauda_equina")
 
 
-def _weighted(rng: random.Random, weights: dict[Any, float]) -> Any:
+def _weighted(rng: random.Random, weights: Mapping[Any, float]) -> Any:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -179,7 +179,7 @@ class DemoConversations:
     seed: int = 18
     # Training examples by intent (data/nlu.yml) as the patients' words; without
     # them, the topics' titles and placeholders.
-    examples: dict[str, list[str]] = field(default_factory=dict)
+    examples: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
