@@ -129,7 +129,9 @@ def write_report(stamp: dict, load_seconds: float, memory_mb: float, timings: li
         f" {stamp['rows']:,} events ({stamp['bytes'] / 1e6:,.0f} MB; seeded in"
         f" {stamp['seconds']} s), the mix of insights/synthetic.py.",
         f"- Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores,"
-        f" Python {platform.python_version()}; measured {time.strftime('%Y-%m-%d %H:%M')}.",
+        f" Python {platform.python_version()}; measured {time.strftime('%Y-%m-%d %H:%M')},"
+        f" load average {os.getloadavg()[0]:.1f} when the measurements ended (other work"
+        " shares the machine).",
         f"- Ready {load_seconds:.1f} s after start: the server reads every stored message once"
         " and groups the content gaps (loading the word embeddings) in the background; pages"
         " asked for meanwhile wait for the read.",

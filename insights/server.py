@@ -137,22 +137,20 @@ class Response:
 
 def csv_bytes(table: Table) -> bytes:
     """A table as CSV; a text cell that a spreadsheet would run as a formula is quoted
-    with a leading apostrophe (patients' words are untrusted)."""
+    with a leading apostrophe (patients' words are untrusted); numbers are written as
+    they are, None as an empty cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
     text = table.text_columns
-    for row in table.rows:
-        writer.writerow([*(_csv_cell(cell) for cell in row[:text]), *row[text:]])
+    writer.writerows([*map(_csv_text, row[:text]), *row[text:]] for row in table.rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def _csv_cell(cell: object) -> object:
-    if isinstance(cell, Link):
-        return cell.text
-    if isinstance(cell, str) and cell[:1] in FORMULA_STARTS:
-        return "'" + cell
-    return cell
+def _csv_text(cell: object) -> object:
+    if isinstance(cell, str):
+        return "'" + cell if cell[:1] in FORMULA_STARTS else cell
+    return cell.text if isinstance(cell, Link) else cell
 
 
 def _cell(value: object) -> object:
