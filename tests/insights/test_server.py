@@ -7,10 +7,11 @@ import io
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 import requests
 
 from insights.report import Link, Table
-from insights.server import csv_bytes
+from insights.server import csv_bytes, ensure_token, staff_link
 from tests.insights.conftest import Site
 from tests.insights.pages import shown, tables
 from tests.insights.seed import EXPECTED, EXPECTED_DAILY, EXPECTED_GAPS, EXPECTED_TWILIO
@@ -121,3 +122,15 @@ def test_conversations_and_a_transcript(site: Site) -> None:
 def test_csv_cells_never_start_a_formula() -> None:
     table = Table("t", "t", ("a", "b"), (("=HYPERLINK(1)", 1), (Link("x", "/y"), None)))
     assert csv_bytes(table).decode().splitlines() == ["a,b", "'=HYPERLINK(1),1", "x,"]
+
+
+def test_a_token_is_generated_once_into_a_private_file(tmp_path: Path) -> None:
+    env = {"INSIGHTS_TOKEN_FILE": str(tmp_path / "var" / "insights-token")}
+    token = ensure_token(env)
+    path = Path(env["INSIGHTS_TOKEN_FILE"])
+    assert len(token) >= 32 and path.stat().st_mode & 0o777 == 0o600
+    assert ensure_token(env) == token
+    assert ensure_token({**env, "INSIGHTS_TOKEN": "x" * 16}) == "x" * 16
+    assert token in staff_link(8090, env) and staff_link(8090, env).startswith("http://localhost")
+    with pytest.raises(SystemExit):
+        ensure_token({**env, "INSIGHTS_TOKEN": "short"})
