@@ -27,10 +27,10 @@ from privacy.patterns import PATTERN_TIMEOUT_SECONDS
 from privacy.vocabulary import (
     NEVER_NAMES,
     default_spacy_model,
-    is_medical,
     is_ordinary,
     is_protected,
     is_stop_word,
+    is_verb,
     is_verb_form,
     medical_terms,
 )
@@ -42,11 +42,11 @@ NER_MAX_CHARS = 2500
 NER_MAX_TOKENS = 600
 MAX_NAME_WORDS = 5
 
-NAME_WORD = regex.compile(r"\p{L}[\p{L}\p{M}'’\-]{0,40}(?<!['’\-])|\p{Lu}\.")
+NAME_WORD = regex.compile(r"\p{Lu}\.(?=\s)|\p{L}[\p{L}\p{M}'’\-]{0,40}(?<!['’\-])")
 WORD_GAP = regex.compile(r"[ \t]{1,2}|,[ \t]{1,2}(?=\p{Lu})")
 
 STRONG_CUE = (
-    r"my\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|['’]s|:)|(?:full\s+|patient\s+)?name\s*(?::|is|-)|"
+    r"my\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|['’]s|:)|(?:full\s+|patient\s+|the\s+)?name\s*(?::|is|-|['’]s)|"
     r"(?:contact|patient|from|caller|sender|attn|attention|for)\s*:|"
     r"i\s*(?:['’]?m|\s+am)\s+called|they\s+call\s+me|signed|sincerely|yours\s+truly|"
     r"me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|"
@@ -54,6 +54,7 @@ STRONG_CUE = (
 )
 WEAK_CUE = (
     r"i\s*['’]?m|i\s+am|this\s+is|it\s*['’]?s|it\s+is|call\s+me|soy|je\s+suis|ich\s+bin|"
+    r"(?:question|message|note|greetings|hello|hi|regards|love|text|request)\s+from|"
     r"sono|jestem|sou|ik\s+ben|(?:dr|mr|mrs|mx|prof|professor|sr|sra|herr|frau|mme|miss)\.?|"
     r"(?-i:Ms|ms|MS(?=\.))\.?|(?:my|our|his|her)\s+(?:wife|husband|partner|spouse|son|daughter|"
     r"child|kid|mom|mum|mother|dad|father|brother|sister|friend|boyfriend|girlfriend|fianc[ée]e?|"
@@ -89,7 +90,10 @@ EPONYM_HEADS = (
     "vein|veins|fibers|fibres|units|angle|gait|canal|catheter|brace|collar|tongs|frame|index|"
     "questionnaire|sequence|approach|incision|needle|pump|implant|stimulator|device|coil|"
     "magnet|machine|system|fixation|screws|plate|cage|space|ligament|membrane|foramen|"
-    "nucleus|body|bodies|cells|zone|area|effect|maneuvers|tests|signs|nodules|bursa|bursitis"
+    "nucleus|body|bodies|cells|zone|area|effect|maneuvers|tests|signs|nodules|bursa|bursitis|"
+    "drain|drains|neuroma|tube|shunt|valve|stent|clip|clips|filter|wire|wires|neuropathy|"
+    "hernia|thyroiditis|encephalopathy|pouch|duct|gland|glands|bundle|capsule|inventory|"
+    "disc|pump|classification|fusion|instrumentation"
 )
 # "the artery of Adamkiewicz", "the space of Retzius": an eponym after "<anatomy> of".
 EPONYM_BEFORE = regex.compile(
@@ -232,10 +236,18 @@ def _recognised_names(text: str) -> Iterator[Span]:
     for _, component in nlp.pipeline:
         doc = component(doc)
     for entity in doc.ents:
-        if entity.label_ != "PERSON" or any(is_medical(token.text) for token in entity):
+        if entity.label_ != "PERSON" or _is_imperative(entity):
             continue
         if not _is_eponym_or_medical(text, entity.start_char, entity.end_char):
             yield entity.start_char, entity.end_char
+
+
+def _is_imperative(entity: Any) -> bool:
+    """ "Mark the area that hurts": a verb opening a sentence, not a name."""
+    doc, start = entity.doc, entity.start
+    opens_sentence = start == 0 or doc[start - 1].text in {".", "!", "?", "\n"}
+    followed_by_stop_word = entity.end < len(doc) and is_stop_word(doc[entity.end].text)
+    return len(entity) == 1 and opens_sentence and followed_by_stop_word and is_verb(entity.text)
 
 
 def _widened(text: str, span: Span) -> Span:

@@ -54,7 +54,7 @@ BIRTH_CUE = (
     r"(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+(?:on|in))?|"
     r"b\.|y\.?o\.?b\.?|year\s+of\s+birth|geburtsdatum|geb\.|né(?:e)?\s+le)"
 )
-FILLER = r"(?:[\s:#=\-.,]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's)\b){0,8}"
+FILLER = r"(?:[\s:#=\-.,]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|year)\b){0,8}"
 
 # Labels after which a value with a digit is an identifier ("member ID W123456789").
 ID_LABELS = (
@@ -106,10 +106,15 @@ COUNTRY = (
     r"(?:USA|U\.S\.A\.|United\s+States|UK|U\.K\.|United\s+Kingdom|England|Scotland|Wales|"
     r"Canada|Australia|Germany|Deutschland|Austria|Österreich)"
 )
+# "Springfield", "New York", "Frankfurt am Main", "Newcastle upon Tyne".
+CITY = (
+    rf"{CAPITALISED}(?:{SPACE}{CAPITALISED}){{0,2}}"
+    rf"(?:{SPACE}(?:am|an{SPACE}der|im|upon|on|sur|en|de){SPACE}{CAPITALISED})?"
+)
 # After a street: ", Springfield, IL 62704", ", London NW1 6XE", ", 10115 Berlin".
 LOCALITY = (
     rf"(?i:,?{SPACE}{{1,2}}(?:(?:apt|apartment|unit|suite|ste|flat|fl|floor|\#)\.?{SPACE}*\#?\w{{1,6}}))?"
-    rf"(?:,{SPACE}{{0,2}}(?:\d{{5}}{SPACE}+)?{CAPITALISED}(?:{SPACE}{CAPITALISED}){{0,2}}){{0,2}}"
+    rf"(?:,{SPACE}{{0,2}}(?:\d{{5}}{SPACE}+)?{CITY}){{0,2}}"
     rf"(?:,?{SPACE}{{1,2}}(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE})\b)?"
     rf"(?:,?{SPACE}{{1,2}}{POSTCODE_ANY}\b)?"
     rf"(?:,?{SPACE}{{1,2}}{COUNTRY})?"
@@ -221,7 +226,7 @@ DE_STYLE_ADDRESS = (
     rf"|(?:Am|An{SPACE}der|An{SPACE}den|Im|In{SPACE}der|Auf{SPACE}der|Zum|Zur|Unter{SPACE}den)"
     rf"{SPACE}\p{{Lu}}[\p{{L}}\-]{{1,30}})"
     rf"{SPACE}{{1,2}}\d{{1,4}}{SPACE}?[a-z]?\b"
-    rf"(?:,{SPACE}{{0,2}}(?:[DA]{DASH})?\d{{4,5}}{SPACE}+{CAPITALISED})?"
+    rf"(?:,{SPACE}{{0,2}}(?:[DA]{DASH})?\d{{4,5}}{SPACE}+{CITY})?"
 )
 # "27 Kingsway, Cardiff CF10 3AT": no street type, but a town and a postcode follow.
 POSTCODED_ADDRESS = (

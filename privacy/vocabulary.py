@@ -120,6 +120,11 @@ def is_medical(word: str) -> bool:
     return folded in _medical_words() or bool(len(folded) > 5 and DRUG_SUFFIX.search(folded))
 
 
+def is_verb(word: str) -> bool:
+    """A verb's base form ("mark", "check")."""
+    return _fold(word) in _lexicon()[1]
+
+
 def is_verb_form(word: str) -> bool:
     """An inflected verb: "said", "told", "drives", "having", "ordered"."""
     folded = _fold(word)
