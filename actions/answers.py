@@ -11,13 +11,16 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.content import Content, Topic, load_content
-from actions.messaging import OFFERED_TOPICS_SLOT, send
+from actions.messaging import ANSWER_REPLY, OFFERED_TOPICS_SLOT, send
+from actions.replies import FALLBACK_REPLY
 
 REGION_SLOT = "region"
 WHY_INTENT = "ask_why_mri"
 REGION_INTENTS = {WHY_INTENT, "inform_region"}
 CHOOSE_INTENT = "choose_option"
 REGION_CHOICES = ("why_cervical_mri", "why_lumbar_mri")
+CLARIFY_REPLY = "clarify"
+UNKNOWN_OPTION_MESSAGE = "choose_option_unknown"
 FIRST_NUMBER = re.compile(r"\d+")
 
 
@@ -52,12 +55,13 @@ def ask_to_complete(
 ) -> list[dict[str, Any]]:
     """Ask for what is missing instead of guessing an answer."""
     if intent in REGION_INTENTS:
-        return send(dispatcher, content, content.message("clarify_region"), REGION_CHOICES)
+        prompt = content.message("clarify_region")
+        return send(dispatcher, content, prompt, REGION_CHOICES, reply=CLARIFY_REPLY)
     if intent == CHOOSE_INTENT:
-        prompt = content.message("choose_option_unknown")
+        prompt, key = content.message(UNKNOWN_OPTION_MESSAGE), UNKNOWN_OPTION_MESSAGE
     else:
-        prompt = content.reply_text("nlu_fallback")
-    return send(dispatcher, content, prompt, content.main_topics)
+        prompt, key = content.reply_text(FALLBACK_REPLY), FALLBACK_REPLY
+    return send(dispatcher, content, prompt, content.main_topics, reply=key)
 
 
 class ActionAnswer(Action):
@@ -74,7 +78,8 @@ class ActionAnswer(Action):
         topic = requested_topic(intent, tracker, content)
         if topic is None:
             return ask_to_complete(intent, dispatcher, content)
-        events = send(dispatcher, content, content.answer_text(topic), topic.related)
+        text = content.answer_text(topic)
+        events = send(dispatcher, content, text, topic.related, reply=ANSWER_REPLY, topic=topic.id)
         if topic.region is not None:
             # The region was used up; a later general question asks again.
             events.append(SlotSet(REGION_SLOT, None))

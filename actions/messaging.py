@@ -9,8 +9,10 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.content import Content
+from actions.votes import feedback_buttons
 
 OFFERED_TOPICS_SLOT = "offered_topics"
+ANSWER_REPLY = "answer"
 
 
 def send(
@@ -18,8 +20,17 @@ def send(
     content: Content,
     text: str,
     topic_ids: Iterable[str] = (),
+    *,
+    reply: str,
+    topic: str | None = None,
 ) -> list[dict[str, Any]]:
     """Utter text with the disclaimer and the given topics as quick replies.
+
+    `reply` names what the message is: "answer" for a document answer, else the
+    content key of the reply ("out_of_scope", "clarify", ...); `topic` is the
+    topic a document answer answers, and such a message also offers the feedback
+    buttons. Both travel as the message's metadata, which Rasa stores in the
+    BotUttered event, so the stored conversation says what every reply was.
 
     Returns the event that remembers which topics were offered, so a patient
     can later pick one by number ("2") on channels without buttons.
@@ -29,5 +40,9 @@ def send(
         {"title": content.topics[topic_id].title, "payload": content.topics[topic_id].payload}
         for topic_id in topic_ids
     ]
-    dispatcher.utter_message(text=content.with_disclaimer(text), buttons=buttons)
+    metadata: dict[str, Any] = {"reply": reply}
+    if topic is not None:
+        buttons += feedback_buttons(content, topic)
+        metadata["topic"] = topic
+    dispatcher.utter_message(text=content.with_disclaimer(text), buttons=buttons, **metadata)
     return [SlotSet(OFFERED_TOPICS_SLOT, topic_ids)]

@@ -52,9 +52,10 @@ def reply(
     message = tracker.latest_message if tracker is not None else {}
     if key in DEFLECTIONS and content.did_you_mean.applies_to(message.get("text") or ""):
         closest = closest_topics(content, message.get("intent_ranking") or [])
-        return send(dispatcher, content, content.reply_text(DID_YOU_MEAN_REPLY), closest)
+        text = content.reply_text(DID_YOU_MEAN_REPLY)
+        return send(dispatcher, content, text, closest, reply=DID_YOU_MEAN_REPLY)
     menu = content.main_topics if content.replies[key].menu else ()
-    return send(dispatcher, content, content.reply_text(key), menu)
+    return send(dispatcher, content, content.reply_text(key), menu, reply=key)
 
 
 class ActionReply(Action):

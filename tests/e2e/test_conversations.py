@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from actions.content import Content, load_content
+from actions.votes import Vote
 from tests.stack import (
     Stack,
     assert_disclaimer_on_every_message,
@@ -40,7 +41,12 @@ def test_rest_conversation_with_region_clarification_and_follow_ups(stack: Stack
 
     neck = turn(stack, sender, "why would I need an MRI of my neck?")
     assert neck["text"].startswith(topic_answer("why_cervical_mri"))
-    assert len(neck["buttons"]) in (2, 3)
+    topics, votes = neck["buttons"][:-2], neck["buttons"][-2:]
+    assert len(topics) in (2, 3)
+    # A document answer also offers the feedback buttons, over REST as over socket.io.
+    assert [b["payload"] for b in votes] == [
+        Vote("why_cervical_mri", value).payload for value in ("up", "down")
+    ]
 
     lower_back = turn(stack, sender, "and what about my lower back?")
     assert lower_back["text"].startswith(topic_answer("why_lumbar_mri"))
