@@ -5,7 +5,8 @@ providers cap the length of one message, and a patient may see any single
 message on its own (SMS parts can even arrive out of order), so a long reply is
 split at paragraph, then sentence, then word boundaries and *every* part ends
 with the whole disclaimer. Quick replies become the channel's native buttons,
-or a numbered list on channels that have none.
+or a numbered list on channels that have none; the feedback buttons of a document
+answer (actions/votes.py) become "Reply Y if this helped, N if not" there.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, ClassVar
 from rasa.core.channels.channel import OutputChannel
 
 from actions.content import load_content
+from actions.votes import vote_from_payload
 
 Choice = dict[str, Any]
 
@@ -61,24 +63,38 @@ def split_reply(text: str, limit: int, disclaimer: str) -> list[str]:
     return [f"{part}\n{disclaimer}" for part in _pieces(body, capacity)]
 
 
+def split_choices(choices: list[Choice]) -> tuple[list[Choice], list[Choice]]:
+    """The topic choices, and the feedback choices that come after them under an answer."""
+    content = load_content()
+    votes = [c for c in choices if vote_from_payload(str(c.get("payload", "")), content)]
+    return [c for c in choices if c not in votes], votes
+
+
+def number_prompt(count: int) -> list[str]:
+    """The prompt "Reply 1, 2 or 3" for that many numbered choices (none for none)."""
+    content = load_content()
+    numbers = [str(index) for index in range(1, count + 1)]
+    if not numbers:
+        return []
+    if len(numbers) == 1:
+        return [content.message("reply_with_number_single", last=numbers[0])]
+    return [content.message("reply_with_number", numbers=", ".join(numbers[:-1]), last=numbers[-1])]
+
+
 def numbered_choices(text: str, choices: list[Choice], disclaimer: str) -> str:
     """Put choices into the text as "1. <title>" lines and a "Reply 1, 2 or 3" prompt.
 
     The server side already answers a bare number with the n-th offered topic
-    (slot offered_topics), so the list only has to show the same order.
+    (slot offered_topics), so the list only has to show the same order; the
+    feedback choices are not numbered (they are not topics) but asked for as
+    Y or N (channels/feedback.py reads the answer).
     """
-    content = load_content()
-    numbers = [str(index) for index in range(1, len(choices) + 1)]
-    lines = [f"{index}. {choice['title']}" for index, choice in enumerate(choices, start=1)]
-    if len(numbers) == 1:
-        prompt = content.message("reply_with_number_single", last=numbers[0])
-    else:
-        prompt = content.message(
-            "reply_with_number", numbers=", ".join(numbers[:-1]), last=numbers[-1]
-        )
+    topics, votes = split_choices(choices)
+    lines = [f"{index}. {choice['title']}" for index, choice in enumerate(topics, start=1)]
+    yes_no = [load_content().message("reply_yes_no")] if votes else []
     body = text.removesuffix(disclaimer).rstrip()
     tail = [disclaimer] if text.endswith(disclaimer) else []
-    return "\n".join([body, *lines, prompt, *tail])
+    return "\n".join([body, *lines, *number_prompt(len(topics)), *yes_no, *tail])
 
 
 class FittedReplies(OutputChannel):

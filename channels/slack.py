@@ -14,12 +14,26 @@ from rasa.core.channels.slack import SlackBot, SlackInput
 from sanic.request import Request
 from slack_sdk.web.async_client import AsyncWebClient
 
-from channels.formatting import Choice, FittedReplies
+from actions.content import load_content
+from channels.formatting import Choice, FittedReplies, split_choices
 from channels.guarantee import GuaranteedReplyMixin
 from channels.verification import VerifiedWebhookMixin
 
 SLACK_API_URL = AsyncWebClient.BASE_URL
 BUTTON_TITLE_LIMIT = 75  # Slack's limit for a button's text
+
+
+def block_buttons(choices: list[Choice], kind: str) -> list[dict[str, Any]]:
+    """Block Kit buttons whose value is the choice's payload (sent back when pressed)."""
+    return [
+        {
+            "type": "button",
+            "action_id": f"{kind}-{number}",
+            "text": {"type": "plain_text", "text": choice["title"][:BUTTON_TITLE_LIMIT]},
+            "value": choice["payload"],
+        }
+        for number, choice in enumerate(choices, start=1)
+    ]
 
 
 class SlackReplies(FittedReplies, SlackBot):
@@ -42,19 +56,20 @@ class SlackReplies(FittedReplies, SlackBot):
         await self._post_message(channel=self.slack_channel or recipient_id, text=text)
 
     async def send_choices(self, recipient_id: str, text: str, choices: list[Choice]) -> None:
-        buttons = [
-            {
-                "type": "button",
-                "action_id": f"choice-{number}",
-                "text": {"type": "plain_text", "text": choice["title"][:BUTTON_TITLE_LIMIT]},
-                "value": choice["payload"],
-            }
-            for number, choice in enumerate(choices, start=1)
+        """The text, its topic buttons, and under an answer "Was this helpful?" with
+        the feedback buttons in a block of their own."""
+        topics, votes = split_choices(choices)
+        blocks: list[dict[str, Any]] = [
+            {"type": "section", "text": {"type": "plain_text", "text": text}}
         ]
-        blocks = [
-            {"type": "section", "text": {"type": "plain_text", "text": text}},
-            {"type": "actions", "elements": buttons},
-        ]
+        if topics:
+            blocks.append({"type": "actions", "elements": block_buttons(topics, "choice")})
+        if votes:
+            question = load_content().message("feedback_question")
+            blocks.append(
+                {"type": "context", "elements": [{"type": "plain_text", "text": question}]}
+            )
+            blocks.append({"type": "actions", "elements": block_buttons(votes, "feedback")})
         await self._post_message(
             channel=self.slack_channel or recipient_id, text=text, blocks=blocks
         )

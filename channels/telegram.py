@@ -22,7 +22,8 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint
 from sanic.request import Request
 
-from channels.formatting import Choice, FittedReplies
+from channels.feedback import expanding_short_votes, short_vote
+from channels.formatting import Choice, FittedReplies, split_choices
 from channels.guarantee import GuaranteedReplyMixin, MessageHandler
 from channels.verification import VerifiedWebhookMixin
 
@@ -44,12 +45,21 @@ class TelegramReplies(FittedReplies, TelegramOutput):
         await self.send_message(recipient_id, text)
 
     async def send_choices(self, recipient_id: str, text: str, choices: list[Choice]) -> None:
-        keyboard = InlineKeyboardMarkup(
-            inline_keyboard=[
-                [InlineKeyboardButton(choice["title"], callback_data=choice["payload"])]
-                for choice in choices
-            ]
-        )
+        """Topics one per row; under an answer, thumbs up and down side by side in a last
+        row, whose button data is the vote's short form (a payload is too long for it)."""
+        topics, votes = split_choices(choices)
+        rows = [
+            [InlineKeyboardButton(choice["title"], callback_data=choice["payload"])]
+            for choice in topics
+        ]
+        if votes:
+            rows.append(
+                [
+                    InlineKeyboardButton(vote["title"], callback_data=short_vote(vote["payload"]))
+                    for vote in votes
+                ]
+            )
+        keyboard = InlineKeyboardMarkup(inline_keyboard=rows)
         await self.send_message(recipient_id, text, reply_markup=keyboard)
 
     async def set_webhook(self, url: str, **_: Any) -> bool:
@@ -113,6 +123,7 @@ class TelegramChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TelegramInput)
             await bot.session.close()
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
-        """Register the webhook (with its secret) at start-up, before serving."""
+        """Register the webhook (with its secret) at start-up, before serving; a pressed
+        vote button's short form reaches Rasa as the vote's payload."""
         asyncio.run(self._register_webhook())
-        return super().blueprint(on_new_message)
+        return super().blueprint(expanding_short_votes(on_new_message))

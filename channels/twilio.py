@@ -4,7 +4,8 @@ Rasa's Twilio connector accepts any POST, so anyone could make the assistant
 text any number. Here every request must carry a valid X-Twilio-Signature
 (HMAC-SHA1 of the webhook URL and the form parameters with the auth token,
 checked by the twilio package's RequestValidator). SMS has no buttons, so
-choices are sent as a numbered list; the patient answers with the number.
+choices are sent as a numbered list; the patient answers with the number, and
+with Y or N whether a document answer helped.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from rasa.core.channels.twilio import TwilioInput, TwilioOutput
+from sanic import Blueprint
 from sanic.request import Request, RequestParameters
 from twilio.request_validator import RequestValidator
 
+from channels.feedback import votes_by_letter
 from channels.formatting import NumberedChoices
-from channels.guarantee import GuaranteedReplyMixin, ReplyNotDelivered
+from channels.guarantee import GuaranteedReplyMixin, MessageHandler, ReplyNotDelivered
 from channels.verification import VerifiedWebhookMixin
 
 TWILIO_API_URL = "https://api.twilio.com"
@@ -89,3 +92,7 @@ class TwilioChannel(GuaranteedReplyMixin, VerifiedWebhookMixin, TwilioInput):
 
     def get_output_channel(self) -> SmsReplies:
         return SmsReplies(self.account_sid, self.auth_token, self.twilio_number, self.api_url)
+
+    def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
+        """A "Y" or "N" right after a document answer reaches Rasa as the vote's payload."""
+        return super().blueprint(votes_by_letter(on_new_message))

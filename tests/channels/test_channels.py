@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 from actions.content import load_content
+from actions.votes import Vote
 from channels.facebook import short_title
 from channels.guarantee import service_unavailable_text
 from tests.channels.fake_providers import Call, FakeProviders
@@ -53,6 +54,14 @@ def assert_reply(text: str, topic_id: str) -> None:
 
 def offered(attribute: str) -> list[str]:
     return [getattr(CONTENT.topics[topic_id], attribute) for topic_id in OFFERED]
+
+
+# The feedback buttons after a document answer's topic buttons (actions/votes.py).
+VOTE_TITLES = [CONTENT.message("feedback_up"), CONTENT.message("feedback_down")]
+
+
+def vote_payloads(topic_id: str) -> list[str]:
+    return [Vote(topic_id, "up").payload, Vote(topic_id, "down").payload]
 
 
 def assert_nothing_sent(fake: FakeProviders, predicate: Callable[[Call], bool]) -> None:
@@ -90,10 +99,12 @@ def test_slack_answers_with_block_buttons_and_takes_a_button_press(
     (reply,) = fake.wait_for(to_slack("D0ONE"))
     assert reply.headers["Authorization"] == f"Bearer {SECRETS['SLACK_TOKEN']}"
     assert_reply(reply.body["text"], ASKED)
-    section, actions = reply.body["blocks"]
+    section, actions, question, votes = reply.body["blocks"]
     assert section["text"]["text"] == reply.body["text"]
     assert [button["text"]["text"] for button in actions["elements"]] == offered("title")
     assert [button["value"] for button in actions["elements"]] == offered("payload")
+    assert question["elements"][0]["text"] == CONTENT.message("feedback_question")
+    assert [button["value"] for button in votes["elements"]] == vote_payloads(ASKED)
 
     press = payload("slack_block_actions")
     press["user"]["id"] = "UD0ONE"
@@ -167,10 +178,13 @@ def test_messenger_answers_with_quick_replies_and_takes_a_quick_reply(
     message = reply.body["message"]
     assert_reply(message["text"], ASKED)
     assert [choice["title"] for choice in message["quick_replies"]] == [
-        short_title(title) for title in offered("title")
+        short_title(title) for title in [*offered("title"), *VOTE_TITLES]
     ]
     assert all(len(choice["title"]) <= 20 for choice in message["quick_replies"])
-    assert [choice["payload"] for choice in message["quick_replies"]] == offered("payload")
+    assert [choice["payload"] for choice in message["quick_replies"]] == [
+        *offered("payload"),
+        *vote_payloads(ASKED),
+    ]
 
     press = facebook_event("PSID1", "facebook_quick_reply")
     chosen = message["quick_replies"][1]
@@ -243,7 +257,8 @@ def test_sms_numbered_choice_two_turn_conversation(stack: Stack, fake: FakeProvi
     )
     assert first.body["From"] == SECRETS["TWILIO_NUMBER"]
     numbered = [f"{number}. {title}" for number, title in enumerate(offered("title"), start=1)]
-    expected = "\n".join([answer(ASKED), *numbered, "Reply 1, 2 or 3", DISCLAIMER])
+    yes_no = "Reply Y if this helped, N if not"
+    expected = "\n".join([answer(ASKED), *numbered, "Reply 1, 2 or 3", yes_no, DISCLAIMER])
     assert first.body["Body"] == expected
 
     assert post_twilio(stack, sms(patient, "2")).status_code == 204
@@ -257,7 +272,9 @@ def test_whatsapp_reply_comes_from_the_whatsapp_number(stack: Stack, fake: FakeP
     (reply,) = fake.wait_for(to_phone(patient))
     assert reply.body["From"] == f"whatsapp:{SECRETS['TWILIO_NUMBER']}"
     assert reply.body["Body"].startswith(answer(ASKED))
-    assert reply.body["Body"].endswith(f"Reply 1, 2 or 3\n{DISCLAIMER}")
+    assert reply.body["Body"].endswith(
+        f"Reply 1, 2 or 3\nReply Y if this helped, N if not\n{DISCLAIMER}"
+    )
 
 
 @pytest.mark.parametrize(
@@ -324,9 +341,10 @@ def test_telegram_answers_with_inline_keyboard_and_takes_a_button_press(
     assert_reply(reply.body["text"], ASKED)
     keyboard = json.loads(reply.body["reply_markup"])["inline_keyboard"]
     assert [[button["text"] for button in row] for row in keyboard] == [
-        [title] for title in offered("title")
+        *([title] for title in offered("title")),
+        VOTE_TITLES,
     ]
-    assert [row[0]["callback_data"] for row in keyboard] == offered("payload")
+    assert [row[0]["callback_data"] for row in keyboard[:-1]] == offered("payload")
 
     press = telegram_update(2220001, "telegram_callback_query")
     press["callback_query"]["data"] = keyboard[1][0]["callback_data"]
@@ -384,9 +402,9 @@ def test_teams_answers_with_hero_card_buttons_and_takes_a_button_press(
     assert card["contentType"] == "application/vnd.microsoft.card.hero"
     assert_reply(card["content"]["text"], ASKED)
     buttons = card["content"]["buttons"]
-    assert [button["type"] for button in buttons] == ["messageBack"] * len(OFFERED)
-    assert [button["title"] for button in buttons] == offered("title")
-    assert [button["text"] for button in buttons] == offered("payload")
+    assert [button["type"] for button in buttons] == ["messageBack"] * (len(OFFERED) + 2)
+    assert [button["title"] for button in buttons] == [*offered("title"), *VOTE_TITLES]
+    assert [button["text"] for button in buttons] == [*offered("payload"), *vote_payloads(ASKED)]
 
     press = teams_activity(fake, "a:1CONVERSATION", text=buttons[1]["text"])
     assert post_teams(stack, press, token).status_code == 200
