@@ -1,14 +1,18 @@
 """The chat widget in Debian's Chromium against the real Rasa and action servers.
 
 Covers the issue's flows: typing a question, a quick reply, reload, the
-offline state across a Rasa restart, keyboard-only use, axe-core WCAG 2.1 AA,
-inert markup, layouts at 375 px, 320 px and 200 % zoom, and the reply latency.
-The Rasa restart test runs last: it is the slowest and leaves a new server.
+offline state across a Rasa restart, keyboard-only use, a patient's vote on an
+answer (and how it is stored), axe-core WCAG 2.2 AA, 24 px targets, the panel never
+hiding the focused page element, inert markup, layouts at 375 px, 320 px and 200 %
+zoom, and the reply latency. The Rasa restart test runs last: it is the slowest and
+leaves a new server.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -19,9 +23,11 @@ from tests.browser.site import DESKTOP, INJECTION, Site
 from tests.browser.widget import Widget
 
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+MIN_TARGET_PX = 24  # WCAG 2.2, 2.5.8 Target Size (Minimum)
 MAX_REPLY_MS = 1000
 QUESTION = "What is a spine MRI?"
+ASKED = "what_is_spine_mri"
 
 
 def answer(topic_id: str) -> str:
@@ -115,18 +121,22 @@ def test_keyboard_only(page: Page, site: Site) -> None:
     expect(widget.bot_messages).to_have_count(3)
 
 
-def test_axe_reports_no_wcag_21_aa_violations(browser: Browser, site: Site) -> None:
+def test_axe_reports_no_wcag_22_aa_violations(browser: Browser, site: Site) -> None:
+    """On the open widget with an answer, a "no" vote and its reasons showing."""
     # axe is injected as an inline script, which the demo page's CSP forbids.
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
     try:
         page = context.new_page()
         widget = open_and_greet(page, site)
         widget.ask(QUESTION)
+        widget.feedback.get_by_role("button", name="Not helpful").click()
+        expect(widget.reasons).to_be_visible()
+        widget.wait_for_bot_messages(3)
         widget.input.fill("a draft")
         widget.send_button.focus()
         page.add_script_tag(path=str(AXE))
         results = page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
         )
         violations = [
             {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
@@ -136,6 +146,144 @@ def test_axe_reports_no_wcag_21_aa_violations(browser: Browser, site: Site) -> N
         assert results["passes"], "axe checked nothing"
     finally:
         context.close()
+
+
+def stored_votes(site: Site, conversation_of: dict) -> tuple[str, list[dict]]:
+    """The entities of every stored vote of the conversation that has the vote
+    `conversation_of`, waiting for that vote: Rasa stores a turn after sending its replies."""
+    deadline = time.monotonic() + 20
+    while True:
+        with sqlite3.connect(site.stack.tracker_db) as db:
+            rows = db.execute(
+                "SELECT sender_id, data FROM events WHERE intent_name = 'feedback' ORDER BY id"
+            ).fetchall()
+        votes = [
+            (sender, {e["entity"]: e["value"] for e in json.loads(data)["parse_data"]["entities"]})
+            for sender, data in rows
+        ]
+        senders = {sender for sender, entities in votes if entities == conversation_of}
+        if senders or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    (conversation,) = senders
+    return conversation, [entities for sender, entities in votes if sender == conversation]
+
+
+def stored_replies(site: Site, conversation: str) -> list[tuple[str, dict]]:
+    """(text, metadata) of every bot message of a stored conversation."""
+    with sqlite3.connect(site.stack.tracker_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'bot' ORDER BY id",
+            (conversation,),
+        ).fetchall()
+    return [(json.loads(data)["text"], json.loads(data)["metadata"]) for (data,) in rows]
+
+
+def test_a_patient_votes_on_an_answer_by_keyboard_and_the_vote_is_stored(
+    page: Page, site: Site
+) -> None:
+    widget = open_and_greet(page, site)
+    expect(widget.feedback).to_have_count(0)  # the greeting is not a document answer
+    widget.ask(QUESTION)
+    up = widget.feedback.get_by_role("button", name="Helpful", exact=True)
+    down = widget.feedback.get_by_role("button", name="Not helpful")
+    expect(up).to_have_attribute("aria-pressed", "false")
+    expect(down).to_have_attribute("aria-pressed", "false")
+    expect(widget.reasons).to_be_hidden()
+
+    widget.input.focus()
+    for _ in range(12):
+        page.keyboard.press("Shift+Tab")
+        if widget.focused_name() == "Not helpful":
+            break
+    expect(down).to_be_focused()
+    assert widget.focus_ring_visible()
+    page.keyboard.press("Enter")
+    expect(down).to_have_attribute("aria-pressed", "true")
+    thanks = widget.wait_for_bot_messages(3)
+    expect(thanks).to_contain_text(load_content().message("feedback_thanks"))
+    expect(thanks.locator(".smc-disclaimer")).to_have_text(load_content().disclaimer)
+    expect(down).to_be_focused()
+    expect(widget.quick_replies).to_have_count(len(load_content().topics[ASKED].related))
+
+    expect(widget.reasons).to_be_visible()
+    page.keyboard.press("Tab")
+    unclear = widget.reasons.get_by_role("button", name="Unclear")
+    expect(unclear).to_be_focused()
+    page.keyboard.press("Space")
+    expect(unclear).to_have_attribute("aria-pressed", "true")
+    widget.wait_for_bot_messages(4)
+    expect(widget.user_messages).to_have_count(1)  # votes are not shown as messages
+
+    page.reload()
+    expect(down).to_have_attribute("aria-pressed", "true")
+    expect(unclear).to_have_attribute("aria-pressed", "true")
+
+    reason = {"feedback_topic": ASKED, "feedback_value": "down", "feedback_reason": "unclear"}
+    conversation, votes = stored_votes(site, reason)
+    assert votes == [{"feedback_topic": ASKED, "feedback_value": "down"}, reason]
+    replies = stored_replies(site, conversation)
+    assert all(text.endswith(load_content().disclaimer) for text, _ in replies)
+    assert [
+        {key: meta[key] for key in ("reply", "topic") if key in meta} for _, meta in replies
+    ] == [
+        {"reply": "greet"},
+        {"reply": "answer", "topic": ASKED},
+        {"reply": "feedback_thanks"},
+        {"reply": "feedback_thanks"},
+    ]
+
+
+# name -> CSS viewport: a desktop, a small laptop window where the open panel covers
+# the page's navigation, and a phone, where it covers the whole page.
+FOCUS_LAYOUTS = {
+    "desktop": {"width": 1280, "height": 800},
+    "800": {"width": 800, "height": 600},
+    "375": {"width": 375, "height": 667},
+}
+
+
+def test_the_open_panel_never_hides_the_focused_page_element(page: Page, site: Site) -> None:
+    """WCAG 2.4.11: Tab through the whole demo page with the widget open."""
+    widget = open_and_greet(page, site)
+    widget.ask(QUESTION)
+    for name, viewport in FOCUS_LAYOUTS.items():
+        page.set_viewport_size(viewport)
+        if widget.dialog.is_hidden():
+            widget.open()
+        visited = []
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r)))")
+            focus = widget.focus_on_page()
+            if focus is None:
+                continue
+            visited.append(focus["name"])
+            assert not focus["overlapsPanel"], (name, focus)
+            assert focus["visibleAtCentre"], (name, focus)
+        for link in ("Skip to content", "Radiology", "Your visit", "Contact"):
+            assert link in visited, (name, link, visited)
+        if name == "375":  # the full-screen panel gave way to the page
+            expect(widget.launcher).to_have_attribute("aria-expanded", "false")
+
+
+def test_every_control_is_at_least_24_px(page: Page, site: Site) -> None:
+    """WCAG 2.5.8 at every layout, with the answer, the vote and its reasons showing."""
+    widget = open_and_greet(page, site)
+    widget.ask(QUESTION)
+    widget.feedback.get_by_role("button", name="Not helpful").click()
+    expect(widget.reasons).to_be_visible()
+    widget.wait_for_bot_messages(3)
+    for name, viewport in LAYOUTS.items():
+        page.set_viewport_size(viewport)
+        controls = widget.controls()
+        assert len(controls) >= 12, controls
+        small = [
+            c
+            for c in controls
+            if not c["inline"] and (c["width"] < MIN_TARGET_PX or c["height"] < MIN_TARGET_PX)
+        ]
+        assert small == [], (name, small)
 
 
 def test_markup_and_script_links_stay_inert_text(page: Page, site: Site) -> None:

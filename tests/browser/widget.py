@@ -43,6 +43,8 @@ class Widget:
         self.quick_replies = page.get_by_role("group", name="Suggested questions").get_by_role(
             "button"
         )
+        self.feedback = page.get_by_role("group", name="Was this helpful?")
+        self.reasons = page.get_by_role("group", name="What was wrong? (optional)")
 
     def open(self) -> None:
         self.launcher.click()
@@ -89,5 +91,52 @@ class Widget:
               if (!active) return "";
               return active.getAttribute("aria-label") || active.labels?.[0]?.textContent
                 || active.textContent.trim();
+            }"""
+        )
+
+    def controls(self) -> list[dict]:
+        """Every visible control of the widget with its size, and whether it is a link
+        inside a sentence (WCAG 2.5.8 exempts those from the 24 x 24 px minimum)."""
+        return self.page.evaluate(
+            """() => {
+              const root = document.getElementById("spine-mri-chat").shadowRoot;
+              return [...root.querySelectorAll("button, input, a[href], [tabindex]")]
+                .filter((node) => node.getClientRects().length > 0)
+                .map((node) => {
+                  const box = node.getBoundingClientRect();
+                  return {
+                    name: node.getAttribute("aria-label") || node.textContent.trim()
+                      || node.tagName,
+                    width: box.width,
+                    height: box.height,
+                    inline: node.tagName === "A" && node.parentElement.tagName === "P",
+                  };
+                });
+            }"""
+        )
+
+    def focus_on_page(self) -> dict | None:
+        """The host page's focused element (None when the focus is in the widget or
+        nowhere): its name, whether the open panel overlaps it, and whether it is what
+        the browser shows at its centre (so nothing of the widget covers that)."""
+        return self.page.evaluate(
+            """() => {
+              const host = document.getElementById("spine-mri-chat");
+              const active = document.activeElement;
+              if (!active || active === host || active === document.body) return null;
+              const box = active.getBoundingClientRect();
+              const panel = host.shadowRoot.querySelector("[role=dialog]");
+              const p = panel.getBoundingClientRect();
+              const open = !panel.hidden;
+              const overlaps = open && box.left < p.right && p.left < box.right
+                && box.top < p.bottom && p.top < box.bottom;
+              const shown = document.elementFromPoint(
+                box.left + box.width / 2, box.top + box.height / 2);
+              return {
+                name: active.textContent.trim(),
+                panelOpen: open,
+                overlapsPanel: overlaps,
+                visibleAtCentre: !!shown && (shown === active || active.contains(shown)),
+              };
             }"""
         )

@@ -20,6 +20,13 @@ export interface Strings {
   newTab: string;
   offline: string;
   offlineNoPhone: string;
+  feedbackQuestion: string;
+  feedbackUp: string;
+  feedbackDown: string;
+  feedbackReason: string;
+  reasonUnclear: string;
+  reasonNotAnswered: string;
+  reasonOther: string;
 }
 
 export const DEFAULT_STRINGS: Strings = {
@@ -36,6 +43,13 @@ export const DEFAULT_STRINGS: Strings = {
   newTab: "(opens in a new tab)",
   offline: "The assistant cannot be reached right now. Please call {phone}.",
   offlineNoPhone: "The assistant cannot be reached right now. Please try again later.",
+  feedbackQuestion: "Was this helpful?",
+  feedbackUp: "Helpful",
+  feedbackDown: "Not helpful",
+  feedbackReason: "What was wrong? (optional)",
+  reasonUnclear: "Unclear",
+  reasonNotAnswered: "Didn't answer my question",
+  reasonOther: "Other",
 };
 
 export interface Colours {

@@ -12,10 +12,26 @@ export interface QuickReply {
   payload: string;
 }
 
+export type Vote = "up" | "down";
+export type Reason = "unclear" | "not_answered" | "other";
+export const REASONS: readonly Reason[] = ["unclear", "not_answered", "other"];
+
+/**
+ * "Was this helpful?" under a document answer: the answer's topic, and the vote
+ * and reason the patient gave so far (null: none yet).
+ */
+export interface Feedback {
+  topic: string;
+  vote: Vote | null;
+  reason: Reason | null;
+}
+
 export interface Entry {
   from: "user" | "bot";
   text: string;
   quickReplies: QuickReply[];
+  /** Only on a document answer: the server marks one by offering the feedback buttons. */
+  feedback?: Feedback;
 }
 
 export interface SavedState {
@@ -45,14 +61,52 @@ function quickReplies(value: unknown): QuickReply[] {
   });
 }
 
-/** A bot message from Rasa's bot_uttered event (text with optional quick_replies). */
+const FEEDBACK_PAYLOAD = /^\/feedback(\{.*\})$/s;
+
+/**
+ * The topic and vote of a feedback button's payload, e.g.
+ * /feedback{"feedback_topic":"why_cervical_mri","feedback_value":"up"} (the server's
+ * actions/votes.py), or null for any other payload.
+ */
+export function parseFeedbackPayload(payload: string): { topic: string; vote: Vote } | null {
+  const match = FEEDBACK_PAYLOAD.exec(payload);
+  if (!match) return null;
+  let entities: unknown;
+  try {
+    entities = JSON.parse(match[1]);
+  } catch {
+    return null;
+  }
+  if (!isRecord(entities)) return null;
+  const { feedback_topic: topic, feedback_value: vote } = entities;
+  if (typeof topic !== "string" || !topic || (vote !== "up" && vote !== "down")) return null;
+  return { topic, vote };
+}
+
+/** The payload that records a vote (and reason), written as the server's buttons write it. */
+export function feedbackPayload(topic: string, vote: Vote, reason: Reason | null = null): string {
+  const entities: Record<string, string> = { feedback_topic: topic, feedback_value: vote };
+  if (reason) entities.feedback_reason = reason;
+  return `/feedback${JSON.stringify(entities)}`;
+}
+
+/**
+ * A bot message from Rasa's bot_uttered event (text with optional quick_replies).
+ * A document answer comes with the feedback buttons among its quick replies: they
+ * become the entry's feedback, the rest stay quick replies.
+ */
 export function botEntry(data: unknown): Entry | null {
   if (!isRecord(data) || typeof data.text !== "string" || !data.text.trim()) return null;
-  return {
+  const replies = quickReplies(data.quick_replies ?? data.buttons);
+  const votes = replies.map((reply) => parseFeedbackPayload(reply.payload));
+  const topic = votes.find((vote) => vote !== null)?.topic;
+  const entry: Entry = {
     from: "bot",
     text: data.text,
-    quickReplies: quickReplies(data.quick_replies ?? data.buttons),
+    quickReplies: replies.filter((_, index) => votes[index] === null),
   };
+  if (topic) entry.feedback = { topic, vote: null, reason: null };
+  return entry;
 }
 
 /** Split "<answer>\n<disclaimer>" so the disclaimer can be shown distinctly. */
@@ -68,10 +122,24 @@ export function splitDisclaimer(
   return { body: text.trim(), disclaimer: null };
 }
 
+function storedFeedback(value: unknown): Feedback | null {
+  if (!isRecord(value) || typeof value.topic !== "string" || !value.topic) return null;
+  const vote = value.vote === "up" || value.vote === "down" ? value.vote : null;
+  const reason = vote === "down" ? (REASONS.find((r) => r === value.reason) ?? null) : null;
+  return { topic: value.topic, vote, reason };
+}
+
 function entry(value: unknown): Entry | null {
   if (!isRecord(value) || (value.from !== "user" && value.from !== "bot")) return null;
   if (typeof value.text !== "string") return null;
-  return { from: value.from, text: value.text, quickReplies: quickReplies(value.quickReplies) };
+  const restored: Entry = {
+    from: value.from,
+    text: value.text,
+    quickReplies: quickReplies(value.quickReplies),
+  };
+  const feedback = value.from === "bot" ? storedFeedback(value.feedback) : null;
+  if (feedback) restored.feedback = feedback;
+  return restored;
 }
 
 /** Parse stored JSON defensively: anything malformed yields a fresh conversation. */

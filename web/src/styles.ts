@@ -86,6 +86,20 @@ button { cursor: pointer; }
   background: #ffffff; color: var(--smc-accent); font-weight: 600;
 }
 .smc-quick button:hover { background: #f3f4f6; }
+.smc-feedback, .smc-reasons {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; color: #374151; font-size: 0.875rem;
+}
+.smc-feedback { align-self: flex-start; max-width: 100%; margin-top: -0.25rem; }
+.smc-reasons { flex-basis: 100%; }
+.smc-reasons[hidden] { display: none; }
+.smc-feedback button {
+  min-width: 44px; min-height: 44px; padding: 0.5rem 0.75rem;
+  border: 2px solid var(--smc-accent); border-radius: 8px;
+  background: #ffffff; color: var(--smc-accent); font-size: 0.875rem; font-weight: 600;
+}
+.smc-feedback button svg { display: block; width: 1.25rem; height: 1.25rem; fill: currentColor; }
+.smc-feedback button:hover { background: #f3f4f6; }
+.smc-feedback button[aria-pressed="true"] { background: var(--smc-accent); color: #ffffff; }
 .smc-typing { min-height: 1.5rem; padding: 0 1rem; color: #374151; }
 .smc-dots { display: inline-flex; gap: 4px; padding: 0.25rem 0; }
 .smc-dots span {
@@ -110,6 +124,7 @@ button { cursor: pointer; }
   .smc-dots span { opacity: 1; }
 }
 @media (forced-colors: active) {
-  .smc-launcher, .smc-send, .smc-quick button { border: 2px solid ButtonText; }
+  .smc-launcher, .smc-send, .smc-quick button, .smc-feedback button { border: 2px solid ButtonText; }
+  .smc-feedback button[aria-pressed="true"] { forced-color-adjust: none; background: Highlight; color: HighlightText; }
 }
 `;

@@ -1,23 +1,31 @@
 /**
- * The chat panel: launcher, dialog, message log, quick replies, typing
- * indicator, offline notice and input. It owns the conversation state and
- * talks to the server only through a Transport.
+ * The chat panel: launcher, dialog, message log, quick replies, "Was this
+ * helpful?" under document answers, typing indicator, offline notice and input.
+ * It owns the conversation state and talks to the server only through a Transport.
  */
 
 import type { WidgetConfig } from "./config";
 import type { ConnectionEvents, Status, Transport } from "./connection";
-import { el, withPlaceholder } from "./dom";
+import { el, thumbIcon, withPlaceholder } from "./dom";
 import { renderInline } from "./markdown";
 import {
   type Entry,
+  type Feedback,
   type QuickReply,
+  REASONS,
+  type Reason,
   type SavedState,
   SessionStore,
+  type Vote,
   botEntry,
+  feedbackPayload,
   splitDisclaimer,
 } from "./messages";
 import { STYLES } from "./styles";
 import { type Parts, buildParts } from "./view";
+
+/** Room left between a page element scrolled clear of the launcher and the launcher. */
+const GAP_PX = 8;
 
 export class ChatWidget {
   private readonly doc: Document;
@@ -31,6 +39,7 @@ export class ChatWidget {
   private replyTimer: ReturnType<typeof setTimeout> | undefined;
   private queued: string[] = [];
   private quickGroup: HTMLElement | null = null;
+  private feedbackGroups = 0;
 
   constructor(
     private readonly host: HTMLElement,
@@ -69,13 +78,13 @@ export class ChatWidget {
     this.greetIfNew();
   }
 
-  close(): void {
+  close(moveFocus = true): void {
     const { panel, launcher, root } = this.parts;
     panel.hidden = true;
     launcher.setAttribute("aria-expanded", "false");
     root.classList.remove("smc-open");
     this.update({ open: false });
-    launcher.focus();
+    if (moveFocus) launcher.focus();
   }
 
   private bindEvents(): void {
@@ -92,6 +101,30 @@ export class ChatWidget {
       event.preventDefault();
       if (this.send(input.value, input.value)) input.value = "";
     });
+    this.doc.addEventListener("focusin", (event) => this.onPageFocus(event.target));
+  }
+
+  /**
+   * WCAG 2.4.11 Focus Not Obscured: the widget must not hide what the patient tabbed
+   * to on the page behind it. The open panel closes when it would (on a phone it
+   * covers the whole page), keeping the conversation and leaving the focus where it
+   * is; the launcher, always on top in its corner, makes the page scroll the element
+   * clear of it. Checked at once and again after the browser's own scroll into view.
+   */
+  private onPageFocus(target: EventTarget | null): void {
+    if (!target || target === this.host || !("getBoundingClientRect" in target)) return;
+    const element = target as Element;
+    const check = () => {
+      if (this.doc.activeElement !== element) return;
+      const { panel, launcher } = this.parts;
+      if (!panel.hidden && overlaps(element.getBoundingClientRect(), panel.getBoundingClientRect()))
+        this.close(false);
+      const box = element.getBoundingClientRect();
+      const cover = launcher.getBoundingClientRect();
+      if (overlaps(box, cover)) this.doc.defaultView?.scrollBy(0, box.bottom - cover.top + GAP_PX);
+    };
+    check();
+    requestAnimationFrame(check);
   }
 
   private applyColours(): void {
@@ -121,13 +154,18 @@ export class ChatWidget {
 
   /** Send a message (a payload for quick replies) and show what the patient chose. */
   private send(payload: string, shown: string): boolean {
-    if (!payload.trim()) return false;
+    if (!payload.trim() || !this.deliver(payload)) return false;
+    this.addEntry({ from: "user", text: shown.trim(), quickReplies: [] });
+    return true;
+  }
+
+  /** Hand a message to the server (queued until the session is confirmed); false offline. */
+  private deliver(payload: string): boolean {
     if (this.status === "offline") {
       this.renderNotice(true);
       return false;
     }
     if (!this.transport.send(payload)) this.queued.push(payload);
-    this.addEntry({ from: "user", text: shown.trim(), quickReplies: [] });
     this.waitForReply();
     return true;
   }
@@ -203,7 +241,11 @@ export class ChatWidget {
 
   private addEntry(entry: Entry): void {
     this.update({ entries: [...this.state.entries, entry] });
+    const votingElsewhere = !!this.shadow.activeElement?.closest(".smc-feedback");
     const bubble = this.appendEntry(entry, true);
+    // The thanks for a vote must not scroll away the button the patient just pressed
+    // (nor the reasons it showed); the log's live region reads the thanks out.
+    if (votingElsewhere) return;
     if (entry.from === "bot") this.scrollToStartOf(bubble);
     else this.scrollToEnd();
   }
@@ -220,6 +262,7 @@ export class ChatWidget {
     if (entry.from === "user") bubble.append(" ", entry.text);
     else bubble.append(...this.botParagraphs(entry.text));
     this.parts.log.append(bubble);
+    if (entry.feedback) this.parts.log.append(this.feedbackGroup(entry, entry.feedback));
     if (isLast && entry.quickReplies.length) this.appendQuickReplies(entry.quickReplies);
     if (focusWasInQuickReplies) this.parts.input.focus();
     return bubble;
@@ -256,6 +299,69 @@ export class ChatWidget {
   }
 
   /**
+   * "Was this helpful?" with thumbs up and down (toggle buttons, aria-pressed), and
+   * after a "no" the optional reasons. Every press is sent at once as the vote's
+   * payload (the server thanks for it), and kept with the entry so a reload shows it;
+   * pressing the pressed button again sends nothing.
+   */
+  private feedbackGroup(entry: Entry, initial: Feedback): HTMLElement {
+    const { doc } = this;
+    const { strings } = this.config;
+    const id = `smc-feedback-${++this.feedbackGroups}`;
+    let [current, feedback] = [entry, initial];
+    const choose = (vote: Vote, reason: Reason | null) => {
+      if (feedback.vote === vote && feedback.reason === reason) return;
+      if (!this.deliver(feedbackPayload(feedback.topic, vote, reason))) return;
+      feedback = { topic: feedback.topic, vote, reason };
+      current = this.replaceEntry(current, { ...current, feedback });
+      show();
+    };
+    const up = toggle(doc, [thumbIcon(doc)], () => choose("up", null), strings.feedbackUp);
+    const down = toggle(
+      doc,
+      [thumbIcon(doc, true)],
+      // Pressing "no" again keeps the reason already given.
+      () => choose("down", feedback.vote === "down" ? feedback.reason : null),
+      strings.feedbackDown,
+    );
+    const labels: Record<Reason, string> = {
+      unclear: strings.reasonUnclear,
+      not_answered: strings.reasonNotAnswered,
+      other: strings.reasonOther,
+    };
+    const reasonButtons = REASONS.map((reason) =>
+      toggle(doc, [labels[reason]], () => choose("down", reason)),
+    );
+    const reasons = el(
+      doc,
+      "div",
+      { class: "smc-reasons", role: "group", "aria-labelledby": `${id}-r` },
+      [el(doc, "span", { id: `${id}-r` }, [strings.feedbackReason]), ...reasonButtons],
+    );
+    const show = () => {
+      up.setAttribute("aria-pressed", String(feedback.vote === "up"));
+      down.setAttribute("aria-pressed", String(feedback.vote === "down"));
+      reasons.hidden = feedback.vote !== "down";
+      REASONS.forEach((reason, i) =>
+        reasonButtons[i].setAttribute("aria-pressed", String(feedback.reason === reason)),
+      );
+    };
+    show();
+    return el(doc, "div", { class: "smc-feedback", role: "group", "aria-labelledby": id }, [
+      el(doc, "span", { id }, [strings.feedbackQuestion]),
+      up,
+      down,
+      reasons,
+    ]);
+  }
+
+  /** Put updated in old's place in the saved conversation; returns updated. */
+  private replaceEntry(old: Entry, updated: Entry): Entry {
+    this.update({ entries: this.state.entries.map((entry) => (entry === old ? updated : entry)) });
+    return updated;
+  }
+
+  /**
    * Show the patient's question with the reply below it, or at least the reply's
    * start when both do not fit: a long answer is read from the top. The browser
    * clamps the position, so a short reply simply scrolls to the end.
@@ -278,4 +384,27 @@ export class ChatWidget {
     this.state = { ...this.state, ...change };
     this.store.save(this.state);
   }
+}
+
+/** A toggle button (aria-pressed) that calls onPress when pressed; label names an icon. */
+function toggle(
+  doc: Document,
+  content: (Node | string)[],
+  onPress: () => void,
+  label = "",
+): HTMLButtonElement {
+  const props = {
+    type: "button",
+    "aria-pressed": "false",
+    ...(label ? { "aria-label": label } : {}),
+  };
+  const button = el(doc, "button", props, content);
+  button.addEventListener("click", onPress);
+  return button;
+}
+
+/** Whether two rectangles share any area (an element of no size shares none). */
+function overlaps(a: DOMRect, b: DOMRect): boolean {
+  const sized = a.width > 0 && a.height > 0 && b.width > 0 && b.height > 0;
+  return sized && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
 }

@@ -6,6 +6,8 @@ import {
   SessionStore,
   botEntry,
   emptyState,
+  feedbackPayload,
+  parseFeedbackPayload,
   parseState,
   splitDisclaimer,
 } from "../src/messages";
@@ -107,5 +109,73 @@ describe("confirmedSessionId", () => {
     expect(confirmedSessionId({ session_id: "def" })).toBe("def");
     expect(confirmedSessionId({})).toBeNull();
     expect(confirmedSessionId("")).toBeNull();
+  });
+});
+
+describe("feedback payloads", () => {
+  it("are written as the server's buttons write them", () => {
+    expect(feedbackPayload("mri_factors", "up")).toBe(
+      '/feedback{"feedback_topic":"mri_factors","feedback_value":"up"}',
+    );
+    expect(feedbackPayload("mri_factors", "down", "not_answered")).toBe(
+      '/feedback{"feedback_topic":"mri_factors","feedback_value":"down","feedback_reason":"not_answered"}',
+    );
+  });
+
+  it("are read back, and nothing else is", () => {
+    expect(parseFeedbackPayload(feedbackPayload("music_mri", "down"))).toEqual({
+      topic: "music_mri",
+      vote: "down",
+    });
+    for (const other of [
+      "/ask_why_mri",
+      '/ask_why_mri{"region": "cervical"}',
+      "/feedback",
+      "/feedback{broken",
+      '/feedback{"feedback_topic":"x","feedback_value":"meh"}',
+      '/feedback{"feedback_value":"up"}',
+    ]) {
+      expect(parseFeedbackPayload(other)).toBeNull();
+    }
+  });
+
+  it("mark a bot message as a document answer and leave its quick replies", () => {
+    const entry = botEntry({
+      text: "An answer",
+      quick_replies: [
+        { title: "Why an MRI of the neck?", payload: "/ask_why_mri" },
+        { title: "👍 Helpful", payload: feedbackPayload("mri_surgery", "up") },
+        { title: "👎 Not helpful", payload: feedbackPayload("mri_surgery", "down") },
+      ],
+    });
+    expect(entry).toEqual({
+      from: "bot",
+      text: "An answer",
+      quickReplies: [{ title: "Why an MRI of the neck?", payload: "/ask_why_mri" }],
+      feedback: { topic: "mri_surgery", vote: null, reason: null },
+    });
+  });
+
+  it("are restored from storage only when well formed", () => {
+    const stored = (feedback: unknown) =>
+      parseState(JSON.stringify({ entries: [{ from: "bot", text: "a", feedback }] })).entries[0]
+        .feedback;
+    expect(stored({ topic: "t", vote: "down", reason: "unclear" })).toEqual({
+      topic: "t",
+      vote: "down",
+      reason: "unclear",
+    });
+    expect(stored({ topic: "t", vote: "up", reason: "unclear" })).toEqual({
+      topic: "t",
+      vote: "up",
+      reason: null,
+    });
+    expect(stored({ topic: "t", vote: "sideways", reason: 3 })).toEqual({
+      topic: "t",
+      vote: null,
+      reason: null,
+    });
+    expect(stored({ vote: "up" })).toBeUndefined();
+    expect(stored("x")).toBeUndefined();
   });
 });
