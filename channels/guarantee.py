@@ -13,15 +13,22 @@ is the emergency or crisis reply.
 
 The same wrapper is the one place where channel-independent input checks
 live, so Slack, Twilio, REST and socket.io behave alike: control characters
-are removed, over-long messages and senders (or client addresses) over the
-rate limit get a polite reply with the disclaimer and never reach Rasa, so
-nothing of them is stored. Importing this module also switches on log
-redaction in the Rasa server (every channel imports it).
+are removed, over-long messages, metadata over its limits (from the channels
+whose client writes it) and senders (or client addresses) over the rate limit
+get a polite reply with the disclaimer and never reach Rasa, so nothing of them
+is stored.
+
+It also names the conversation: Rasa sees the sender as ``<channel>:<sender>``
+(stores/keys.py), so one channel's client cannot reach, erase or throttle
+another channel's conversation by choosing its sender id; replies go out to the
+channel's own sender id. Importing this module also switches on log redaction
+in the Rasa server (every channel imports it).
 """
 
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import time
 import unicodedata
@@ -29,7 +36,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from enum import Enum
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, Sanic
@@ -42,6 +49,7 @@ from actions.content import load_content
 from components.red_flags import KINDS, load_rules
 from privacy.log_redaction import install_log_redaction
 from privacy.settings import InputLimits
+from stores.keys import channel_sender, conversation_id
 
 install_log_redaction()
 logger = logging.getLogger(__name__)
@@ -67,6 +75,7 @@ class Outcome(Enum):
     DEGRADED = "degraded"
     TOO_LONG = "too_long"
     RATE_LIMITED = "rate_limited"
+    METADATA_TOO_LARGE = "metadata_too_large"
     SEND_FAILED = "send_failed"
 
 
@@ -77,13 +86,17 @@ class ReplyNotDelivered(RuntimeError):
 class ReplyRecorder(OutputChannel):
     """Passes every bot message through to the real channel, noting that it did.
 
-    A message the channel fails to send (its provider's API down or refusing) must
-    not end the turn: Rasa would then store nothing of it, not even the patient's
-    message. The failure is logged without the text and noted instead.
+    Rasa addresses replies to the conversation id (``<channel>:<sender>``); the
+    channel's provider knows only the sender (a phone number, a Slack channel), so
+    the prefix comes off here. A message the channel fails to send (its provider's
+    API down or refusing) must not end the turn: Rasa would then store nothing of
+    it, not even the patient's message. The failure is logged without the text and
+    noted instead.
     """
 
-    def __init__(self, inner: OutputChannel) -> None:
+    def __init__(self, inner: OutputChannel, channel: str) -> None:
         self.inner = inner
+        self.channel = channel
         self.replied = False
         self.failed = False
 
@@ -93,11 +106,13 @@ class ReplyRecorder(OutputChannel):
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
         self.replied = True
-        await self.deliver(self.inner.send_response(recipient_id, message))
+        recipient = channel_sender(self.channel, recipient_id)
+        await self.deliver(self.inner.send_response(recipient, message))
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """A message of the channel guarantee's own (refusal, degraded reply)."""
-        await self.deliver(self.inner.send_text_message(recipient_id, text, **kwargs))
+        recipient = channel_sender(self.channel, recipient_id)
+        await self.deliver(self.inner.send_text_message(recipient, text, **kwargs))
 
     async def deliver(self, sending: Awaitable[None]) -> None:
         try:
@@ -164,14 +179,46 @@ class InputGuard:
             return Outcome.TOO_LONG
         return None
 
+    def metadata_refusal(self, metadata: Any) -> Outcome | None:
+        """METADATA_TOO_LARGE when client-written metadata is over any of its limits."""
+        return None if metadata_fits(metadata, self.limits) else Outcome.METADATA_TOO_LARGE
+
     def refusal_text(self, outcome: Outcome) -> str:
         """The polite reply (with disclaimer) for a refused message."""
         content = load_content()
         if outcome is Outcome.TOO_LONG:
             text = content.message("message_too_long", max_chars=str(self.limits.max_message_chars))
+        elif outcome is Outcome.METADATA_TOO_LARGE:
+            text = content.message("bad_request")
         else:
             text = content.message("rate_limited")
         return content.with_disclaimer(text)
+
+
+def metadata_fits(metadata: Any, limits: InputLimits) -> bool:
+    """Whether metadata stays within the limits: nesting depth, number of keys and list
+    items (all levels), length of every key and string, and its size as JSON.
+
+    Walked without recursion and given up on at the first excess, so that even a
+    body of nothing but brackets costs no more than reading it.
+    """
+    pending: list[tuple[Any, int]] = [(metadata, 0)]
+    entries = 0
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            if len(value) > limits.max_metadata_string_chars:
+                return False
+        elif isinstance(value, dict | list):
+            entries += len(value)
+            if depth >= limits.max_metadata_depth or entries > limits.max_metadata_keys:
+                return False
+            children = list(value.values()) if isinstance(value, dict) else value
+            pending += [(child, depth + 1) for child in children]
+            if isinstance(value, dict):
+                pending += [(str(key), depth + 1) for key in value]
+    size = len(json.dumps(metadata, ensure_ascii=False).encode())
+    return size <= limits.max_metadata_bytes
 
 
 @cache
@@ -223,16 +270,26 @@ async def degraded_text(text: str) -> str:
 
 
 def guarantee_reply(
-    on_new_message: MessageHandler, guard: InputGuard | None = None
+    on_new_message: MessageHandler,
+    channel: str,
+    guard: InputGuard | None = None,
+    client_metadata: bool = False,
 ) -> Callable[[UserMessage], Awaitable[Outcome]]:
-    """Wrap Rasa's handler so that no patient message goes unanswered or unchecked."""
+    """Wrap Rasa's handler so that no patient message goes unanswered or unchecked.
+
+    channel names the conversations (stores/keys.py); client_metadata: the channel's
+    metadata comes from its client as sent, and is held to the metadata limits.
+    """
     guard = guard or shared_guard()
 
     async def handle(message: UserMessage) -> Outcome:
-        recorder = ReplyRecorder(message.output_channel)
+        recorder = ReplyRecorder(message.output_channel, channel)
         message.output_channel = recorder
+        message.sender_id = conversation_id(channel, message.sender_id)
         message.text = clean_text(message.text)
         refusal = guard.refusal(message)
+        if refusal is None and client_metadata:
+            refusal = guard.metadata_refusal(message.metadata)
         if refusal is not None:
             await recorder.send_text_message(message.sender_id, guard.refusal_text(refusal))
             return refusal
@@ -256,11 +313,16 @@ def guarantee_reply(
 class GuaranteedReplyMixin(InputChannel):
     """Mix into an input channel (before Rasa's class) to add the guarantee and the guard."""
 
+    # Whether the client writes the metadata itself (REST, socket.io), so it is held to
+    # the metadata limits. Providers' metadata (Teams' message as HTML, Slack's ids) is
+    # built by Rasa from a signed request and grows with the message.
+    client_metadata: ClassVar[bool] = False
+
     def guarded(
         self, on_new_message: MessageHandler
     ) -> Callable[[UserMessage], Awaitable[Outcome]]:
         """Rasa's handler wrapped with the checks and the reply guarantee."""
-        return guarantee_reply(on_new_message)
+        return guarantee_reply(on_new_message, self.name(), client_metadata=self.client_metadata)
 
     def blueprint(self, on_new_message: MessageHandler) -> Blueprint:
         blueprint = super().blueprint(self.guarded(on_new_message))

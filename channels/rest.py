@@ -5,11 +5,16 @@ requests of any size from any origin. This one answers, always with a polite
 message that carries the disclaimer:
 
 * 403 to a browser whose Origin is not in ALLOWED_ORIGINS,
-* 413 to a body over MAX_BODY_BYTES,
-* 400 to malformed JSON or a missing/invalid ``sender`` or ``message``,
+* 413 to a body over MAX_BODY_BYTES (also when Sanic refuses it unread, over
+  SANIC_REQUEST_MAX_SIZE), or ``metadata`` over its limits (size, depth,
+  keys, string length: MAX_METADATA_*),
+* 400 to malformed JSON (nested too deep for the parser too) or a missing/invalid
+  ``sender`` or ``message``,
 * 429 when the sender or the client address is over the rate limit,
 * 200 otherwise (including the "too long" and "service unavailable" replies).
 
+The conversation is the REST client's ``sender`` on the REST channel
+(``rest:<sender>``, see channels/guarantee.py), whatever the sender looks like.
 Streaming (``?stream=true``) is not offered.
 """
 
@@ -21,6 +26,7 @@ from typing import Any
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
+from sanic.exceptions import PayloadTooLarge
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -29,7 +35,8 @@ from channels.guarantee import CLIENT_ADDRESS, GuaranteedReplyMixin, Outcome, sh
 from privacy import settings
 from privacy.settings import origin_allowed
 
-MAX_SENDER_CHARS = 128  # the tracker store's sender_id column holds 255
+MAX_SENDER_CHARS = 128  # kept in memory by the rate limiter (stored only as a hash)
+STATUS = {Outcome.RATE_LIMITED: 429, Outcome.METADATA_TOO_LARGE: 413}
 
 
 def client_address(request: Request) -> str:
@@ -55,7 +62,7 @@ def parse_body(request: Request) -> dict[str, Any] | None:
     """The JSON object of the request with string sender and message, or None."""
     try:
         payload = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         return None
     if not isinstance(payload, dict):
         return None
@@ -70,6 +77,8 @@ def parse_body(request: Request) -> dict[str, Any] | None:
 class RestChannel(GuaranteedReplyMixin, RestInput):
     """Rasa's REST channel; answers even when the action server is down, refuses bad input."""
 
+    client_metadata = True
+
     def blueprint(self, on_new_message: Any) -> Blueprint:
         handle = self.guarded(on_new_message)
         webhook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -77,6 +86,12 @@ class RestChannel(GuaranteedReplyMixin, RestInput):
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
+
+        @webhook.exception(PayloadTooLarge)
+        async def too_large(_: Request, __: PayloadTooLarge) -> HTTPResponse:
+            """Sanic refuses a body over SANIC_REQUEST_MAX_SIZE unread, with its own JSON;
+            the patient's client gets the polite 413 it gets for any body over the limit."""
+            return polite(413, shared_guard().refusal_text(Outcome.TOO_LONG))
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -98,7 +113,6 @@ class RestChannel(GuaranteedReplyMixin, RestInput):
             )
             CLIENT_ADDRESS.set(client_address(request))
             outcome = await handle(message)
-            status = 429 if outcome is Outcome.RATE_LIMITED else 200
-            return response.json(collector.messages, status=status)
+            return response.json(collector.messages, status=STATUS.get(outcome, 200))
 
         return webhook

@@ -7,14 +7,20 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
+
+from project import PROJECT_ROOT
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 DEFAULT_ALLOWED_ORIGINS = "http://localhost:8080,http://127.0.0.1:8080"
 DEFAULT_TRACKER_DB = "var/tracker.db"
+SENDER_ID_SECRET_FILE = PROJECT_ROOT / "var" / "sender_id_secret"
+MIN_SECRET_CHARS = 32
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
@@ -56,25 +62,90 @@ class InputLimits:
     # address flooding from many made-up senders is still stopped.
     per_address: int = 600
     window_seconds: float = 60.0
+    # Metadata a client (REST ``metadata``, socket.io ``metadata``) may send along:
+    # the assistant reads none of it, Rasa copies it into the conversation and the
+    # action server receives it with every turn, so a little is plenty.
+    max_metadata_bytes: int = 4096
+    max_metadata_depth: int = 4
+    max_metadata_keys: int = 64
+    max_metadata_string_chars: int = 512
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> InputLimits:
+        def read(name: str, default: float) -> int:
+            return int(_number(env, name, default))
+
         return cls(
-            max_message_chars=int(_number(env, "MAX_MESSAGE_CHARS", cls.max_message_chars)),
-            max_body_bytes=int(_number(env, "MAX_BODY_BYTES", cls.max_body_bytes)),
-            per_sender=int(_number(env, "RATE_LIMIT_PER_MINUTE", cls.per_sender)),
-            per_address=int(_number(env, "RATE_LIMIT_PER_IP_PER_MINUTE", cls.per_address)),
+            max_message_chars=read("MAX_MESSAGE_CHARS", cls.max_message_chars),
+            max_body_bytes=read("MAX_BODY_BYTES", cls.max_body_bytes),
+            per_sender=read("RATE_LIMIT_PER_MINUTE", cls.per_sender),
+            per_address=read("RATE_LIMIT_PER_IP_PER_MINUTE", cls.per_address),
             window_seconds=_number(env, "RATE_LIMIT_WINDOW_SECONDS", cls.window_seconds),
+            max_metadata_bytes=read("MAX_METADATA_BYTES", cls.max_metadata_bytes),
+            max_metadata_depth=read("MAX_METADATA_DEPTH", cls.max_metadata_depth),
+            max_metadata_keys=read("MAX_METADATA_KEYS", cls.max_metadata_keys),
+            max_metadata_string_chars=read(
+                "MAX_METADATA_STRING_CHARS", cls.max_metadata_string_chars
+            ),
         )
 
 
 def request_max_size(env: Mapping[str, str] = os.environ) -> int:
-    """The most bytes Sanic reads of a request (its own default is 100 MB).
+    """The most bytes Sanic reads of a request (its own default is 100 MB), and the
+    largest socket.io message engine.io accepts (its own default is 1 MB).
 
     Four times MAX_BODY_BYTES: a body up to that size still gets the polite 413 with
-    the disclaimer from the REST channel; a larger one is refused by Sanic unread.
+    the disclaimer from the REST channel (a socket.io message, the polite reply),
+    which it would not if Sanic cut it off at the limit itself; a larger one is
+    refused unread. Reading 256 KB costs far less than the turn it is refused from.
     """
     return 4 * InputLimits.from_env(env).max_body_bytes
+
+
+class SecretError(ValueError):
+    """SENDER_ID_SECRET is set but too short to key the stored sender ids."""
+
+
+def sender_id_secret(
+    env: Mapping[str, str] = os.environ, path: Path = SENDER_ID_SECRET_FILE
+) -> bytes:
+    """The key of the stored sender ids and of socket.io's session ids.
+
+    SENDER_ID_SECRET when set; otherwise one generated on the first run and kept in
+    var/ (mode 0600), so that a restart finds the same conversations. Several
+    servers that share one database need the same value: set it for them all.
+    """
+    configured = env.get("SENDER_ID_SECRET", "").strip()
+    if not configured:
+        return _kept_secret(path)
+    if len(configured) < MIN_SECRET_CHARS:
+        raise SecretError(
+            f"SENDER_ID_SECRET must have at least {MIN_SECRET_CHARS} characters "
+            "(e.g. `openssl rand -hex 32`)"
+        )
+    return configured.encode()
+
+
+@cache
+def _kept_secret(path: Path) -> bytes:
+    """The secret in path, created when missing. Created under a temporary name and
+    linked into place, so servers starting together agree on one and none reads half."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another server was first: use its secret
+        finally:
+            draft.unlink()
+    secret = path.read_text().strip()
+    if len(secret) < MIN_SECRET_CHARS:
+        raise SecretError(f"{path} holds no usable secret: delete it to generate a new one")
+    return secret.encode()
 
 
 @cache

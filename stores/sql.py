@@ -6,10 +6,15 @@ re-reads the conversation to find which events are new. This store builds its qu
 once in SQLAlchemy Core, pools connections, checks pooled connections are alive and
 remembers how many events of a conversation are stored. docs/performance.md has the
 measurements. The rows and the schema are Rasa's own, so Rasa's store can read them.
+
+A save runs in a worker thread, off the server's event loop: what is stored of an
+event (:meth:`FastSQLTrackerStore.event_data`, redacted in the project's store) and
+the database's own time must not hold up every other patient's turn meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from typing import Any
@@ -62,7 +67,8 @@ def _resilient_engine(url: sa.engine.URL) -> sa.engine.Engine:
 class FastSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore with queries built once, pooled connections and incremental saves.
 
-    Subclasses choose what of an event is stored by overriding :meth:`event_data`.
+    Subclasses choose what of an event is stored by overriding :meth:`event_data`, and
+    the key a conversation is filed under by overriding :meth:`stored_key`.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -76,11 +82,15 @@ class FastSQLTrackerStore(SQLTrackerStore):
         """The dictionary stored for the event (Rasa's: all of it)."""
         return event.as_dict()
 
-    def event_row(self, sender_id: str, event: Event) -> dict[str, Any]:
+    def stored_key(self, sender_id: str) -> str:
+        """The ``sender_id`` column of a conversation's rows (Rasa's: the sender id)."""
+        return sender_id
+
+    def event_row(self, key: str, event: Event) -> dict[str, Any]:
         """The event as a row of Rasa's ``events`` table (same columns as Rasa's)."""
         data = self.event_data(event)
         return {
-            "sender_id": sender_id,
+            "sender_id": key,
             "type_name": event.type_name,
             "timestamp": data.get("timestamp"),
             "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
@@ -111,7 +121,8 @@ class FastSQLTrackerStore(SQLTrackerStore):
         """The conversation (its latest session, or all), as Rasa's store returns it."""
         query = self._all_sessions if fetch_events_from_all_sessions else self._latest_session
         with self.engine.connect() as connection:
-            rows = connection.execute(query, {"sender_id": sender_id}).scalars().all()
+            rows = connection.execute(query, {"sender_id": self.stored_key(sender_id)})
+            rows = rows.scalars().all()
         if not rows:
             return None
         events = [json.loads(row) for row in rows]
@@ -121,21 +132,29 @@ class FastSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Publish the turn's new events and store them, in one transaction."""
+        """Publish the turn's new events and store them, in one transaction.
+
+        Rasa's conversation lock keeps the tracker unchanged until the save returns.
+        """
         await self.stream_events(tracker)
+        await asyncio.to_thread(self._store_new_events, tracker)
+
+    def _store_new_events(self, tracker: DialogueStateTracker) -> None:
+        """Store the events the database does not hold yet (in a worker thread)."""
+        key = self.stored_key(tracker.sender_id)
         stored = getattr(tracker, STORED_EVENTS, None)
         if stored is None and tracker.events:
-            stored = self._stored_count(tracker.sender_id)
+            stored = self._stored_count(key)
         new_events = itertools.islice(tracker.events, stored or 0, None)
-        rows = [self.event_row(tracker.sender_id, event) for event in new_events]
+        rows = [self.event_row(key, event) for event in new_events]
         if rows:
             with self.engine.begin() as connection:
                 connection.execute(self.SQLEvent.__table__.insert(), rows)
         setattr(tracker, STORED_EVENTS, len(tracker.events))
 
-    def _stored_count(self, sender_id: str) -> int:
+    def _stored_count(self, key: str) -> int:
         """How many events of the conversation's latest session the database holds."""
         count = sa.select(sa.func.count()).select_from(self._latest_session.subquery())
         with self.engine.connect() as connection:
-            stored: int = connection.execute(count, {"sender_id": sender_id}).scalar_one()
+            stored: int = connection.execute(count, {"sender_id": key}).scalar_one()
         return stored

@@ -2,11 +2,13 @@
 (stores/sql.py) with the privacy controls of privacy/ plugged in.
 
 Every event is redacted before it is written (or published to an event
-broker): user text, parse data, entities, metadata and slot values. The
-assistant still answers from the unredacted message, because only the copy
-that is stored is changed. The store also erases a conversation when the
-patient asks for it (the ``action_forget_me`` action ran in the turn) and
-purges old conversations (privacy.retention).
+broker): user text, parse data, entities and slot values; metadata and message
+ids are dropped (privacy.events). The assistant still answers from the
+unredacted message, because only the copy that is stored is changed. A
+conversation is filed under a keyed hash of its id (channel and sender,
+stores/keys.py), never the phone number or account id itself. The store also
+erases a conversation when the patient asks for it (the ``action_forget_me``
+action ran in the turn) and purges old conversations (privacy.retention).
 
 The database is TRACKER_STORE_URL (any SQLAlchemy URL, e.g. PostgreSQL) or,
 by default, the SQLite file TRACKER_DB.
@@ -14,6 +16,7 @@ by default, the SQLite file TRACKER_DB.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,7 +28,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from privacy.events import erasure_requested, redact_event, redacted_dict
 from privacy.log_redaction import install_log_redaction
 from privacy.retention import purge_expired, start_daily_purge
-from privacy.settings import tracker_store_url
+from privacy.settings import sender_id_secret, tracker_store_url
+from stores.keys import stored_sender_id
 from stores.sql import FastSQLTrackerStore
 
 logger = logging.getLogger(__name__)
@@ -43,6 +47,8 @@ class RedactingTrackerStore(FastSQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         install_log_redaction()
+        # Read (or created) at start-up: a missing or bad secret stops the server here.
+        self.secret = sender_id_secret()
         url = tracker_store_url() if host is None or "://" not in host else host
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         if schedule_purge:
@@ -53,10 +59,14 @@ class RedactingTrackerStore(FastSQLTrackerStore):
         """Only the redacted copy of the event is stored."""
         return redacted_dict(event)
 
+    def stored_key(self, sender_id: str) -> str:
+        """A keyed hash of the conversation id: no phone number or account id at rest."""
+        return stored_sender_id(sender_id, self.secret)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the turn redacted, or erase the conversation if the patient asked."""
         if erasure_requested(tracker):
-            self.erase(tracker.sender_id)
+            await asyncio.to_thread(self.erase, tracker.sender_id)
             return
         await super().save(tracker)
 
@@ -65,7 +75,7 @@ class RedactingTrackerStore(FastSQLTrackerStore):
         with self.session_scope() as session:
             deleted: int = (
                 session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == sender_id)
+                .filter(self.SQLEvent.sender_id == self.stored_key(sender_id))
                 .delete(synchronize_session=False)
             )
             session.commit()
@@ -75,5 +85,6 @@ class RedactingTrackerStore(FastSQLTrackerStore):
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
     ) -> None:
-        redacted = [redact_event(event) for event in new_events]
-        await super()._stream_new_events(event_broker, redacted, sender_id)
+        """Publish the redacted events under the stored key, as they are stored."""
+        redacted = await asyncio.to_thread(lambda: [redact_event(event) for event in new_events])
+        await super()._stream_new_events(event_broker, redacted, self.stored_key(sender_id))

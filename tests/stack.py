@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import queue
 import re
+import secrets
 import shutil
-import threading
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from ops.processes import (
     start_rasa_server,
     wait_until_healthy,
 )
+from stores.keys import conversation_id, stored_sender_id
 
 
 @dataclass
@@ -49,6 +49,11 @@ class Stack:
     @property
     def tracker_db(self) -> Path:
         return Path(self.env["TRACKER_DB"])
+
+    def stored_sender(self, channel: str, sender: str) -> str:
+        """The sender_id column of a conversation: a keyed hash, with this stack's secret."""
+        secret = self.env["SENDER_ID_SECRET"].encode()
+        return stored_sender_id(conversation_id(channel, sender), secret)
 
     def start_actions(self) -> None:
         self.actions = start_action_server(self.action_port, self.env, self.workdir / "actions.log")
@@ -94,6 +99,7 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
         # Every test client is 127.0.0.1: the per-address rate limit (default 600 a
         # minute) would throttle whole suites. tests/privacy sets its own limits.
         "RATE_LIMIT_PER_IP_PER_MINUTE": "100000",
+        "SENDER_ID_SECRET": secrets.token_hex(32),
         **(extra_env or {}),
     }
     stack = Stack(
@@ -116,35 +122,53 @@ def assert_disclaimer_on_every_message(messages: list[dict]) -> None:
         assert message.get("text", "").endswith(disclaimer), message
 
 
-def socketio_conversation(url: str, texts: list[str], origin: str | None = None) -> list[dict]:
-    """Hold a conversation over Socket.IO as the web widget does; one reply per text.
+class SocketIOPatient:
+    """A socket.io client that talks as the web widget does: it asks for a session
+    (the server confirms the one asked for if it issued it, else a new one), then
+    sends its messages with the confirmed session id."""
 
-    With an origin, the long-polling transport is used, because websocket-client
-    always sends its own Origin header (the server's address, i.e. the same origin).
-    """
-    client = socketio.Client()
-    replies: queue.Queue = queue.Queue()
-    confirmed = threading.Event()
-    client.on("bot_uttered", replies.put)
-    client.on("session_confirm", lambda _session: confirmed.set())
-    session_id = uuid.uuid4().hex
-    headers = {"Origin": origin} if origin else {}
-    client.connect(
-        url,
-        headers=headers,
-        transports=["polling" if origin else "websocket"],
-        socketio_path="/socket.io",
-    )
+    def __init__(self, url: str, origin: str | None = None) -> None:
+        """With an origin, the long-polling transport is used, because websocket-client
+        always sends its own Origin header (the server's address, i.e. the same origin)."""
+        self.client = socketio.Client()
+        self.replies: queue.Queue = queue.Queue()
+        self.confirmed: queue.Queue = queue.Queue()
+        self.client.on("bot_uttered", self.replies.put)
+        self.client.on("session_confirm", self.confirmed.put)
+        self.client.connect(
+            url,
+            headers={"Origin": origin} if origin else {},
+            transports=["polling" if origin else "websocket"],
+            socketio_path="/socket.io",
+        )
+        self.session_id = ""
+
+    def request_session(self, session_id: str | None = None) -> str:
+        """The session the server confirmed for the one requested (None: a new one)."""
+        self.client.emit("session_request", {"session_id": session_id})
+        self.session_id = self.confirmed.get(timeout=10)
+        return self.session_id
+
+    def send(self, text: str, **fields: object) -> None:
+        self.client.emit("user_uttered", {"message": text, "session_id": self.session_id, **fields})
+
+    def say(self, text: str, **fields: object) -> dict:
+        """One message, and the first bot message that arrives after it."""
+        self.send(text, **fields)
+        return self.replies.get(timeout=60)
+
+    def close(self) -> None:
+        self.client.disconnect()
+
+
+def socketio_conversation(url: str, texts: list[str], origin: str | None = None) -> list[dict]:
+    """Hold a conversation over Socket.IO as the web widget does; one reply per text."""
+    patient = SocketIOPatient(url, origin)
     try:
-        client.emit("session_request", {"session_id": session_id})
-        assert confirmed.wait(10), "no session_confirm"
-        received = []
-        for text in texts:
-            client.emit("user_uttered", {"message": text, "session_id": session_id})
-            received.append(replies.get(timeout=60))
-        return received
+        patient.request_session()
+        return [patient.say(text) for text in texts]
     finally:
-        client.disconnect()
+        patient.close()
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")

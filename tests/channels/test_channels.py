@@ -22,6 +22,7 @@ from actions.content import load_content
 from actions.votes import Vote
 from channels.facebook import short_title
 from channels.guarantee import service_unavailable_text
+from privacy.settings import InputLimits
 from tests.channels.fake_providers import Call, FakeProviders
 from tests.channels.providers import (
     SECRETS,
@@ -40,6 +41,7 @@ ASKED = "what_is_spine_mri"
 OFFERED = CONTENT.topics[ASKED].related
 CHOSEN = OFFERED[1]  # the patient picks the second offered topic
 REFUSAL_GRACE_SECONDS = 0.5
+MAX_MESSAGE_CHARS = InputLimits.from_env({}).max_message_chars
 
 
 def answer(topic_id: str) -> str:
@@ -471,16 +473,47 @@ def test_a_reply_the_provider_refuses_leaves_the_turn_stored_and_asks_for_a_retr
         fake.unreachable.discard(patient)
     assert refused.status_code == 503  # Twilio logs it as a failed webhook
     assert fake.wait_for(to_phone(patient))  # the reply was attempted
-    with sqlite3.connect(stack.tracker_db) as db:
-        stored = db.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (patient,)
-        ).fetchall()
-    assert [json.loads(data)["text"] for (data,) in stored] == [question]
+    assert stored_user_texts(stack, "twilio", patient) == [question]
     log = (stack.workdir / "rasa.log").read_text(errors="replace")
     assert "Sending a reply on twilio failed" in log
     assert question not in log
 
     assert post_twilio(stack, sms(patient, "thanks")).status_code == 204
+
+
+def stored_user_texts(stack: Stack, channel: str, sender: str) -> list[str]:
+    """The patient's messages as the tracker store holds them (under the keyed hash)."""
+    with sqlite3.connect(stack.tracker_db) as db:
+        stored = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'",
+            (stack.stored_sender(channel, sender),),
+        ).fetchall()
+    return [json.loads(data)["text"] for (data,) in stored]
+
+
+def test_a_rest_client_naming_an_sms_patient_cannot_erase_or_throttle_their_conversation(
+    stack: Stack, fake: FakeProviders
+) -> None:
+    """Whoever knows a patient's number posts as that sender over REST, in the form the
+    Twilio channel gives it and with the channel's name in front: "forget me", then
+    enough messages to use up a sender's rate limit. The SMS conversation is untouched."""
+    patient = "+15550100016"
+    assert post_twilio(stack, sms(patient, QUESTION)).status_code == 204
+    fake.wait_for(to_phone(patient))
+    rest = f"{stack.url}/webhooks/rest/webhook"
+    for sender in (patient, f"twilio:{patient}"):
+        forget = requests.post(rest, json={"sender": sender, "message": "/forget_me"}, timeout=30)
+        assert forget.json()[0]["text"].startswith(CONTENT.replies["forget_me"].text)
+        flood = {"sender": sender, "message": "x" * (MAX_MESSAGE_CHARS + 1)}  # counted, not run
+        assert {requests.post(rest, json=flood, timeout=30).status_code for _ in range(25)} == {
+            200,
+            429,
+        }
+    assert stored_user_texts(stack, "twilio", patient) == [QUESTION]
+    # Served, and "2" still picks from the topics offered in the first turn.
+    assert post_twilio(stack, sms(patient, "2")).status_code == 204
+    assert_reply(fake.wait_for(to_phone(patient), count=2)[1].body["Body"], CHOSEN)
+    assert len(fake.matching(to_phone(patient))) == 2  # the REST turns sent it nothing
 
 
 EMERGENCY = "my dad just collapsed and hes not breathing"

@@ -9,6 +9,7 @@ turn (a lost, late or interleaved event) gives a different answer.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import psycopg2
@@ -16,6 +17,7 @@ import requests
 
 from actions.content import load_content
 from ops.cluster.config import ClusterConfig
+from stores.keys import conversation_id, stored_sender_id
 
 CONTENT = load_content()
 REGION_CHOICES = ("why_cervical_mri", "why_lumbar_mri")
@@ -107,7 +109,26 @@ class Conversation:
         return events
 
 
-def stored_events(config: ClusterConfig) -> dict[str, list[tuple[str, str]]]:
+class StoredConversations(Mapping[str, list[tuple[str, str]]]):
+    """Conversations' user and bot messages by REST sender. The store files each under
+    a keyed hash of "rest:<sender>" (stores/keys.py, with the secret the cluster's Rasa
+    instances share: SENDER_ID_SECRET or var/sender_id_secret), so they are looked up
+    the same way."""
+
+    def __init__(self, by_stored_key: dict[str, list[tuple[str, str]]]) -> None:
+        self.by_stored_key = by_stored_key
+
+    def __getitem__(self, sender: str) -> list[tuple[str, str]]:
+        return self.by_stored_key[stored_sender_id(conversation_id("rest", sender))]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.by_stored_key)  # the stored keys: the senders cannot be recovered
+
+    def __len__(self) -> int:
+        return len(self.by_stored_key)
+
+
+def stored_events(config: ClusterConfig) -> StoredConversations:
     """Every conversation's user and bot messages in PostgreSQL, in stored order."""
     with psycopg2.connect(config.tracker_store_url) as connection, connection.cursor() as cursor:
         cursor.execute(
@@ -117,6 +138,6 @@ def stored_events(config: ClusterConfig) -> dict[str, list[tuple[str, str]]]:
         rows = cursor.fetchall()
     connection.close()
     events: dict[str, list[tuple[str, str]]] = {}
-    for sender, kind, data in rows:
-        events.setdefault(sender, []).append((kind, json.loads(data)["text"]))
-    return events
+    for key, kind, data in rows:
+        events.setdefault(key, []).append((kind, json.loads(data)["text"]))
+    return StoredConversations(events)

@@ -1,23 +1,40 @@
-"""Unit tests of the settings, the rate limiter, input cleaning and log redaction."""
+"""Unit tests of the settings, the rate limiter, input cleaning, metadata limits,
+conversation ids, the sender-id secret, socket.io session ids and log redaction."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+import stat
 import time
+from pathlib import Path
+from typing import Any
 
+import pytest
 import structlog
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.guarantee import CLIENT_ADDRESS, InputGuard, Outcome, RateLimiter, clean_text
+from channels.guarantee import (
+    CLIENT_ADDRESS,
+    InputGuard,
+    Outcome,
+    RateLimiter,
+    clean_text,
+    guarantee_reply,
+    metadata_fits,
+)
+from channels.socketio import SessionIds
 from privacy.log_redaction import install_log_redaction, withhold_text
 from privacy.settings import (
     InputLimits,
+    SecretError,
     allowed_origins,
     client_address,
     origin_allowed,
     rasa_access_arguments,
     request_max_size,
+    sender_id_secret,
     trusted_proxies,
 )
 
@@ -46,6 +63,145 @@ def test_limits_default_to_the_documented_values() -> None:
     assert limits.window_seconds == 60
     assert InputLimits.from_env({"RATE_LIMIT_PER_MINUTE": "5"}).per_address == 600
     assert InputLimits.from_env({"RATE_LIMIT_PER_IP_PER_MINUTE": "50"}).per_address == 50
+
+
+def test_metadata_limits_default_to_the_documented_values_and_follow_the_env() -> None:
+    limits = InputLimits.from_env({})
+    assert (limits.max_metadata_bytes, limits.max_metadata_depth) == (4096, 4)
+    assert (limits.max_metadata_keys, limits.max_metadata_string_chars) == (64, 512)
+    env = {
+        "MAX_METADATA_BYTES": "100",
+        "MAX_METADATA_DEPTH": "2",
+        "MAX_METADATA_KEYS": "3",
+        "MAX_METADATA_STRING_CHARS": "10",
+    }
+    assert InputLimits.from_env(env) == InputLimits(
+        max_metadata_bytes=100,
+        max_metadata_depth=2,
+        max_metadata_keys=3,
+        max_metadata_string_chars=10,
+    )
+
+
+SMALL = InputLimits(
+    max_metadata_bytes=120, max_metadata_depth=3, max_metadata_keys=6, max_metadata_string_chars=20
+)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [None, {}, {"a": {"b": {"c": "x" * 20}}}, {"list": [1, 2, 3], "x": None}, {"k" * 20: 1.5}],
+)
+def test_metadata_within_every_limit_fits(metadata: Any) -> None:
+    assert metadata_fits(metadata, SMALL)
+
+
+@pytest.mark.parametrize(
+    "metadata",
+    [
+        {"a": {"b": {"c": {"d": 1}}}},  # four levels
+        {"a": "x" * 21},  # a long string
+        {"k" * 21: 1},  # a long key
+        {"list": [1, 2, 3, 4, 5, 6]},  # seven entries
+        {str(n): "x" * 19 for n in range(5)},  # 136 bytes of JSON
+        {"a": "é" * 20, "b": "é" * 20, "c": "é" * 20},  # 136 bytes in UTF-8
+    ],
+)
+def test_metadata_over_any_limit_does_not_fit(metadata: Any) -> None:
+    assert not metadata_fits(metadata, SMALL)
+
+
+def test_a_metadata_bomb_is_refused_without_walking_all_of_it() -> None:
+    nested: Any = "deep"
+    for _ in range(100_000):
+        nested = [nested]
+    started = time.perf_counter()
+    assert not metadata_fits({"a": nested}, InputLimits())
+    assert not metadata_fits({"a": list(range(1_000_000))}, InputLimits())
+    assert time.perf_counter() - started < 0.5
+
+
+def test_conversations_are_named_by_channel_and_replies_go_to_the_channels_sender() -> None:
+    seen: list[UserMessage] = []
+
+    async def rasa(message: UserMessage) -> None:
+        seen.append(message)
+        await message.output_channel.send_response(message.sender_id, {"text": "hello"})
+
+    handle = guarantee_reply(rasa, "twilio", InputGuard(InputLimits()))
+    outbox = CollectingOutputChannel()
+    outcome = asyncio.run(handle(UserMessage("hi", outbox, "whatsapp:+15550100123")))
+    assert outcome is Outcome.ANSWERED
+    assert seen[0].sender_id == "twilio:whatsapp:+15550100123"
+    assert [message["recipient_id"] for message in outbox.messages] == ["whatsapp:+15550100123"]
+
+
+def test_a_sender_that_names_another_channel_stays_on_its_own() -> None:
+    """REST's sender "twilio:+1…" is the REST conversation "rest:twilio:+1…", with its own
+    rate limit: it neither reaches nor throttles the Twilio patient's conversation."""
+    guard = InputGuard(InputLimits(per_sender=1))
+    seen: list[str] = []
+
+    async def rasa(message: UserMessage) -> None:
+        seen.append(message.sender_id)
+        await message.output_channel.send_response(message.sender_id, {"text": "ok"})
+
+    rest, twilio = guarantee_reply(rasa, "rest", guard), guarantee_reply(rasa, "twilio", guard)
+    forged = UserMessage("/forget_me", CollectingOutputChannel(), "twilio:+15550100123")
+    assert asyncio.run(rest(forged)) is Outcome.ANSWERED
+    patient = UserMessage("hi", CollectingOutputChannel(), "+15550100123")
+    assert asyncio.run(twilio(patient)) is Outcome.ANSWERED
+    assert seen == ["rest:twilio:+15550100123", "twilio:+15550100123"]
+
+
+def test_client_metadata_over_the_limits_is_refused_politely_before_rasa() -> None:
+    async def rasa(message: UserMessage) -> None:
+        raise AssertionError("Rasa must not see it")
+
+    handle = guarantee_reply(rasa, "rest", InputGuard(SMALL), client_metadata=True)
+    outbox = CollectingOutputChannel()
+    refused = asyncio.run(handle(UserMessage("hi", outbox, "p1", metadata={"a": "x" * 21})))
+    assert refused is Outcome.METADATA_TOO_LARGE
+    assert outbox.messages[0]["text"] == InputGuard(SMALL).refusal_text(refused)
+    assert outbox.messages[0]["recipient_id"] == "p1"
+
+
+def test_the_sender_id_secret_is_made_once_private_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "sender_id_secret"
+    first = sender_id_secret({}, path)
+    assert len(first) >= 32 and stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert path.read_bytes().strip() == first
+    assert list(path.parent.iterdir()) == [path]  # no draft left behind
+    assert sender_id_secret({}, tmp_path / "other") != first
+    assert sender_id_secret({"SENDER_ID_SECRET": "s" * 32}, path) == b"s" * 32
+    with pytest.raises(SecretError):
+        sender_id_secret({"SENDER_ID_SECRET": "too-short"}, path)
+
+
+def test_a_secret_made_earlier_is_read_not_replaced(tmp_path: Path) -> None:
+    path = tmp_path / "sender_id_secret"
+    path.write_text("k" * 64 + "\n")
+    assert sender_id_secret({}, path) == b"k" * 64
+
+
+def test_socketio_session_ids_are_recognised_only_when_issued_with_the_secret() -> None:
+    sessions = SessionIds(b"a" * 32)
+    issued = sessions.issue()
+    assert sessions.issued(issued) and issued != sessions.issue()
+    token, _, signature = issued.partition(".")
+    forged = [
+        "1",
+        "",
+        None,
+        {"session_id": issued},
+        token,
+        f"{token}.",
+        f"{token}.{'0' * 32}",
+        f"{token[:-1]}{'1' if token.endswith('0') else '0'}.{signature}",
+        issued + "0",
+        SessionIds(b"b" * 32).issue(),
+    ]
+    assert not any(sessions.issued(session_id) for session_id in forged)
 
 
 def test_sanic_reads_at_most_four_times_the_body_limit() -> None:

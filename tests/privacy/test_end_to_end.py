@@ -159,11 +159,11 @@ def test_no_message_text_is_logged_at_info(stack: Stack) -> None:
 def test_forget_me_confirms_and_erases_the_conversation(stack: Stack) -> None:
     sender = f"forget-{uuid.uuid4().hex[:6]}"
     assert post(stack, sender, "hello").status_code == 200
-    assert sender in stored_senders(stack)
+    assert stack.stored_sender("rest", sender) in stored_senders(stack)
     reply = post(stack, sender, "delete my conversation").json()
     assert_disclaimer_on_every_message(reply)
     assert reply[0]["text"].startswith(CONTENT.replies["forget_me"].text)
-    assert sender not in stored_senders(stack)
+    assert stack.stored_sender("rest", sender) not in stored_senders(stack)
 
 
 def test_rate_limit_refuses_the_21st_message_politely_then_serves_again(stack: Stack) -> None:
@@ -279,6 +279,9 @@ def test_no_raw_personal_data_anywhere_on_disk_after_the_servers_stop(stack: Sta
     with sqlite3.connect(stack.tracker_db) as db:
         stored = "\n".join(row[0] for row in db.execute("SELECT data FROM events"))
     assert "[NAME]" in stored and "[PHONE]" in stored and "[MRN]" in stored  # the store redacted
+    # Conversations are filed under keyed hashes, not the senders' ids.
+    assert stack.stored_sender("rest", "pii-rest") in stored_senders(stack)
+    assert b"pii-rest" not in stack.tracker_db.read_bytes()
     raw_values = [value.encode() for data in (REST_PII, SOCKET_PII) for value in data.values()]
     raw_values += [b"Thornbury", REST_PII["mrn"].encode(), SOCKET_PII["phone"].encode()]
     written = files_written(stack.workdir, since=RUN_STARTED)

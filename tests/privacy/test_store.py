@@ -1,27 +1,39 @@
-"""Redaction, retention, purge and forget-me against the real SQLite tracker store."""
+"""Redaction, keyed sender ids, retention, purge and forget-me against the real SQLite
+tracker store."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy import FORGET_ME_ACTION
 from privacy.retention import SECONDS_PER_DAY, purge_expired
 from project import PROJECT_ROOT
+from stores.keys import stored_sender_id
 from stores.tracker_store import RedactingTrackerStore
 
 PII_TEXT = "I'm Margaret Thornbury, MRN 77120455, call 555-867-5309 about my L4-L5 MRI"
 RAW_VALUES = [b"Margaret", b"Thornbury", b"77120455", b"867-5309"]
+SECRET = "test-secret-" + "0123456789abcdef" * 4
+
+
+@pytest.fixture(autouse=True)
+def secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("SENDER_ID_SECRET", SECRET)
+    return SECRET
 
 
 @pytest.fixture
@@ -32,6 +44,11 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db_path: Path) -> RedactingTrackerStore:
     return RedactingTrackerStore(host=f"sqlite:///{db_path}", schedule_purge=False)
+
+
+def key(sender: str) -> str:
+    """The stored sender id of a conversation (what the database holds instead)."""
+    return stored_sender_id(sender, SECRET.encode())
 
 
 def tracker_with(
@@ -76,6 +93,86 @@ def test_text_entities_metadata_and_slots_are_stored_redacted(
     assert tracker.latest_message.text == PII_TEXT
 
 
+def test_sender_ids_are_stored_only_as_keyed_hashes(
+    store: RedactingTrackerStore, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = "twilio:whatsapp:+15550100123"
+    asyncio.run(store.save(tracker_with(conversation, user_turn("hello"))))
+    raw = db_path.read_bytes()
+    assert b"5550100123" not in raw and b"whatsapp" not in raw
+    assert stored_senders(db_path) == {key(conversation): 1}
+    assert len(key(conversation)) == 64 and key(conversation) != key("rest:whatsapp:+15550100123")
+    # The conversation is found (and erased) by the id the channel knows.
+    tracker = asyncio.run(store.retrieve(conversation))
+    assert tracker is not None and tracker.sender_id == conversation
+    # Without the secret, the rows cannot be matched to the number.
+    monkeypatch.setenv("SENDER_ID_SECRET", "another-secret-" + "f" * 32)
+    other = RedactingTrackerStore(host=f"sqlite:///{db_path}", schedule_purge=False)
+    assert asyncio.run(other.retrieve(conversation)) is None
+    assert store.erase(conversation) == 1
+
+
+def test_metadata_message_ids_and_keys_from_the_patient_are_not_stored(
+    store: RedactingTrackerStore, db_path: Path
+) -> None:
+    client_metadata = {"jane.doe@example.org": "Thornbury", "note": {"phone": "5558675309"}}
+    entity = {"entity": "region", "value": {"jane.doe@example.org": "call 555-867-5309"}}
+    turn = UserUttered(
+        "hello",
+        intent={"name": "greet", "confidence": 0.9},
+        entities=[entity],
+        parse_data={
+            "text": "hello",
+            "intent": {"name": "greet"},
+            "entities": [entity],
+            "message_id": "msg-77120455",
+            "metadata": client_metadata,
+        },
+        message_id="msg-77120455",
+        metadata={**client_metadata, "model_id": "model-1", "assistant_id": "assistant-1"},
+    )
+    session_slot = SlotSet(SESSION_START_METADATA_SLOT, client_metadata)
+    # The assistant's own metadata (which reply, which topic) is kept: feedback reads it.
+    answer = BotUttered("An MRI …", metadata={"reply": "answer", "topic": "what_is_spine_mri"})
+    asyncio.run(store.save(tracker_with("p1", turn, session_slot, answer)))
+    raw = db_path.read_bytes()
+    for value in [b"jane.doe", b"Thornbury", b"867-5309", b"5558675309", b"77120455"]:
+        assert value not in raw, value
+    (user, slot, bot) = asyncio.run(store.retrieve("p1")).events  # type: ignore[union-attr]
+    assert isinstance(user, UserUttered) and isinstance(slot, SlotSet)
+    assert user.metadata == {"model_id": "model-1", "assistant_id": "assistant-1"}
+    assert user.entities == [{"entity": "region", "value": {"[EMAIL]": "call [PHONE]"}}]
+    assert slot.value is None
+    assert bot.metadata == {"reply": "answer", "topic": "what_is_spine_mri"}
+
+
+def test_a_slow_save_does_not_hold_up_the_event_loop(
+    store: RedactingTrackerStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Redaction runs in a worker thread: other patients' turns go on meanwhile."""
+    workers: set[int] = set()
+
+    def slow_event_data(event: Event) -> dict:
+        workers.add(threading.get_ident())
+        time.sleep(0.5)  # a slow redaction
+        return event.as_dict()
+
+    monkeypatch.setattr(store, "event_data", slow_event_data)
+
+    async def save_while_ticking() -> list[float]:
+        ticks: list[float] = []
+        saving = asyncio.create_task(store.save(tracker_with("p1", user_turn("hello"))))
+        while not saving.done():
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+        await saving
+        return ticks
+
+    ticks = asyncio.run(save_while_ticking())
+    assert threading.get_ident() not in workers
+    assert len(ticks) > 10 and max(b - a for a, b in itertools.pairwise(ticks)) < 0.2
+
+
 def test_turns_of_a_loaded_conversation_are_stored_once_without_a_count_query(
     store: RedactingTrackerStore, db_path: Path
 ) -> None:
@@ -89,7 +186,7 @@ def test_turns_of_a_loaded_conversation_are_stored_once_without_a_count_query(
         tracker.update(ActionExecuted("action_listen"))
         asyncio.run(store.save(tracker))
         asyncio.run(store.save(tracker))  # saving again adds nothing
-    assert stored_senders(db_path) == {"p1": 7}
+    assert stored_senders(db_path) == {key("p1"): 7}
     assert not [statement for statement in statements if "count(" in statement.lower()]
     reloaded = asyncio.run(store.retrieve("p1"))
     assert reloaded is not None
@@ -122,7 +219,7 @@ def test_a_tracker_the_store_did_not_load_is_stored_after_what_is_already_there(
     # e.g. a tracker rebuilt by Rasa: the store asks the database what is stored.
     rebuilt = tracker_with("p1", ActionExecuted("action_listen"), user_turn("hello"))
     asyncio.run(store.save(rebuilt))
-    assert stored_senders(db_path) == {"p1": 2}
+    assert stored_senders(db_path) == {key("p1"): 2}
 
 
 def test_forget_me_erases_every_session_of_the_conversation(
@@ -136,8 +233,9 @@ def test_forget_me_erases_every_session_of_the_conversation(
     tracker.update(ActionExecuted(FORGET_ME_ACTION))
     tracker.update(ActionExecuted("action_listen"))
     asyncio.run(store.save(tracker))
-    assert stored_senders(db_path) == {"p2": 1}
-    assert b"p1" not in db_path.read_bytes()  # secure_delete overwrote the freed pages
+    assert stored_senders(db_path) == {key("p2"): 1}
+    # secure_delete overwrote the freed pages
+    assert key("p1").encode() not in db_path.read_bytes()
 
 
 def test_a_later_turn_does_not_count_as_a_forget_me_request(store: RedactingTrackerStore) -> None:
@@ -157,7 +255,7 @@ def test_retention_deletes_events_older_than_the_limit_only(
         store.save(tracker_with("recent", user_turn("hi"), timestamp=now - 29 * SECONDS_PER_DAY))
     )
     assert purge_expired(store, days=30, now=now) == 1
-    assert stored_senders(db_path) == {"recent": 1}
+    assert stored_senders(db_path) == {key("recent"): 1}
 
 
 def test_retention_runs_when_the_store_starts(db_path: Path) -> None:
@@ -185,7 +283,7 @@ def test_make_purge_command_deletes_expired_conversations(
         check=True,
     )
     assert "Deleted 1 events older than 2 days" in result.stdout
-    assert stored_senders(db_path) == {"new": 1}
+    assert stored_senders(db_path) == {key("new"): 1}
 
 
 def test_tracker_store_url_takes_precedence_over_tracker_db(

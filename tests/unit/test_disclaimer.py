@@ -52,7 +52,7 @@ def test_degraded_reply_has_contact_and_disclaimer(content: Content) -> None:
 
 async def _handle(handler, text: str = "hello") -> list[dict]:
     collector = CollectingOutputChannel()
-    await guarantee_reply(handler)(UserMessage(text, collector, "patient"))
+    await guarantee_reply(handler, "rest")(UserMessage(text, collector, "patient"))
     return collector.messages
 
 
