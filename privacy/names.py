@@ -27,11 +27,14 @@ from privacy.patterns import PATTERN_TIMEOUT_SECONDS
 from privacy.vocabulary import (
     NEVER_NAMES,
     default_spacy_model,
+    first_names,
+    is_english_word,
     is_ordinary,
     is_protected,
     is_stop_word,
     is_verb,
     is_verb_form,
+    last_names,
     medical_terms,
 )
 
@@ -71,8 +74,9 @@ GREETING = regex.compile(
     r"(?i)^\W{0,3}(?:(?:hi|hello|hey|dear|good\s+(?:morning|afternoon|evening))\b[\s,!.]{1,3})?"
 )
 SIGN_OFF = regex.compile(
-    r"(?i)(?:^|(?<=[\s,.!]))(?:(?:thanks|thank\s+you|many\s+thanks|regards|kind\s+regards|best|"
-    r"best\s+wishes|cheers|love|ta)\b|[-—–~])[\s,!.:]{0,3}(?=\p{L})",
+    r"(?i)(?:^|(?<=[\s,.!]))(?:(?:thanks|thank\s+you|many\s+thanks|regards|kind\s+regards|"
+    r"best\s+wishes|sincerely|yours)\b|(?:best|cheers|love|ta|xx|x)\s*[,!\n]|[-—–~])"
+    r"[\s,!.:]{0,3}(?=\p{L})",
 )
 TRAILING = regex.compile(r"[\s.!]{0,5}$")
 # A word with a letter outside ASCII: accented Latin, another script, or a combining mark.
@@ -80,20 +84,29 @@ NON_ASCII_WORD = regex.compile(
     r"(?<![\p{L}\p{M}'’\-])[\p{L}\p{M}'’\-]{0,40}?(?:[^\P{L}\p{Latin}]|[^\P{Latin}A-Za-z]|\p{M})"
     r"[\p{L}\p{M}'’\-]{0,40}(?![\p{L}\p{M}])"
 )
+GAZETTEER_WORD = regex.compile(r"(?<![\p{L}\p{M}'’\-])\p{L}[\p{L}\p{M}]{1,30}(?![\p{L}\p{M}])")
+SENTENCE_END = regex.compile(r"[.!?:\n]\s*$")
+SPACES = regex.compile(r"[ \t]{1,2}")
+HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
 LEFT_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’\-]{0,40})[ \t]{1,2}$")
+# Nouns after which a capitalised word is an eponym, not a person: "Pott's disease".
 EPONYM_HEADS = (
-    "disease|syndrome|sign|test|node|nodes|cyst|cysts|change|changes|malformation|palsy|"
-    "fracture|kyphosis|phenomenon|reflex|maneuver|manoeuvre|classification|criteria|grade|"
-    "deformity|anomaly|procedure|operation|rod|rods|score|scale|disorder|lesion|lesions|"
-    "sarcoma|lymphoma|tumor|tumour|ulcer|law|triad|joint|arthritis|neuralgia|technique|"
-    "protocol|contracture|spondylitis|ataxia|dystrophy|chorea|dementia|plexus|artery|arteries|"
-    "vein|veins|fibers|fibres|units|angle|gait|canal|catheter|brace|collar|tongs|frame|index|"
-    "questionnaire|sequence|approach|incision|needle|pump|implant|stimulator|device|coil|"
-    "magnet|machine|system|fixation|screws|plate|cage|space|ligament|membrane|foramen|"
-    "nucleus|body|bodies|cells|zone|area|effect|maneuvers|tests|signs|nodules|bursa|bursitis|"
-    "drain|drains|neuroma|tube|shunt|valve|stent|clip|clips|filter|wire|wires|neuropathy|"
-    "hernia|thyroiditis|encephalopathy|pouch|duct|gland|glands|bundle|capsule|inventory|"
-    "disc|pump|classification|fusion|instrumentation"
+    "disease|syndrome|sign|signs|node|nodes|cyst|cysts|change|changes|malformation|palsy|"
+    "fracture|kyphosis|phenomenon|reflex|maneuver|maneuvers|manoeuvre|classification|criteria|"
+    "deformity|anomaly|disorder|lesion|lesions|sarcoma|lymphoma|tumor|tumour|ulcer|law|triad|"
+    "arthritis|neuralgia|contracture|spondylitis|ataxia|dystrophy|chorea|dementia|plexus|"
+    "artery|arteries|vein|veins|fibers|fibres|units|angle|gait|canal|ligament|membrane|"
+    "foramen|nucleus|nodules|bursa|bursitis|neuroma|shunt|neuropathy|hernia|thyroiditis|"
+    "encephalopathy|pouch|duct|gland|glands|bundle|capsule|inventory|questionnaire|tongs"
+)
+# Nouns that follow eponyms and people alike ("Spurling's test", "Sarah's test"): an
+# eponym only when the word before them is not a given name.
+SHARED_HEADS = (
+    "test|tests|grade|score|scale|procedure|operation|rod|rods|joint|technique|protocol|"
+    "catheter|brace|collar|frame|index|sequence|approach|incision|needle|pump|implant|"
+    "stimulator|device|coil|magnet|machine|system|fixation|screws|plate|cage|space|body|"
+    "bodies|cells|zone|area|effect|drain|drains|tube|valve|stent|clip|clips|filter|wire|"
+    "wires|disc|fusion|instrumentation|view|method"
 )
 # "the artery of Adamkiewicz", "the space of Retzius": an eponym after "<anatomy> of".
 EPONYM_BEFORE = regex.compile(
@@ -101,6 +114,7 @@ EPONYM_BEFORE = regex.compile(
     r"organs?|nucleus|fissure|tract|column|disease|syndrome|sign|test)\s+of\s+$"
 )
 EPONYM_AFTER = regex.compile(rf"(?i)(?:['’]s|s['’])?\s+(?:{EPONYM_HEADS})\b")
+SHARED_AFTER = regex.compile(rf"(?i)(?:['’]s|s['’])?\s+(?:{SHARED_HEADS})\b")
 # Placeholders that earlier steps wrote: no name may touch one ("[DATE]-14").
 PLACEHOLDER = regex.compile(r"\[[A-Z]{2,9}\]")
 
@@ -126,15 +140,28 @@ def _pipeline() -> Any:
         EntityRuler,
         nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"}),
     )
+    possessive = {"ORTH": {"IN": ["'s", "’s", "'", "’"]}, "OP": "?"}
     eponym: list[dict[str, Any]] = [
+        {"IS_TITLE": True, "OP": "?"},  # "Lou Gehrig's disease"
         {"IS_TITLE": True},
-        {"ORTH": {"IN": ["'s", "’s", "'", "’"]}, "OP": "?"},
+        possessive,
         {"LOWER": {"IN": EPONYM_HEADS.split("|")}},
+    ]
+    shared: list[dict[str, Any]] = [
+        {"IS_TITLE": True, "LOWER": {"NOT_IN": sorted(first_names())}},
+        possessive,
+        {"LOWER": {"IN": SHARED_HEADS.split("|")}},
     ]
     patterns: list[dict[str, Any]] = [
         {"label": "MEDICAL", "pattern": term} for term in medical_terms()
     ]
-    ruler.add_patterns([*patterns, {"label": "MEDICAL", "pattern": eponym}])
+    ruler.add_patterns(
+        [
+            *patterns,
+            {"label": "MEDICAL", "pattern": eponym},
+            {"label": "MEDICAL", "pattern": shared},
+        ]
+    )
     return nlp
 
 
@@ -210,36 +237,92 @@ def _signed_name(text: str) -> Iterator[Span]:
 
 
 def _non_ascii_names(text: str) -> Iterator[Span]:
+    """Words with a letter outside ASCII, unless protected as a whole or in the part
+    that has it ("café-au-lait", "Guillain–Barré")."""
     for word in list(NON_ASCII_WORD.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
-        if not is_protected(word.group()):
+        parts = [part for part in HYPHENS.split(word.group()) if not part.isascii()]
+        if not is_protected(word.group()) and not all(map(is_protected, parts)):
             yield word.span()
 
 
+def _is_sentence_start(text: str, start: int) -> bool:
+    return not text[max(0, start - 3) : start].strip(" \t\"'(") or bool(
+        SENTENCE_END.search(text[max(0, start - 3) : start])
+    )
+
+
+def _is_given_name(text: str, start: int, end: int) -> bool:
+    """A word of the name gazetteer that reads as a name here: not protected, and in
+    lower case not an English word at all ("priya", not "bob"); capitalised, not an
+    adjective or verb form, and at a sentence's start not an English word either
+    ("Grace period" is not a name), unless a family name follows ("Grace Liu")."""
+    word = text[start:end]
+    if word.casefold() not in first_names() or len(word) < 3 or is_protected(word):
+        return False
+    if word.islower():
+        return not is_english_word(word)
+    if not word.istitle() or is_ordinary(word):
+        return False
+    if not _is_sentence_start(text, start) or not is_english_word(word):
+        return True
+    following = NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    return bool(following and following.group().casefold() in last_names())
+
+
+def _gazetteer_names(text: str) -> Iterator[Span]:
+    """Given names of Faker's lists, each with a family name that follows it."""
+    for word in list(GAZETTEER_WORD.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
+        if not _is_given_name(text, *word.span()):
+            continue
+        end = word.end()
+        following = NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+        if following and _is_family_name(following.group()):
+            end = following.end()
+        if not _is_eponym_or_medical(text, word.start(), end):
+            yield word.start(), end
+
+
+def _is_family_name(word: str) -> bool:
+    if is_protected(word) or is_verb_form(word):
+        return False
+    return word.casefold() in last_names() or (word.istitle() and not is_ordinary(word))
+
+
 def _is_eponym_or_medical(text: str, start: int, end: int) -> bool:
+    """Protected words only, or an eponym: before a head noun ("Pott's disease"; "Spurling's
+    test" but not "Sarah's test") or after "<anatomy> of" ("the artery of Adamkiewicz")."""
+    words = text[start:end].split()
     if EPONYM_AFTER.match(text, end) or EPONYM_BEFORE.search(text, max(0, start - 20), start):
         return True
-    return all(is_protected(word) for word in text[start:end].split())
+    if words and SHARED_AFTER.match(text, end) and words[-1].casefold() not in first_names():
+        return True
+    return all(is_protected(word) for word in words)
 
 
-def _recognised_names(text: str) -> Iterator[Span]:
-    """PERSON entities of spaCy's recogniser that are not protected words. A text
-    in capitals ("ANGELA MORRIS, 555…") is read in title case: the model knows
-    names by their capital letter."""
+def _entities(text: str) -> tuple[list[Span], list[Span]]:
+    """Spans of spaCy's PERSON entities that are not protected words, and of the
+    ruler's MEDICAL ones ("Lou Gehrig", "Jackson-Pratt"). A text in capitals
+    ("ANGELA MORRIS, 555…") is read in title case: the model knows names by their
+    capital letter. Long texts get none (NER_MAX_CHARS)."""
     if len(text) > NER_MAX_CHARS:
-        return
+        return [], []
     if not any(character.islower() for character in text) and len(text.title()) == len(text):
         text = text.title()
     nlp = _pipeline()
     doc = nlp.make_doc(text)
     if len(doc) > NER_MAX_TOKENS:
-        return
+        return [], []
     for _, component in nlp.pipeline:
         doc = component(doc)
-    for entity in doc.ents:
-        if entity.label_ != "PERSON" or _is_imperative(entity):
-            continue
-        if not _is_eponym_or_medical(text, entity.start_char, entity.end_char):
-            yield entity.start_char, entity.end_char
+    persons = [
+        (entity.start_char, entity.end_char)
+        for entity in doc.ents
+        if entity.label_ == "PERSON"
+        and not _is_imperative(entity)
+        and not _is_eponym_or_medical(text, entity.start_char, entity.end_char)
+    ]
+    medical = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "MEDICAL"]
+    return persons, medical
 
 
 def _is_imperative(entity: Any) -> bool:
@@ -259,32 +342,50 @@ def _widened(text: str, span: Span) -> Span:
             break
         start = left.start()
     for _ in range(MAX_NAME_WORDS):
-        gap = regex.match(r"[ \t]{1,2}", text[end : end + 2])
-        word = NAME_WORD.match(text, end + gap.end()) if gap else None
+        gap = SPACES.match(text, end)
+        word = NAME_WORD.match(text, gap.end()) if gap else None
         if word is None or not word.group()[:1].isupper() or is_protected(word.group()):
             break
-        if word.group().isupper() or EPONYM_AFTER.match(text, word.end()):
+        if word.group().isupper() or _is_eponym_or_medical(text, word.start(), word.end()):
             break
         end = word.end()
     return start, end
 
 
-def _outside_placeholders(text: str, spans: list[Span]) -> list[Span]:
-    taken = [match.span() for match in PLACEHOLDER.finditer(text)]
-    return [
-        (start, end)
-        for start, end in spans
-        if not any(start < stop and first < end for first, stop in taken)
-    ]
+def _merged(text: str, spans: list[Span]) -> list[Span]:
+    """Overlapping spans, and spans only spaces apart, as one ("John" "Smith")."""
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and (start <= merged[-1][1] or text[merged[-1][1] : start].isspace()):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _outside(spans: list[Span], taken: list[Span]) -> list[Span]:
+    """The spans that overlap none of `taken` (both sorted: one pass over each)."""
+    kept, index = [], 0
+    for start, end in spans:
+        while index < len(taken) and taken[index][1] <= start:
+            index += 1
+        if index == len(taken) or end <= taken[index][0]:
+            kept.append((start, end))
+    return kept
 
 
 def name_spans(text: str) -> list[Span]:
-    """Character spans of person names in text (may overlap)."""
+    """Character spans of person names in text (may overlap), none touching a
+    placeholder of an earlier step or a protected term the ruler marked."""
+    persons, medical = _entities(text)
     found = [
         *_cued_names(text),
         *_greeting_name(text),
         *_signed_name(text),
         *_non_ascii_names(text),
-        *_recognised_names(text),
+        *_gazetteer_names(text),
+        *persons,
     ]
-    return _outside_placeholders(text, [_widened(text, span) for span in found])
+    placeholders = [match.span() for match in PLACEHOLDER.finditer(text)]
+    widened = [_widened(text, span) for span in _merged(text, found)]
+    return _outside(_merged(text, widened), sorted(placeholders + medical))

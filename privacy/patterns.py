@@ -34,7 +34,13 @@ SEP = rf"(?:{SPACE}|{DASH}|[./])"
 
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|"
+    # German, French, Spanish, Italian, Portuguese and Dutch names that English lacks
+    r"januar|februar|märz|maerz|juni|juli|oktober|dezember|janvier|février|fevrier|mars|"
+    r"avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|enero|febrero|"
+    r"marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|"
+    r"febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|"
+    r"março|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus)\.?"
 )
 ORDINAL_WORD = (
     r"(?:(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
@@ -42,7 +48,7 @@ ORDINAL_WORD = (
     r"eighteenth|nineteenth|twentieth|thirtieth)"
 )
 DAY = rf"(?:[0-3]?\d(?:st|nd|rd|th)?|{ORDINAL_WORD})"
-YEAR = r"(?:19|20)\d\d"
+YEAR = r"(?:(?:19|20)\d\d|['’]\d\d)"
 YEAR_WORDS = (
     r"(?:nineteen|twenty)[\s-]{1,3}(?:(?:hundred|oh[\s-]{1,3}\w{1,6})|(?:ten|eleven|twelve|\w{1,6}teen)|"
     r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]{1,3}(?:one|two|three|four|"
@@ -54,19 +60,24 @@ BIRTH_CUE = (
     r"(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+(?:on|in))?|"
     r"b\.|y\.?o\.?b\.?|year\s+of\s+birth|geburtsdatum|geb\.|né(?:e)?\s+le)"
 )
-FILLER = r"(?:[\s:#=\-.,]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|year)\b){0,8}"
+FILLER = (
+    r"(?:[\s:#=\-.,()]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|on|at|year|"
+    r"reads|says|shows|card|back|front|digits)\b){0,10}"
+)
 
 # Labels after which a value with a digit is an identifier ("member ID W123456789").
 ID_LABELS = (
     r"member(?:ship)?|subscriber|policy(?:holder)?|medicare|medicaid|mbi|beneficiary|"
     r"health\s*card|ohip|ramq|passport|driver'?s?\s+licen[cs]e|licen[cs]e|i\.?d\.?|"
     r"identification|versichertennummer|krankenversicherungsnummer|versicherungsnummer|kvnr|"
-    r"medicare\s+card|ihi"
+    r"medicare\s+card|ihi|krankenkasse|versicherung|ahv|svnr|sozialversicherungsnummer|"
+    r"authori[sz]ation|prior\s+auth|auth"
 )
 # Labels that name an identifier only with "number", "no", "#" or "id" after them.
 WEAK_ID_LABELS = (
     r"insurance|insurer|group|plan|claim|account|acct|case|reference|ref|confirmation|"
-    r"booking|card|bcbs|aetna|cigna|humana|kaiser|tricare|dva|health\s+insurance"
+    r"booking|card|bcbs|aetna|cigna|humana|kaiser|tricare|dva|health\s+insurance|uhc|"
+    r"united\s*healthcare|anthem|blue\s+cross|blue\s+shield|referral|order|requisition"
 )
 MRN_LABELS = r"mrn|mr\s*\#|urn|medical\s+records?(?:\s+(?:number|no\.?|\#|id))?|nhs|chi"
 WEAK_MRN_LABELS = r"record|chart|hospital|unit|ur|patient\s+record|patient"
@@ -118,6 +129,9 @@ LOCALITY = (
     rf"(?:,?{SPACE}{{1,2}}(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE})\b)?"
     rf"(?:,?{SPACE}{{1,2}}{POSTCODE_ANY}\b)?"
     rf"(?:,?{SPACE}{{1,2}}{COUNTRY})?"
+    # in lower case, a town and state count only before a postcode: "springfield il 62704"
+    rf"(?:(?:,?{SPACE}{{1,2}}\p{{Ll}}[\p{{L}}'\-]{{1,20}}){{0,3}}?"
+    rf"(?:,?{SPACE}{{1,2}}(?i:{US_STATE}|{CA_PROVINCE}|{AU_STATE}))?,?{SPACE}{{1,2}}{POSTCODE_ANY}\b)?"
 )
 
 
@@ -127,15 +141,21 @@ def _compile(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern, regex.VERSION0)
 
 
-EMAIL_PATTERN = _compile(r"(?<![\w.+\-])[\w.+\-]{1,64}@[\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}")
-AT = r"(?:\s?[(\[{<]\s?at\s?[)\]}>]\s?|\s+at\s+|\s+@\s*|\s*@\s+)"
-DOT = r"(?:\s?[(\[{<]\s?dot\s?[)\]}>]\s?|\s+dot\s+|\.)"
+EMAIL_PATTERN = _compile(r"(?<![\w.+\-'])[\w.+\-']{1,64}[@＠][\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}")
+AT = r"(?:\s?[(\[{<]\s?at\s?[)\]}>]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
+SPELLED_DOT = r"(?:\s?[(\[{<]\s?dot\s?[)\]}>]\s?|\s+dot\s+)"
+DOT = rf"(?:{SPELLED_DOT}|\.)"
+# After a plain "." only a known top-level domain: "at home.Then" is no address.
+TLD = (
+    r"(?:com|org|net|edu|gov|mil|int|info|biz|io|me|co|uk|us|ca|au|nz|ie|de|at|ch|fr|es|it|"
+    r"nl|be|se|no|dk|fi|pl|pt|br|mx|ar|in|jp|cn|kr|za|ru|health|med|email|online|mail)"
+)
 # "sam underscore jones at hotmail dot com"
-JOIN = r"(?:\s+(?:dot|underscore|dash|hyphen)\s+|[._\-])"
+JOIN = r"(?:\s+(?:dot|underscore|dash|hyphen|period)\s+|\s?[._\-]\s?)"
 SPELLED_EMAIL_PATTERN = _compile(
-    rf"(?i)(?<![\w.+\-])[\w+\-]{{1,40}}(?:{JOIN}[\w+\-]{{1,40}}){{0,3}}{AT}"
-    rf"(?:[\w\-]{{1,40}}(?:{DOT}[\w\-]{{1,40}}){{0,3}}{DOT}"
-    r"(?:com|org|net|edu|gov|co|uk|de|ca|au|io|us|info|me|fr|nl|ie|nz|biz|mail)\b"
+    rf"(?i)(?<![\w.+\-])(?!(?:me|us|him|her|them|you|it|email|mail|is)\b)"
+    rf"[\w+\-]{{1,40}}(?:{JOIN}[\w+\-]{{1,40}}){{0,3}}{AT}"
+    rf"(?:[\w\-]{{1,40}}(?:{DOT}[\w\-]{{1,40}}){{0,3}}(?:{SPELLED_DOT}[a-z]{{2,6}}|\.{TLD})\b"
     r"|(?:gmail|googlemail|yahoo|hotmail|outlook|icloud|aol|protonmail|proton|live|msn|"
     r"gmx|web|comcast|verizon|btinternet|mail)\b)"
 )
@@ -144,22 +164,25 @@ SPELLED_EMAIL_PATTERN = _compile(
 LAST_FOUR = r"(?:last|final)\s+(?:four|4)(?:\s+digits)?"
 SSN_WORD = r"(?:ssn|ss\#|social(?:\s+security)?|ss|sin)(?:\s+(?:number|no\.?|\#))?"
 SSN_PATTERN = _compile(
-    rf"(?i)(?<![\w\-])\d{{3}}(?:{DASH}|{SPACE}){{1,2}}\d{{2}}(?:{DASH}|{SPACE}){{1,2}}\d{{4}}(?![\w\-])"
+    rf"(?i)(?<![\w\-.])\d{{3}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{2}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{4}}(?![\w\-])"
     rf"|\b(?:ssn|ss\#|soc(?:ial)?(?:\s+sec(?:urity)?)?|sin|social\s+insurance|"
     rf"national\s+insurance|ni)(?:\s+(?:number|no\.?|\#))?{FILLER}"
     rf"\K(?:\d(?:{SEP}{{0,2}}\d){{8}}|[A-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}\s?[A-D])(?!\w)"
     rf"|\b{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the|his|her))?\s+{SSN_WORD}{FILLER}\K\d{{4}}\b"
-    rf"|\b{SSN_WORD}(?:['’]s)?\s+{LAST_FOUR}{FILLER}\K\d{{4}}\b"
-    rf"|\b{SSN_WORD}\s+(?:ending|ends)\s+(?:in|with)\s*\K\d{{4}}\b"
+    rf"|\b{SSN_WORD}(?:['’]s)?[\s(]+{LAST_FOUR}\)?{FILLER}\K\d{{4}}\b"
+    rf"|\b{SSN_WORD}\s+(?:ending|ends)(?:\s+(?:in|with))?\s*:?\s*\K\d{{4}}\b"
+    rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
     rf"|\b(?:xxx|\*\*\*|\#\#\#)[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
 )
 MRN_PATTERN = _compile(
     rf"(?i)\b(?:(?:{MRN_LABELS})(?![\w])(?:{NUMBER_WORD})?|(?:{WEAK_MRN_LABELS}){NUMBER_WORD})"
     rf"{FILLER}\K{ID_VALUE}"
 )
+# A weak label counts without "number" when five digits follow ("group 774455").
+FIVE_DIGITS_AHEAD = r"\s*[:#]?\s*(?=[A-Za-z]{0,4}[\- ]?\d{5})"
 ID_PATTERN = _compile(
-    rf"(?i)\b(?:(?:{ID_LABELS})(?![\w])(?:{NUMBER_WORD})?|(?:{WEAK_ID_LABELS}){NUMBER_WORD})"
-    rf"{FILLER}\K{ID_VALUE}"
+    rf"(?i)\b(?:(?:{ID_LABELS})(?![\w])(?:{NUMBER_WORD})?|(?:{WEAK_ID_LABELS}){NUMBER_WORD}"
+    rf"|(?:{WEAK_ID_LABELS}){FIVE_DIGITS_AHEAD}){FILLER}\K{ID_VALUE}"
 )
 # Medicare Beneficiary Identifier (1EG4-TE5-MK73) and letter+digit codes with at
 # least five digits (W123456789); vertebral levels and field strengths have fewer.
@@ -179,10 +202,13 @@ DAY_NUMBER = r"[0-3]?\d(?:st|nd|rd|th)?"
 CAPITAL_MONTH = r"(?-i:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
 NOT_DURATION = rf"(?!{SPACE}*(?:weeks?|days?|months?|years?|hours?|minutes?|mg|ml|times?)\b)"
 # "14-Mar-1961", "3rd of April 1975", "14 March" (capitalised), "3/14/1961".
-DAY_THEN_WORD = rf"\b(?={DAY_NUMBER}{WORD_SEP}(?:of{SPACE}+)?[A-Za-z])"
+# "14 of March", "3 de mayo de 1970"
+OF = r"(?:of|de|del)"
+DAY_THEN_WORD = rf"\b(?={DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?[A-Za-z])"
 DIGIT_LED_DATE = (
     rf"{NUMERIC_DATE}"
-    rf"|{DAY_THEN_WORD}(?:{DAY_NUMBER}{WORD_SEP}(?:of{SPACE}+)?{MONTH}{WORD_SEP}(?:{ANY_YEAR}|\d\d)\b"
+    rf"|{DAY_THEN_WORD}(?:{DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?{MONTH}{WORD_SEP}"
+    rf"(?:{OF}{SPACE}+)?(?:{ANY_YEAR}|\d\d)\b"
     rf"|{DAY_NUMBER}{SPACE}+(?:of{SPACE}+)?{CAPITAL_MONTH}\b)"
 )
 # "March 14, 1961", "March 1961", "the fourteenth of March", "Jan 5" (capitalised).
@@ -199,6 +225,8 @@ BIRTH_DATE = (
     rf"|[0-3]?\d(?:{DATE_SEP}|{SPACE})[01]?\d(?:(?:{DATE_SEP}|{SPACE})\d{{2,4}})?\b"
     rf"|{DAY}(?:{SPACE}+of)?{SPACE}+{MONTH}(?:,?{SPACE}+{ANY_YEAR})?\b"
     rf"|{MONTH}{SPACE}+{DAY}(?:,?{SPACE}+{ANY_YEAR})?\b)"
+    # "born in the spring of 1961": a year within five words of "born"
+    rf"|\bborn(?:{SPACE}+[\p{{L}}',]{{1,15}}){{1,5}}?{SPACE}+\K{YEAR}\b"
 )
 # Each branch starts with a check of its first characters: the regex module tries
 # every alternative at every position otherwise.
@@ -218,7 +246,8 @@ LEADING_STREET_TYPE = (
 )
 US_STYLE_ADDRESS = (
     rf"{STREET_NUMBER},?{SPACE}{{1,2}}(?P<words>(?:{STREET_WORD}{SPACE}{{1,2}}){{1,4}})"
-    rf"(?:(?i:{STREET_TYPE})|{CAPITALISED_STREET_TYPE}|(?-i:STREET|DRIVE|COURT|WAY|PLACE))\b\.?(?:{SPACE}(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\b\.?)?{LOCALITY}"
+    rf"(?:(?i:{STREET_TYPE})|{CAPITALISED_STREET_TYPE}|(?-i:STREET|DRIVE|COURT|WAY|PLACE))\b\.?"
+    rf"(?:{SPACE}(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\b\.?)?{LOCALITY}"
 )
 DE_STYLE_ADDRESS = (
     rf"(?:\p{{Lu}}[\p{{L}}\-]{{1,30}}(?i:{DE_STREET})|(?:\p{{Lu}}[\p{{L}}\-]{{1,30}}{SPACE}){{1,2}}"
@@ -264,8 +293,8 @@ POSTCODE_PATTERN = _compile(
 
 # What a text must contain for a pattern to match at all (stdlib `re`, one pass).
 HAS_DIGIT = re.compile(r"\d")
-HAS_AT_SIGN = re.compile("@")
-HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<]at[\s)\]}>]|\s@|@\s")
+HAS_AT_SIGN = re.compile("[@＠]")
+HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<]at[\s)\]}>]|\s@|@\s|＠")
 HAS_DATE_WORD = re.compile(
     r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|teen)"
 )
@@ -321,6 +350,12 @@ def _labelled_value(placeholder: str) -> Callable[[regex.Match[str]], str]:
     return replace
 
 
+def _is_unread_identifier(candidate: str, digits: int) -> bool:
+    """A run that is no phone number but long enough to identify someone (an SSN or
+    member number typed without its label); not a range of years ("2015-2019")."""
+    return digits >= 9 or (digits == 8 and candidate.isdigit())
+
+
 def _phone_spans(candidate: str) -> list[tuple[int, int]]:
     """Spans of phone numbers in a run of digits, read as a number of the region of
     PHONE_REGIONS that covers the most digits ("0151 12345678" is German, not US)."""
@@ -374,8 +409,9 @@ def _replace_phone(text: str) -> str:
             return PHONE
         spans = _phone_spans(candidate)
         if not spans:
-            cued = PHONE_CUE.search(text, max(0, match.start() - 40), match.start())
-            return PHONE if cued else candidate
+            if PHONE_CUE.search(text, max(0, match.start() - 40), match.start()):
+                return PHONE
+            return ID if _is_unread_identifier(candidate, digits) else candidate
         for start, end in reversed(spans):
             candidate = candidate[:start] + PHONE + candidate[end:]
         return candidate
@@ -397,6 +433,22 @@ def _substitute(
     return apply
 
 
+def _replace_cued_address(text: str) -> str:
+    """What follows "my address is", "I live at", "send it to" up to the end of the
+    clause, when it starts as an address does ("12 Hillcrest, Dayton 45402")."""
+    pieces, last = [], 0
+    for cue in list(ADDRESS_CUE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
+        if cue.start() < last:
+            continue
+        window = text[cue.end() : cue.end() + ADDRESS_MAX_CHARS]
+        end = ADDRESS_END.search(window, timeout=PATTERN_TIMEOUT_SECONDS)
+        value = window[: end.start() if end else len(window)].rstrip(" ,")
+        if ADDRESS_START.match(value) and LETTERS.search(value):
+            pieces += [text[last : cue.end()], ADDRESS]
+            last = cue.end() + len(value)
+    return "".join([*pieces, text[last:]]) if pieces else text
+
+
 def _valid_address(match: regex.Match[str]) -> str:
     """An address unless a street word is medical or a stop word
     ("2 spine CT scans", "3 miles on the road")."""
@@ -405,6 +457,31 @@ def _valid_address(match: regex.Match[str]) -> str:
         return match.group()
     return ADDRESS
 
+
+ADDRESS_CUE = _compile(
+    r"(?i)\b(?:i\s+live\s+(?:at|on)|we\s+live\s+(?:at|on)|"
+    r"(?:my|our|home|mailing|postal|street|billing|current|new|delivery)\s+address"
+    r"(?:\s+(?:is|was))?|address\s*(?:is|:)|reside\s+at|living\s+at|staying\s+at|"
+    r"(?:send|mail|post|ship|deliver)\s+(?:it|them|this|that|the\s+\w{1,15}|mail|letters?|"
+    r"results?|a\s+copy|my\s+\w{1,15})\s+to|delivered\s+to)\s*[:\-]?\s*"
+)
+# The end of an address after a cue: a sentence end (not the dot of "St." or "P.O."),
+# a new line, or a word that starts another clause.
+ADDRESS_END = _compile(
+    r"(?i)(?<!\b(?:st|rd|ave|av|dr|ln|blvd|ct|apt|ste|n|s|e|w|ne|nw|se|sw|p|o|no|mt|ft|pl|sq|"
+    r"hwy|str|nr|bd|cres|pde|esp|jr|sr))[.?!;](?=\s|$)|\n|[ \t,]+(?:and|but|so|because|if|"
+    r"when|for|can|could|will|would|do|does|should|please|thanks|thank|which|where|is|am|are|"
+    r"i|i'm|my|what|how|since|until|before|after)\b"
+)
+ADDRESS_MAX_CHARS = 120
+LETTERS = _compile(r"\p{L}{2}")
+# What an address after a cue starts with: a house number, a flat, unit or box, or
+# a capitalised name that a number or a street type follows ("Rose Cottage, 4 Mill Lane").
+ADDRESS_START = _compile(
+    rf"\d|(?i:(?:flat|unit|apt|apartment|suite|ste|p\.?\s?o\.?|box|gpo|rr|postfach|"
+    rf"house|building|bldg)\b)|\p{{Lu}}[^\n]{{0,60}}?(?:\d|\b(?i:{STREET_TYPE})\b|"
+    rf"\b(?:{CAPITALISED_STREET_TYPE})\b|(?i:{DE_STREET})\b)"
+)
 
 # Applied in this order: specific before generic, so that a date is not taken
 # for a phone number nor an SSN for a date.
@@ -416,6 +493,7 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID)),
     _substitute(HAS_DIGIT, CODE_PATTERN, ID),
     _substitute(HAS_DATE_WORD, DATE_PATTERN, DATE),
+    _replace_cued_address,
     _substitute(HAS_DIGIT, ADDRESS_PATTERN, _valid_address),
     _substitute(HAS_DIGIT, POSTCODE_PATTERN, POSTCODE),
     _replace_phone,

@@ -58,12 +58,15 @@ def medical_terms() -> tuple[str, ...]:
 
 @cache
 def _medical_words() -> frozenset[str]:
-    """Every word of every medical term, and each hyphenated term whole."""
+    """Every one-word term, every term whole, and each word of a longer term unless it
+    is also a person's name: "Guillain-Barré" protects "Barré", but "Jackson-Pratt",
+    "Charcot-Marie-Tooth" or "St. Jude" do not make "Jackson", "Marie" or "Jude" words."""
     words: set[str] = set()
+    names = first_names() | last_names()
     for term in medical_terms():
-        for part in term.split():
-            words.add(_fold(part))
-            words.update(_fold(piece) for piece in part.split("-"))
+        words.add(_fold(term))
+        parts = [_fold(part) for part in re.split(r"[\s\-]+", term) if part]
+        words.update(part for part in parts if len(parts) == 1 or part not in names)
     return frozenset(words)
 
 
@@ -99,15 +102,58 @@ def _stop_words() -> frozenset[str]:
 
 
 @cache
-def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Adjectives and adverbs, verbs, and irregular verb forms of the spaCy model."""
+def _lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """Adjectives and adverbs, verbs, irregular verb forms, and nouns of the spaCy model."""
     from spacy.lookups import Lookups
 
     lookups = Lookups().from_disk(Path(default_spacy_model()) / "lemmatizer" / "lookups")
     index = lookups.get_table("lemma_index")
     exceptions = lookups.get_table("lemma_exc")
     descriptive = frozenset(index["adj"]) | frozenset(index["adv"])
-    return descriptive, frozenset(index["verb"]), frozenset(exceptions["verb"])
+    return (
+        descriptive,
+        frozenset(index["verb"]),
+        frozenset(exceptions["verb"]),
+        frozenset(index["noun"]),
+    )
+
+
+def _person_words(attributes: tuple[str, ...]) -> frozenset[str]:
+    """The given name lists of every locale of Faker's person provider."""
+    import importlib
+    import pkgutil
+
+    import faker.providers.person as person
+
+    words: set[str] = set()
+    for module in pkgutil.iter_modules(person.__path__):
+        provider = importlib.import_module(f"{person.__name__}.{module.name}").Provider
+        for attribute in attributes:
+            names = getattr(provider, attribute, ())
+            if isinstance(names, (list, tuple, dict)):
+                words.update(name.casefold() for name in names if isinstance(name, str))
+    return frozenset(words)
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """~31,000 given names of 86 locales (Faker), in lower case."""
+    return _person_words(("first_names", "first_names_male", "first_names_female"))
+
+
+@cache
+def last_names() -> frozenset[str]:
+    """~28,500 family names of 86 locales (Faker), in lower case."""
+    return _person_words(("last_names", "last_names_male", "last_names_female"))
+
+
+def is_english_word(word: str) -> bool:
+    """In the lexicon as any part of speech, inflected or not ("bob", "miles" are;
+    "priya" is not)."""
+    folded = _fold(word)
+    descriptive, verbs, verb_forms, nouns = _lexicon()
+    forms = {folded, *_third_person_stem(folded), *_inflection_stems(folded)}
+    return any(forms & words for words in (descriptive, verbs, verb_forms, nouns))
 
 
 def is_stop_word(word: str) -> bool:
@@ -128,7 +174,7 @@ def is_verb(word: str) -> bool:
 def is_verb_form(word: str) -> bool:
     """An inflected verb: "said", "told", "drives", "having", "ordered"."""
     folded = _fold(word)
-    _, verbs, verb_forms = _lexicon()
+    _, verbs, verb_forms, _ = _lexicon()
     return (
         folded in verb_forms
         or bool(_inflection_stems(folded) & verbs)
@@ -167,7 +213,7 @@ def _third_person_stem(folded: str) -> set[str]:
 def is_ordinary(word: str) -> bool:
     """Whether a word reads as ordinary English rather than a name after a weak cue
     ("I'm pregnant", "this is urgent", "my doctor said", "call me tomorrow")."""
-    descriptive, _, _ = _lexicon()
+    descriptive = _lexicon()[0]
     return is_protected(word) or _fold(word) in descriptive or is_verb_form(word)
 
 
@@ -175,7 +221,7 @@ def is_protected(word: str) -> bool:
     """Never part of a name found by the model or by a weak cue ("L5-S1" neither)."""
     folded = _fold(word)
     return (
-        any(character.isdigit() for character in folded)
+        any(map(str.isdigit, folded))
         or folded in _stop_words()
         or folded in NEVER_NAMES
         or is_medical(folded)
