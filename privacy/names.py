@@ -2,7 +2,7 @@
 
 A statistical recogniser alone misses lower-case names ("im bob") and names it never
 saw ("Łukasz Żmuda") and takes eponyms and drugs for people ("Schmorl's nodes",
-"Dotarem", issue #17). So names come from four sources, each filtered by the
+"Dotarem", issue #17). So names come from five sources, each filtered by the
 protected vocabulary of :mod:`privacy.vocabulary`:
 
 - cues: "my name is", "I'm", "this is", "Dr.", "my wife", "... here", "thanks, ...";
@@ -12,6 +12,8 @@ protected vocabulary of :mod:`privacy.vocabulary`:
   protected terms and eponym patterns ("Pott's disease") so it cannot call them PERSON;
 - words with letters outside ASCII (accented Latin, Cyrillic, Han, Arabic...),
   which in an English chat are nearly always names;
+- given names of Faker's lists for 86 locales, where they cannot be English words
+  ("priya" in lower case, "Grace" not at a sentence's start), with a family name after;
 - each found name widened to its neighbouring capitalised words ("Sarah" -> "Sarah Connor").
 """
 
@@ -87,6 +89,7 @@ NON_ASCII_WORD = regex.compile(
 GAZETTEER_WORD = regex.compile(r"(?<![\p{L}\p{M}'’\-])\p{L}[\p{L}\p{M}]{1,30}(?![\p{L}\p{M}])")
 SENTENCE_END = regex.compile(r"[.!?:\n]\s*$")
 SPACES = regex.compile(r"[ \t]{1,2}")
+LETTER = regex.compile(r"\p{L}")
 HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
 LEFT_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’\-]{0,40})[ \t]{1,2}$")
 # Nouns after which a capitalised word is an eponym, not a person: "Pott's disease".
@@ -363,15 +366,29 @@ def _merged(text: str, spans: list[Span]) -> list[Span]:
     return merged
 
 
-def _outside(spans: list[Span], taken: list[Span]) -> list[Span]:
-    """The spans that overlap none of `taken` (both sorted: one pass over each)."""
-    kept, index = [], 0
+def _without(text: str, spans: list[Span], taken: list[Span]) -> list[Span]:
+    """The parts of the spans outside every `taken` span (a placeholder, a protected
+    term), so that a name touching one keeps the rest; parts without a letter go.
+    Both lists are sorted."""
+    parts: list[Span] = []
+    first = 0
     for start, end in spans:
-        while index < len(taken) and taken[index][1] <= start:
-            index += 1
-        if index == len(taken) or end <= taken[index][0]:
-            kept.append((start, end))
-    return kept
+        while first < len(taken) and taken[first][1] <= start:
+            first += 1
+        for taken_start, taken_end in taken[first:]:
+            if taken_start >= end:
+                break
+            parts.append((start, min(taken_start, end)))
+            start = max(start, taken_end)
+        parts.append((start, end))
+    trimmed = [_trimmed(text, start, end) for start, end in parts]
+    return [(start, end) for start, end in trimmed if LETTER.search(text, start, end)]
+
+
+def _trimmed(text: str, start: int, end: int) -> Span:
+    """The span without the spaces at its ends."""
+    piece = text[start:end]
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
 
 
 def name_spans(text: str) -> list[Span]:
@@ -388,4 +405,4 @@ def name_spans(text: str) -> list[Span]:
     ]
     placeholders = [match.span() for match in PLACEHOLDER.finditer(text)]
     widened = [_widened(text, span) for span in _merged(text, found)]
-    return _outside(_merged(text, widened), sorted(placeholders + medical))
+    return _without(text, _merged(text, widened), sorted(placeholders + medical))

@@ -857,6 +857,24 @@ def test_nested_values_are_redacted_and_other_types_kept() -> None:
     assert redact_value(value) == {"a": ["call [PHONE]", 3, None], "b": {"c": "[EMAIL]"}, "d": 1.5}
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sarah Jackson had a Jackson-Pratt drain", "[NAME] had a Jackson-Pratt drain"),
+        ("Is Maria's implant safe?", "Is [NAME]'s implant safe?"),
+        ("Spurling's test was positive", "Spurling's test was positive"),
+        ("my husband Patrick has Parkinson's disease", "my husband [NAME] has Parkinson's disease"),
+        (
+            "Dr. Marie Curie said Charcot-Marie-Tooth is rare",
+            "Dr. [NAME] said Charcot-Marie-Tooth is rare",
+        ),
+    ],
+)
+def test_names_beside_eponyms(text: str, expected: str) -> None:
+    """A person and an eponym with the same word: the person goes, the term stays."""
+    assert redact(text) == expected
+
+
 def test_the_cache_holds_no_raw_text() -> None:
     text = "my name is Quentin Zabriskie, call 555-301-7788"
     redacted = redact(text)
