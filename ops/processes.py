@@ -156,12 +156,18 @@ def rasa_server_spec(
     merged = {**os.environ, **env}
     check_lock_configuration(merged)
     credentials = write_credentials(merged, PROJECT_ROOT / "var" / f"credentials-{port}.yml")
-    limits = {"SANIC_REQUEST_MAX_SIZE": str(request_max_size(merged))}
+    # Sanic reads up to 100 MB of a request and 1 MB of a websocket frame by default.
+    largest = str(request_max_size(merged))
+    limits = {
+        name: largest
+        for name in ("SANIC_REQUEST_MAX_SIZE", "SANIC_WEBSOCKET_MAX_SIZE")
+        if name not in merged
+    }
     return ServerSpec(
         "Rasa server",
         rasa_server_command(port, credentials, model, env, stock),
         f"http://127.0.0.1:{port}/webhooks/rest/",
-        {**limits, **env} if "SANIC_REQUEST_MAX_SIZE" not in merged else env,
+        {**limits, **env},
     )
 
 
