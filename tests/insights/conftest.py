@@ -11,22 +11,19 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import requests
 import sqlalchemy as sa
 
 from insights import store
 from insights.gaps import nlu_examples
-from insights.server import server_command
 from insights.synthetic import DemoConversations
 from ops.cluster import cluster, services
 from ops.cluster.config import ClusterConfig
-from ops.processes import ServerSpec, free_port, start, wait_until_healthy
+from ops.processes import free_port
 from tests.insights.seed import seeded_rows
+from tests.insights.server import Site, insights_server
 
 POSTGRES_DIR = "var/test-insights-postgres"
 
@@ -70,36 +67,6 @@ def seeded_url(store_url: str) -> Iterator[str]:
     engine = fresh_store(store_url, seeded_rows())
     yield store_url
     engine.dispose()
-
-
-TOKEN = "insights-test-token-0123456789"
-
-
-@dataclass
-class Site:
-    """A running insights server and how to reach it."""
-
-    url: str
-    port: int
-    token: str
-
-    def get(self, path: str, **kwargs: object) -> requests.Response:
-        headers = {"Authorization": f"Bearer {self.token}"}
-        return requests.get(self.url + path, headers=headers, timeout=60, **kwargs)  # type: ignore[arg-type]
-
-
-@contextmanager
-def insights_server(store_url: str, log: Path) -> Iterator[Site]:
-    """The insights server as `make run` starts it, on a free port, ready to serve."""
-    port = free_port()
-    env = {"TRACKER_STORE_URL": store_url, "INSIGHTS_TOKEN": TOKEN, "RETENTION_DAYS": "30"}
-    spec = ServerSpec("insights", server_command(port), f"http://127.0.0.1:{port}/ready", env)
-    server = start(spec, log)
-    try:
-        wait_until_healthy(spec.health_url, server.process, timeout=180)
-        yield Site(f"http://127.0.0.1:{port}", port, TOKEN)
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="package")

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from project import PROJECT_ROOT
-from tests.insights.conftest import Site
 from tests.insights.pages import shown
 from tests.insights.seed import EXPECTED
+from tests.insights.server import Site
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian's Chromium, kept from reaching the (closed) network at start.

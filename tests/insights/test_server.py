@@ -12,9 +12,9 @@ import requests
 
 from insights.report import Link, Table
 from insights.server import csv_bytes, ensure_token, staff_link
-from tests.insights.conftest import Site
 from tests.insights.pages import shown, tables
 from tests.insights.seed import EXPECTED, EXPECTED_DAILY, EXPECTED_GAPS, EXPECTED_TWILIO
+from tests.insights.server import Site
 
 PAGES = ("/", "/gaps", "/conversations", "/overview.csv?table=summary", "/gaps.csv")
 
