@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import regex
 
@@ -90,6 +90,7 @@ GAZETTEER_WORD = regex.compile(r"(?<![\p{L}\p{M}'’\-])\p{L}[\p{L}\p{M}]{1,30}(
 SENTENCE_END = regex.compile(r"[.!?:\n]\s*$")
 SPACES = regex.compile(r"[ \t]{1,2}")
 LETTER = regex.compile(r"\p{L}")
+WORD_CHARACTER = regex.compile(r"[\p{L}\p{M}\d'’\-]")
 HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
 LEFT_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’\-]{0,40})[ \t]{1,2}$")
 # Nouns after which a capitalised word is an eponym, not a person: "Pott's disease".
@@ -100,7 +101,9 @@ EPONYM_HEADS = (
     "arthritis|neuralgia|contracture|spondylitis|ataxia|dystrophy|chorea|dementia|plexus|"
     "artery|arteries|vein|veins|fibers|fibres|units|angle|gait|canal|ligament|membrane|"
     "foramen|nucleus|nodules|bursa|bursitis|neuroma|shunt|neuropathy|hernia|thyroiditis|"
-    "encephalopathy|pouch|duct|gland|glands|bundle|capsule|inventory|questionnaire|tongs"
+    "encephalopathy|pouch|duct|gland|glands|bundle|capsule|inventory|questionnaire|tongs|"
+    "clinic|hospital|infirmary|institute|university|imaging|radiology|centre|center|health|"
+    "healthcare|permanente"
 )
 # Nouns that follow eponyms and people alike ("Spurling's test", "Sarah's test"): an
 # eponym only when the word before them is not a given name.
@@ -302,19 +305,31 @@ def _is_eponym_or_medical(text: str, start: int, end: int) -> bool:
     return all(is_protected(word) for word in words)
 
 
-def _entities(text: str) -> tuple[list[Span], list[Span]]:
-    """Spans of spaCy's PERSON entities that are not protected words, and of the
-    ruler's MEDICAL ones ("Lou Gehrig", "Jackson-Pratt"). A text in capitals
-    ("ANGELA MORRIS, 555…") is read in title case: the model knows names by their
-    capital letter. Long texts get none (NER_MAX_CHARS)."""
+class Entities(NamedTuple):
+    """Spans of spaCy's entities: PERSON ones that are no protected words, the
+    ruler's MEDICAL ones ("Lou Gehrig", "Jackson-Pratt"), and places and
+    organisations ("Sydney", "Jordan": given names too)."""
+
+    persons: list[Span]
+    medical: list[Span]
+    places: list[Span]
+
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC", "ORG", "NORP", "PRODUCT", "EVENT"})
+
+
+def _entities(text: str) -> Entities:
+    """The entities of a message. A text in capitals ("ANGELA MORRIS, 555…") is read
+    in title case: the model knows names by their capital letter. Long texts get
+    none (NER_MAX_CHARS)."""
     if len(text) > NER_MAX_CHARS:
-        return [], []
+        return Entities([], [], [])
     if not any(character.islower() for character in text) and len(text.title()) == len(text):
         text = text.title()
     nlp = _pipeline()
     doc = nlp.make_doc(text)
     if len(doc) > NER_MAX_TOKENS:
-        return [], []
+        return Entities([], [], [])
     for _, component in nlp.pipeline:
         doc = component(doc)
     persons = [
@@ -325,7 +340,8 @@ def _entities(text: str) -> tuple[list[Span], list[Span]]:
         and not _is_eponym_or_medical(text, entity.start_char, entity.end_char)
     ]
     medical = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "MEDICAL"]
-    return persons, medical
+    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS]
+    return Entities(persons, medical, places)
 
 
 def _is_imperative(entity: Any) -> bool:
@@ -394,15 +410,39 @@ def _trimmed(text: str, start: int, end: int) -> Span:
 def name_spans(text: str) -> list[Span]:
     """Character spans of person names in text (may overlap), none touching a
     placeholder of an earlier step or a protected term the ruler marked."""
-    persons, medical = _entities(text)
+    entities = _entities(text)
     found = [
         *_cued_names(text),
         *_greeting_name(text),
         *_signed_name(text),
         *_non_ascii_names(text),
-        *_gazetteer_names(text),
-        *persons,
+        *_outside_places(text, list(_gazetteer_names(text)), entities.places),
+        *entities.persons,
     ]
     placeholders = [match.span() for match in PLACEHOLDER.finditer(text)]
     widened = [_widened(text, span) for span in _merged(text, found)]
-    return _without(text, _merged(text, widened), sorted(placeholders + medical))
+    taken = sorted(placeholders + [_whole_words(text, span) for span in entities.medical])
+    return _without(text, _merged(text, widened), taken)
+
+
+def _whole_words(text: str, span: Span) -> Span:
+    """The span grown to the ends of the words it cuts ("menopausal" in
+    "post-menopausal" protects the whole word)."""
+    start, end = span
+    while start > 0 and WORD_CHARACTER.match(text, start - 1):
+        start -= 1
+    while end < len(text) and WORD_CHARACTER.match(text, end):
+        end += 1
+    return start, end
+
+
+def _outside_places(text: str, names: list[Span], places: list[Span]) -> list[Span]:
+    """Gazetteer names, less capitalised one-word ones the recogniser reads as a place
+    or an organisation ("an MRI in Sydney"); "Sydney Chen" stays a name."""
+    return [
+        (start, end)
+        for start, end in names
+        if " " in text[start:end]
+        or text[start:end].islower()
+        or not any(a < end and start < b for a, b in places)
+    ]

@@ -126,6 +126,8 @@ CITY = (
 LOCALITY = (
     rf"(?i:,?{SPACE}{{1,2}}(?:(?:apt|apartment|unit|suite|ste|flat|fl|floor|\#)\.?{SPACE}*\#?\w{{1,6}}))?"
     rf"(?:,{SPACE}{{0,2}}(?:\d{{5}}{SPACE}+)?{CITY}){{0,2}}"
+    # a town with no comma when a state or postcode follows: "Collins St Melbourne VIC 3000"
+    rf"(?:{SPACE}{CITY}(?=,?{SPACE}{{1,2}}(?:(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE})\b|{POSTCODE_ANY}\b)))?"
     rf"(?:,?{SPACE}{{1,2}}(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE})\b)?"
     rf"(?:,?{SPACE}{{1,2}}{POSTCODE_ANY}\b)?"
     rf"(?:,?{SPACE}{{1,2}}{COUNTRY})?"

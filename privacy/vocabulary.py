@@ -33,6 +33,8 @@ DRUG_SUFFIX = re.compile(
 NEVER_NAMES = frozenset(
     {
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december", "christmas", "easter"),
         *("today", "tonight", "tomorrow", "yesterday", "asap", "please", "thanks"),
         *("ok", "okay", "hi", "hello", "hey", "sorry", "yes", "no", "yeah", "nope"),
         *("dr", "doctor", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "nurse"),
@@ -212,8 +214,12 @@ def _third_person_stem(folded: str) -> set[str]:
 
 def is_ordinary(word: str) -> bool:
     """Whether a word reads as ordinary English rather than a name after a weak cue
-    ("I'm pregnant", "this is urgent", "my doctor said", "call me tomorrow")."""
+    ("I'm pregnant", "this is urgent", "my doctor said", "call me tomorrow"); a
+    hyphenated word by its last part ("post-menopausal", but "Mary-Jane" a name)."""
     descriptive = _lexicon()[0]
+    last_part = re.split(r"[\-‐-―]", word)[-1]
+    if last_part != word and last_part:
+        return is_ordinary(last_part)  # "post-menopausal", "self-employed"
     return is_protected(word) or _fold(word) in descriptive or is_verb_form(word)
 
 
