@@ -6,7 +6,7 @@ phone numbers validated by ``phonenumbers``; person names by :mod:`privacy.names
 (cues, spaCy's recogniser behind an EntityRuler, scripts). Medical words the
 assistant needs ("L4-L5", "3T", "Schmorl's nodes", "Dotarem", "I'm pregnant") are
 protected by :mod:`privacy.vocabulary` (privacy/medical_terms.txt and content/).
-Measured on a labelled set by ``make redaction-report`` (privacy/redaction_report.py).
+Measured on a labelled set by ``make redaction-report`` (evaluation/redaction.py).
 """
 
 from __future__ import annotations
