@@ -163,20 +163,28 @@ def measure(labelled: RedactionSet) -> Result:
     return result
 
 
-def failures(result: Result) -> list[str]:
-    """Every target the result misses, and every category the set does not cover."""
+def recorded() -> dict:
+    """The levels of the last report (reports/redaction.json), or none."""
+    return json.loads(JSON.read_text(encoding="utf-8")) if JSON.exists() else {}
+
+
+def failures(result: Result, levels: dict | None = None) -> list[str]:
+    """Every target the result misses below the recorded level, and every category the
+    set does not cover. While a target is unmet, the gate holds the level last recorded
+    (as the NLU gate does), so a change can improve redaction but never worsen it."""
+    levels = recorded() if levels is None else levels
     problems = []
     for category, target in RECALL_TARGETS.items():
+        floor = min(target, levels.get("recall", {}).get(category, target))
         if not result.total.get(category):
             problems.append(f"{category}: the set has no example")
-        elif result.recall(category) < target:
-            problems.append(f"{category}: recall {result.recall(category):.1%} < {target:.0%}")
+        elif result.recall(category) < floor - 1e-9:
+            problems.append(f"{category}: recall {result.recall(category):.1%} < {floor:.1%}")
+    ceiling = max(MEDICAL_CHANGED_TARGET, levels.get("medical_changed_share", 0.0))
     if not result.medical_total:
         problems.append("medical: the set has no medical sentence")
-    elif result.medical_changed_share > MEDICAL_CHANGED_TARGET:
-        problems.append(
-            f"medical: {result.medical_changed_share:.1%} changed > {MEDICAL_CHANGED_TARGET:.0%}"
-        )
+    elif result.medical_changed_share > ceiling + 1e-9:
+        problems.append(f"medical: {result.medical_changed_share:.1%} changed > {ceiling:.1%}")
     return problems
 
 
