@@ -21,7 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.formatting import Choice, FittedReplies
-from channels.guarantee import GuaranteedReplyMixin, MessageHandler
+from channels.guarantee import GuaranteedReplyMixin, MessageHandler, ReplyNotDelivered
 from channels.verification import VerifiedWebhookMixin
 
 GRAPH_API_URL = f"https://graph.facebook.com/v{DEFAULT_API_VERSION}"
@@ -44,7 +44,7 @@ class MessengerReplies(FittedReplies, MessengerBot):
     max_length = 2000  # Messenger's limit for one text message
 
     async def send_part(self, recipient_id: str, text: str) -> None:
-        self.messenger_client.send({"text": text}, recipient_id, "RESPONSE")
+        self.deliver({"text": text}, recipient_id)
 
     async def send_choices(self, recipient_id: str, text: str, choices: list[Choice]) -> None:
         quick_replies = [
@@ -55,8 +55,13 @@ class MessengerReplies(FittedReplies, MessengerBot):
             }
             for choice in choices[:QUICK_REPLY_LIMIT]
         ]
-        message = {"text": text, "quick_replies": quick_replies}
-        self.messenger_client.send(message, recipient_id, "RESPONSE")
+        self.deliver({"text": text, "quick_replies": quick_replies}, recipient_id)
+
+    def deliver(self, message: dict[str, Any], recipient_id: str) -> None:
+        """Send one message; the Graph API reports a refusal in its answer, not by raising."""
+        answer = self.messenger_client.send(message, recipient_id, "RESPONSE")
+        if not isinstance(answer, dict) or "error" in answer:
+            raise ReplyNotDelivered("the Graph API did not accept the message")
 
 
 class PageMessenger(Messenger):

@@ -41,7 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.formatting import Choice, FittedReplies
-from channels.guarantee import GuaranteedReplyMixin, MessageHandler
+from channels.guarantee import GuaranteedReplyMixin, MessageHandler, ReplyNotDelivered
 from channels.verification import VerifiedWebhookMixin
 
 logger = logging.getLogger(__name__)
@@ -131,6 +131,18 @@ class TeamsReplies(FittedReplies, BotFramework):
         expires_in = int(token["expires_in"]) - 60
         self._tokens[cache_key] = (headers, time.monotonic() + expires_in)
         return headers
+
+    async def send(self, message_data: dict[str, Any]) -> None:
+        """Post an activity; Rasa's own send only logs a refusal, and blocks the loop."""
+        headers = await self._get_headers()
+        if headers is None:
+            raise ReplyNotDelivered("no Bot Framework token")
+        uri = f"{self.global_uri}conversations/{self.conversation['id']}/activities"
+        reply = await asyncio.to_thread(
+            requests.post, uri, headers=headers, json=message_data, timeout=HTTP_TIMEOUT_SECONDS
+        )
+        if not reply.ok:
+            raise ReplyNotDelivered(f"the Bot Framework answered HTTP {reply.status_code}")
 
     async def send_part(self, recipient_id: str, text: str) -> None:
         await self.send(self.prepare_message(recipient_id, {"text": text}))

@@ -96,15 +96,24 @@ class FakeProviders:
                 self._arrived.wait(remaining)
             return found[:count]
 
+    def _refused(self, call: Call) -> bool:
+        """A message to an unreachable recipient: SMS number, Messenger id, Teams conversation."""
+        recipients = {call.body.get("To"), (call.body.get("recipient") or {}).get("id")}
+        activities = r"/teams/service/v3/conversations/([^/]+)/activities"
+        conversation = re.fullmatch(activities, call.path)
+        if conversation:
+            recipients.add(conversation.group(1))
+        return bool(recipients & self.unreachable)
+
     def respond(self, call: Call) -> tuple[int, Any]:
         """The provider's documented success answer to a call."""
         path = call.path
+        if self._refused(call):
+            return 503, {"error": {"message": "Service unavailable", "code": 2}}
         if path.startswith("/slack/api/"):
             return 200, {"ok": True, "channel": call.body.get("channel"), "ts": "1.000001"}
         if path.startswith("/facebook/"):
             return 200, {"recipient_id": call.body["recipient"]["id"], "message_id": "m_1"}
-        if path.startswith("/twilio/") and call.body.get("To") in self.unreachable:
-            return 503, {"code": 20503, "message": "Service unavailable", "status": 503}
         if path.startswith("/twilio/"):
             return 201, {"sid": "SM" + "0" * 32, "status": "queued", **call.body}
         if match := re.fullmatch(r"/telegram/bot[^/]+/(\w+)", path):

@@ -461,24 +461,44 @@ def test_sms_gets_the_degraded_reply_when_the_action_server_is_down(
         stack.start_actions()
 
 
-def test_a_reply_the_provider_refuses_leaves_the_turn_stored_and_asks_for_a_retry(
-    stack: Stack, fake: FakeProviders
-) -> None:
-    patient = "+15550100015"
-    question = "can I listen to music during my MRI?"
-    fake.unreachable.add(patient)
-    try:
-        refused = post_twilio(stack, sms(patient, question))
-    finally:
-        fake.unreachable.discard(patient)
-    assert refused.status_code == 503  # Twilio logs it as a failed webhook
-    assert fake.wait_for(to_phone(patient))  # the reply was attempted
-    assert stored_user_texts(stack, "twilio", patient) == [question]
-    log = (stack.workdir / "rasa.log").read_text(errors="replace")
-    assert "Sending a reply on twilio failed" in log
-    assert question not in log
+MUSIC = "can I listen to music during my MRI?"
 
-    assert post_twilio(stack, sms(patient, "thanks")).status_code == 204
+
+def post_to_unreachable(
+    channel: str, stack: Stack, fake: FakeProviders, key: RSAPrivateKey
+) -> tuple[requests.Response, str, Callable[[Call], bool]]:
+    """Post MUSIC on a channel whose provider refuses the reply; return the webhook's
+    answer, the sender id the channel stores, and what the provider was asked."""
+    if channel == "twilio":
+        patient = "+15550100015"
+        fake.unreachable.add(patient)
+        return post_twilio(stack, sms(patient, MUSIC)), patient, to_phone(patient)
+    if channel == "facebook":
+        event = facebook_event("PSIDDOWN")
+        event["entry"][0]["messaging"][0]["message"]["text"] = MUSIC
+        fake.unreachable.add("PSIDDOWN")
+        return post_facebook(stack, event, signed), "PSIDDOWN", to_messenger("PSIDDOWN")
+    fake.unreachable.add("a:1DOWN")
+    activity = teams_activity(fake, "a:1DOWN", text=MUSIC)
+    sender = activity["from"]["id"]
+    answer = post_teams(stack, activity, teams_token(key, service_url(fake)))
+    return answer, sender, to_conversation("a:1DOWN")
+
+
+@pytest.mark.parametrize("channel", ["twilio", "facebook", "botframework"])
+def test_a_reply_the_provider_refuses_leaves_the_turn_stored_and_asks_for_a_retry(
+    stack: Stack, fake: FakeProviders, teams_key: RSAPrivateKey, channel: str
+) -> None:
+    try:
+        refused, sender, asked = post_to_unreachable(channel, stack, fake, teams_key)
+    finally:
+        fake.unreachable.clear()
+    assert refused.status_code == 503  # the provider redelivers, or logs a failed webhook
+    assert fake.wait_for(asked)  # the reply was attempted
+    assert stored_user_texts(stack, channel, sender) == [MUSIC]
+    log = (stack.workdir / "rasa.log").read_text(errors="replace")
+    assert f"Sending a reply on {channel} failed" in log
+    assert MUSIC not in log
 
 
 def stored_user_texts(stack: Stack, channel: str, sender: str) -> list[str]:
