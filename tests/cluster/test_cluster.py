@@ -10,8 +10,10 @@ import json
 import os
 import re
 import signal
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 import requests
@@ -151,6 +153,12 @@ def test_conversations_go_on_when_a_rasa_instance_is_killed_and_it_comes_back(
     assert killed_pid is not None
 
     os.kill(killed_pid, signal.SIGKILL)
+    # Until its last thread has exited, a killed process still holds its listening
+    # socket: nginx could connect, send the turn and get a reset (502, and a POST is
+    # never retried). supervisord reaps it once it is completely gone.
+    deadline = time.monotonic() + 60
+    while Path(f"/proc/{killed_pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
     run_concurrently(conversations, [script[3:] + follow_up_script(2) for script in scripts])
     assert_stored_as_sent(running_cluster, conversations)
 
