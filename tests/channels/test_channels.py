@@ -480,7 +480,7 @@ def post_to_unreachable(
         return post_facebook(stack, event, signed), "PSIDDOWN", to_messenger("PSIDDOWN")
     fake.unreachable.add("a:1DOWN")
     activity = teams_activity(fake, "a:1DOWN", text=MUSIC)
-    sender = activity["from"]["id"]
+    activity["from"]["id"] = sender = "29:1DOWN"  # a conversation of its own
     answer = post_teams(stack, activity, teams_token(key, service_url(fake)))
     return answer, sender, to_conversation("a:1DOWN")
 
