@@ -23,10 +23,15 @@ def plain_text(annotated: str) -> str:
     return ANNOTATION.sub(r"\1", annotated).strip()
 
 
+def typed(step: dict) -> bool:
+    """A user turn the patient typed; a button's payload ("/feedback{...}") is not."""
+    return "user" in step and not step["user"].lstrip().startswith("/")
+
+
 def conversations(path: Path = STORIES) -> list[list[str]]:
-    """The user turns of every test story, in order; stories without user turns are skipped."""
+    """The typed user turns of every test story, in order; stories without any are skipped."""
     stories = yaml.safe_load(path.read_text(encoding="utf-8"))["stories"]
     turns = [
-        [plain_text(step["user"]) for step in story["steps"] if "user" in step] for story in stories
+        [plain_text(step["user"]) for step in story["steps"] if typed(step)] for story in stories
     ]
     return [story for story in turns if story]
