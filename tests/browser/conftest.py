@@ -17,18 +17,9 @@ from ops.processes import free_port, wait_until_healthy
 from ops.web_server import BUNDLE, demo_origins, start_web_server
 from project import PROJECT_ROOT
 from tests.browser.site import DESKTOP, Site, tampered_content
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.stack import running_stack
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Playwright's own browser download cannot work here; these flags keep Debian's
-# Chromium from reaching out to the (closed) network at start.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
 # A waiting limit, not a target: the first turn of a cold Rasa on a loaded 2-core
 # machine can take seconds. The latency target is asserted separately.

@@ -5,25 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from project import PROJECT_ROOT
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.insights.pages import shown
 from tests.insights.seed import EXPECTED
 from tests.insights.server import Site
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, kept from reaching the (closed) network at start.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 AXE = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ARTIFACTS = PROJECT_ROOT / "var" / "test-artifacts"
