@@ -1,10 +1,14 @@
 """Redaction quality on a labelled set (issue #17, item 4): recall per category,
 medical sentences changed, every miss; and the gate of `make test-privacy`.
 
-    python -m evaluation.redaction report [--set PATH]   # -> reports/redaction.md, .json
+    python -m evaluation.redaction report [--set PATH] [--as before|after]
     python -m evaluation.redaction gate [--set PATH]     # exit 1 below a target
 
-The set (tests/privacy/redaction_set.yml, written blind) looks like::
+Each round's set is written blind and frozen before the redaction changes
+(tests/privacy/redaction_set.yml is round 1, redaction_set_r2.yml round 2, ...);
+`report --as before` records the redaction that was shipped when the round was
+written, `report` (after) the current one; reports/redaction.md shows every
+round's runs side by side and the newest run's misses. A set looks like::
 
     personal:
     - text: "I'm Jane Roe, call 555-010-4477"
@@ -17,8 +21,10 @@ The set (tests/privacy/redaction_set.yml, written blind) looks like::
 A span is caught when its value no longer appears in the redacted text and no
 piece of it (a run of 4 or more letters or digits) is left as a whole run of the
 redacted text outside placeholders: "Baker" left of "42 Baker Street" is a miss,
-"42" is not (too short to identify anyone). A medical sentence counts as changed
-when its redacted text differs from it in any character.
+"42" is not (too short to identify anyone). A piece that the message also has
+outside the value ("grandpa.joe@icloud.com (my grandpa's account)") may stay as
+often as it appears there. A medical sentence counts as changed when its
+redacted text differs from it in any character.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ import json
 import re
 import sys
 import time
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -37,7 +44,9 @@ from evaluation.markdown import table
 from privacy.redaction import redact_uncached
 from project import PROJECT_ROOT, REPORTS_DIR
 
-DEFAULT_SET = PROJECT_ROOT / "tests" / "privacy" / "redaction_set.yml"
+SETS_DIR = PROJECT_ROOT / "tests" / "privacy"
+DEFAULT_SET = SETS_DIR / "redaction_set.yml"
+LABELS = ("before", "after")
 MARKDOWN = REPORTS_DIR / "redaction.md"
 JSON = REPORTS_DIR / "redaction.json"
 CATEGORIES = ("name", "phone", "email", "date_of_birth", "id", "ssn", "address")
@@ -122,16 +131,21 @@ def load_set(path: Path) -> RedactionSet:
     return RedactionSet(tuple(personal), tuple(str(text) for text in raw.get("medical") or []))
 
 
-def pieces(text: str) -> set[str]:
-    return {piece.casefold() for piece in PIECE.findall(text) if len(piece) >= MIN_PIECE}
+def pieces(text: str) -> list[str]:
+    """The runs of 4+ letters or digits of a text, case-folded, with repeats."""
+    return [piece.casefold() for piece in PIECE.findall(text) if len(piece) >= MIN_PIECE]
 
 
-def is_caught(value: str, redacted: str) -> bool:
-    """Neither the value nor any 4+-character run of letters or digits of it is left."""
-    if value in redacted:
+def is_caught(value: str, redacted: str, text: str | None = None) -> bool:
+    """Neither the value nor any 4+-character run of letters or digits of it is left,
+    beyond the times the message (``text``) has it outside the value."""
+    text = value if text is None else text
+    if redacted.count(value) > text.count(value) - 1:
         return False
-    left = {piece.casefold() for piece in PIECE.findall(PLACEHOLDER.sub(" ", redacted))}
-    return not pieces(value) & left
+    left = Counter(pieces(PLACEHOLDER.sub(" ", redacted)))
+    elsewhere = Counter(pieces(text))
+    elsewhere.subtract(pieces(value))
+    return all(left[piece] <= max(elsewhere[piece], 0) for piece in set(pieces(value)))
 
 
 def _timed_redact(text: str, durations: list[float]) -> str:
@@ -150,7 +164,7 @@ def measure(labelled: RedactionSet) -> Result:
         redacted = _timed_redact(message.text, durations)
         for span in message.spans:
             result.total[span.category] = result.total.get(span.category, 0) + 1
-            if is_caught(span.value, redacted):
+            if is_caught(span.value, redacted, message.text):
                 result.caught[span.category] = result.caught.get(span.category, 0) + 1
             else:
                 result.misses.append(Miss(span.category, span.value, message.text, redacted))
@@ -163,16 +177,38 @@ def measure(labelled: RedactionSet) -> Result:
     return result
 
 
+def round_name(set_path: Path) -> str:
+    """ "r1" for redaction_set.yml, "r2" for redaction_set_r2.yml; a stem otherwise."""
+    if set_path.stem == DEFAULT_SET.stem:
+        return "r1"
+    return set_path.stem.removeprefix(DEFAULT_SET.stem + "_")
+
+
+def _title(name: str) -> str:
+    return f"round {name[1:]}" if name[:1] == "r" and name[1:].isdigit() else name
+
+
+def round_sets() -> list[Path]:
+    """Every round's set, oldest first."""
+    return sorted(
+        SETS_DIR.glob(f"{DEFAULT_SET.stem}*.yml"), key=lambda path: int(round_name(path)[1:])
+    )
+
+
 def recorded() -> dict:
-    """The levels of the last report (reports/redaction.json), or none."""
+    """Every round's recorded runs (reports/redaction.json): {round: {label: summary}}."""
     return json.loads(JSON.read_text(encoding="utf-8")) if JSON.exists() else {}
 
 
-def failures(result: Result, levels: dict | None = None) -> list[str]:
+def latest_levels(runs: dict) -> dict:
+    """The levels of a round's newest run: its after, or its before until then."""
+    return runs.get("after") or runs.get("before") or next(iter(runs.values()), {})
+
+
+def failures(result: Result, levels: dict) -> list[str]:
     """Every target the result misses below the recorded level, and every category the
     set does not cover. While a target is unmet, the gate holds the level last recorded
     (as the NLU gate does), so a change can improve redaction but never worsen it."""
-    levels = recorded() if levels is None else levels
     problems = []
     for category, target in RECALL_TARGETS.items():
         floor = min(target, levels.get("recall", {}).get(category, target))
@@ -196,56 +232,8 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(result: Result, set_path: Path) -> str:
-    rows = [
-        [
-            category,
-            f"{result.caught.get(category, 0)}/{result.total.get(category, 0)}",
-            f"{result.recall(category):.1%}",
-            f"≥ {RECALL_TARGETS[category]:.0%}",
-            _verdict(result.recall(category) >= RECALL_TARGETS[category]),
-        ]
-        for category in CATEGORIES
-    ]
-    changed = result.medical_changed_share
-    lines = [
-        "# Redaction quality",
-        "",
-        f"Generated by `make redaction-report` (evaluation/redaction.py) from `{set_path.name}`: "
-        f"{len(result.misses) + sum(result.caught.values())} personal-data spans in "
-        f"{sum(1 for _ in result.total)} categories, {result.medical_total} medical sentences. "
-        "A span is caught when its value, and every run of 4+ letters or digits of it, is "
-        "gone from the redacted text. Redaction took "
-        f"{result.ms_per_message:.2f} ms per message on average (without the cache).",
-        "",
-        *table(["category", "caught", "recall", "target", ""], rows),
-        f"Overall recall: {result.overall_recall:.1%}. Medical sentences changed: "
-        f"{len(result.medical_changed)}/{result.medical_total} ({changed:.1%}; target ≤ "
-        f"{MEDICAL_CHANGED_TARGET:.0%}: {_verdict(changed <= MEDICAL_CHANGED_TARGET)}).",
-        "",
-        "## Misses",
-        "",
-        *table(
-            ["category", "value", "message", "redacted"],
-            [
-                [miss.category, _cell(miss.value), _cell(miss.text), _cell(miss.redacted)]
-                for miss in result.misses
-            ],
-        ),
-        "## Medical sentences changed",
-        "",
-        *table(
-            ["sentence", "redacted"],
-            [[_cell(text), _cell(redacted)] for text, redacted in result.medical_changed],
-        ),
-    ]
-    return "\n".join(lines)
-
-
-def write_report(result: Result, set_path: Path) -> None:
-    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
-    MARKDOWN.write_text(markdown(result, set_path), encoding="utf-8")
-    summary = {
+def summary(result: Result, set_path: Path) -> dict:
+    return {
         "set": set_path.name,
         "recall": {category: result.recall(category) for category in CATEGORIES},
         "overall_recall": result.overall_recall,
@@ -253,31 +241,150 @@ def write_report(result: Result, set_path: Path) -> None:
         "ms_per_message": result.ms_per_message,
         **asdict(result),
     }
-    JSON.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _round_lines(name: str, runs: dict) -> list[str]:
+    labels = list(runs)
+    newest = latest_levels(runs)
+    rows = [
+        [
+            category,
+            f"≥ {RECALL_TARGETS[category]:.0%}",
+            *(
+                f"{runs[label]['caught'].get(category, 0)}/{runs[label]['total'].get(category, 0)}"
+                f" ({runs[label]['recall'][category]:.1%})"
+                for label in labels
+            ),
+            _verdict(newest["recall"][category] >= RECALL_TARGETS[category]),
+        ]
+        for category in CATEGORIES
+    ]
+    rows.append(
+        [
+            "medical sentences changed",
+            f"≤ {MEDICAL_CHANGED_TARGET:.0%}",
+            *(
+                f"{len(runs[label]['medical_changed'])}/{runs[label]['medical_total']}"
+                f" ({runs[label]['medical_changed_share']:.1%})"
+                for label in labels
+            ),
+            _verdict(newest["medical_changed_share"] <= MEDICAL_CHANGED_TARGET),
+        ]
+    )
+    spans = sum(newest["total"].values())
+    return [
+        f"## {_title(name).capitalize()} (`{newest['set']}`)",
+        "",
+        f"{spans} personal-data spans in {len(newest['total'])} categories, "
+        f"{newest['medical_total']} medical sentences; redaction took "
+        f"{newest['ms_per_message']:.2f} ms per message on average (without the cache).",
+        "",
+        *table(["category", "target", *labels, "newest"], rows),
+    ]
+
+
+def markdown(runs_by_round: dict) -> str:
+    """Every round's runs side by side, then the newest round's misses."""
+    lines = [
+        "# Redaction quality",
+        "",
+        "Generated by `make redaction-report` (evaluation/redaction.py). Each round's set "
+        "was written blind and frozen before the redaction changed; *before* is the "
+        "redaction shipped when it was written. A span is caught when its value, and every "
+        "run of 4+ letters or digits of it, is gone from the redacted text (beyond the times "
+        "the message has that run elsewhere).",
+        "",
+    ]
+    for name, runs in runs_by_round.items():
+        lines += _round_lines(name, runs)
+    name, runs = list(runs_by_round.items())[-1]
+    newest = latest_levels(runs)
+    lines += [
+        f"## Misses ({_title(name)}, newest run)",
+        "",
+        *table(
+            ["category", "value", "message", "redacted"],
+            [
+                [
+                    miss["category"],
+                    _cell(miss["value"]),
+                    _cell(miss["text"]),
+                    _cell(miss["redacted"]),
+                ]
+                for miss in newest["misses"]
+            ],
+        ),
+        f"## Medical sentences changed ({_title(name)}, newest run)",
+        "",
+        *table(
+            ["sentence", "redacted"],
+            [[_cell(text), _cell(redacted)] for text, redacted in newest["medical_changed"]],
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def write_report(result: Result, set_path: Path, label: str = "after") -> None:
+    """Record the run as the round's before or after, and rewrite the report."""
+    runs_by_round = recorded()
+    runs = runs_by_round.setdefault(round_name(set_path), {})
+    runs[label] = summary(result, set_path)
+    runs_by_round[round_name(set_path)] = {
+        name: runs[name] for name in [*LABELS, *sorted(set(runs) - set(LABELS))] if name in runs
+    }
+    ordered = dict(sorted(runs_by_round.items(), key=lambda item: item[0]))
+    REPORTS_DIR.mkdir(parents=True, exist_ok=True)
+    JSON.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    MARKDOWN.write_text(markdown(ordered), encoding="utf-8")
+
+
+def _print_result(name: str, result: Result) -> None:
+    for category in CATEGORIES:
+        print(
+            f"{name} {category:14} {result.recall(category):7.1%}"
+            f"  ({result.total.get(category, 0)} spans)"
+        )
+    print(
+        f"{name} {'medical':14} {result.medical_changed_share:7.1%} changed"
+        f"  ({result.medical_total})"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["report", "gate"])
-    parser.add_argument("--set", type=Path, default=DEFAULT_SET, dest="set_path")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=None,
+        dest="set_path",
+        help="one round's set (default: report the newest, gate every round)",
+    )
+    parser.add_argument("--as", dest="label", default="after", help="before or after")
     args = parser.parse_args(argv)
-    if not args.set_path.exists():
+    sets = [args.set_path] if args.set_path else round_sets()
+    if args.command == "report":
+        sets = sets[-1:]
+    missing = [path for path in sets if not path.exists()] or ([] if sets else [DEFAULT_SET])
+    if missing:
         print(
-            f"FAIL: {args.set_path} does not exist. The blind labelled set (issue #17, item 4) "
+            f"FAIL: {missing[0]} does not exist. The blind labelled set (issue #17, item 4) "
             "must be committed there before the redaction gate can pass.",
             file=sys.stderr,
         )
         return 1
-    result = measure(load_set(args.set_path))
-    if args.command == "report":
-        write_report(result, args.set_path)
-        print(f"wrote {MARKDOWN} and {JSON}")
-    problems = failures(result)
-    for category in CATEGORIES:
-        print(
-            f"{category:14} {result.recall(category):7.1%}  ({result.total.get(category, 0)} spans)"
-        )
-    print(f"{'medical':14} {result.medical_changed_share:7.1%} changed  ({result.medical_total})")
+    problems = []
+    for set_path in sets:
+        result = measure(load_set(set_path))
+        name = round_name(set_path)
+        if args.command == "report":
+            write_report(result, set_path, args.label)
+            print(f"recorded {args.label} for redaction round {name} in {MARKDOWN} and {JSON}")
+        _print_result(name, result)
+        problems += [
+            f"{name} {problem}"
+            for problem in failures(result, latest_levels(recorded().get(name, {})))
+        ]
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)
     return 1 if problems and args.command == "gate" else 0

@@ -33,6 +33,24 @@ def test_a_span_is_caught_when_no_4_character_piece_is_left(
     assert report.is_caught(value, redacted) is caught
 
 
+@pytest.mark.parametrize(
+    ("text", "redacted", "caught"),
+    [
+        ("grandpa.joe@icloud.com (my grandpa's mail)", "[EMAIL] (my grandpa's mail)", True),
+        (
+            "grandpa.joe@icloud.com (my grandpa's mail)",
+            "grandpa.[EMAIL] (my grandpa's mail)",
+            False,
+        ),
+        ("grandpa.joe@icloud.com (my mail)", "grandpa.[EMAIL] (my mail)", False),
+    ],
+)
+def test_a_piece_the_message_also_has_elsewhere_may_stay_there(
+    text: str, redacted: str, caught: bool
+) -> None:
+    assert report.is_caught("grandpa.joe@icloud.com", redacted, text) is caught
+
+
 def test_the_sample_is_measured_span_by_span() -> None:
     result = report.measure(report.load_set(SAMPLE))
     assert result.total == {
@@ -67,20 +85,27 @@ def test_the_report_lists_recall_misses_and_changed_sentences(
     monkeypatch.setattr(report, "REPORTS_DIR", tmp_path)
     monkeypatch.setattr(report, "MARKDOWN", tmp_path / "redaction.md")
     monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
+    assert report.main(["report", "--set", str(SAMPLE), "--as", "before"]) == 0
     assert report.main(["report", "--set", str(SAMPLE)]) == 0
     text = (tmp_path / "redaction.md").read_text(encoding="utf-8")
-    assert "| name | 1/2 | 50.0% | ≥ 95% | **not met** |" in text
-    assert "| phone | 1/1 | 100.0% | ≥ 98% | met |" in text
+    assert "| category | target | before | after | newest |" in text
+    assert "| name | ≥ 95% | 1/2 (50.0%) | 1/2 (50.0%) | **not met** |" in text
+    assert "| phone | ≥ 98% | 1/1 (100.0%) | 1/1 (100.0%) | met |" in text
     assert "please ask bob about my scan" in text
     assert "My last MRI was on March 3, 2020" in text
-    assert '"overall_recall": 0.875' in (tmp_path / "redaction.json").read_text(encoding="utf-8")
+    recorded = report.recorded()["redaction_sample"]
+    assert list(recorded) == ["before", "after"]
+    assert recorded["after"]["overall_recall"] == 0.875
 
 
-def test_the_gate_fails_below_a_target(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_gate_fails_below_a_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
     assert report.main(["gate", "--set", str(SAMPLE)]) == 1
     errors = capsys.readouterr().err
-    assert "FAIL name: recall 50.0% < " in errors
-    assert "FAIL medical: 33.3% changed > " in errors
+    assert "FAIL redaction_sample name: recall 50.0% < " in errors
+    assert "FAIL redaction_sample medical: 33.3% changed > " in errors
 
 
 def test_while_a_target_is_unmet_the_gate_holds_the_recorded_level() -> None:
@@ -95,7 +120,16 @@ def test_while_a_target_is_unmet_the_gate_holds_the_recorded_level() -> None:
     assert "name: recall 80.0% < 95.0%" in no_record
 
 
-def test_the_gate_passes_when_every_target_is_met(tmp_path: Path) -> None:
+def test_every_round_set_is_found_oldest_first() -> None:
+    names = [report.round_name(path) for path in report.round_sets()]
+    assert names[:2] == ["r1", "r2"]
+    assert names == sorted(names, key=lambda name: int(name[1:]))
+
+
+def test_the_gate_passes_when_every_target_is_met(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
     sample = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
     sample["personal"] = [item for item in sample["personal"] if "bob" not in item["text"]]
     sample["medical"] = [text for text in sample["medical"] if "2020" not in text]
