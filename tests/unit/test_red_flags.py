@@ -63,6 +63,17 @@ def parsed(text: str, intent: str, confidence: float = 0.9) -> Message:
         ("I fell down the stairs", "emergency"),
         ("i want to end my life", "self_harm"),
         ("I want to kill myself and I can't feel my legs", "self_harm"),
+        # Figures of speech are cut out, the real thing is not.
+        ("whats the easiest way to die", "self_harm"),
+        ("what is the point of living", "self_harm"),
+        ("dad wont wake up", "emergency"),
+        ("my ex is breaking into the house", "emergency"),
+        ("took double my oxycodone and feel very drowsy", "emergency"),
+        ("got rear ended just now and my hands are numb", "emergency"),
+        ("motorcycle wreck on the highway, he cant feel his legs", "emergency"),
+        ("i took all my pills at once", "emergency"),
+        ("im allergic to peanuts my throat is closing up", "emergency"),
+        ("my wife had a heart attack just now when she saw the news", "emergency"),
     ],
 )
 def test_red_flags_are_detected(text: str, kind: str) -> None:
@@ -370,6 +381,17 @@ def test_a_negated_context_does_not_count() -> None:
 # -- cancelling cues and look-alikes -------------------------------------------------------
 
 IDIOMS = [
+    "the parking fees are giving me a stroke",
+    "my mum will have a heart attack when she sees this bill",
+    "I almost had a seizure when they said 45 minutes",
+    "all these forms gave me a headache, what is an mri",
+    "choking on all this paperwork, what is an mri",
+    "this place is bleeding money out of me",
+    "laughed so hard i couldnt breathe at my sons joke",
+    "i cant breathe till i know the results",
+    "heart attack lol the price of this scan",
+    "my chest gets tight just thinking about the scanner",
+    "i can barely breathe at the thought of that tube",
     "this wait is killing me",
     "my back is killing me",
     "my lower back has been killing me for weeks, do i need an mri",
@@ -410,6 +432,10 @@ NEGATED = [
     "no fever no chills wound looks fine",
 ]
 PAST = [
+    "I fainted at the dentist once, can I have the MRI",
+    "my fever after the operation is long gone, will the MRI show healing",
+    "an old whiplash from a 2015 car accident still aches, why neck mri",
+    "car crash back in my twenties, arm tingles now and then, why mri",
     "I had a seizure as a teenager",
     "I collapsed years ago",
     "i had a stroke in 2015 can i still have an mri",
@@ -425,6 +451,8 @@ PAST = [
     "i get chest pain when i climb stairs, is the mri safe",
 ]
 HYPOTHETICAL = [
+    "if my arm ever went numb should I worry",
+    "can i take an antihistamine before the dye if im allergic",
     "what if I lose bladder control during the scan",
     "what happens if I have a reaction to the dye",
     "what if i cant breathe in the machine",
@@ -529,6 +557,21 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
 def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     assert RULES.override("my back is killing me", "self_harm") == FALLBACK_INTENT
     assert RULES.override("this wait is killing me, i want to kill myself", None) == "self_harm"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im allergic to shellfish, is the mri contrast the same",
+        "i take blood thinners, does the scan make people bleed",
+        "the paperwork alone gave me a headache",
+    ],
+)
+def test_a_standing_allergy_medicine_or_figure_of_speech_cancels_a_classifier_alarm(
+    text: str,
+) -> None:
+    """The learned layer's guess on these becomes "say it another way", not 911."""
+    assert RULES.override(text, None, learned="emergency") == FALLBACK_INTENT
 
 
 # -- rules file ------------------------------------------------------------------------------
@@ -648,8 +691,8 @@ def _learned(text: str, ranking: list[tuple[str, float]], nearest: list[str] | N
 def test_the_learned_layer_has_its_own_threshold_below_the_fallback() -> None:
     """A safety intent at 0.4 loses to "say it another way" no more (no rule names it)."""
     ranking = [("nlu_fallback", 0.6), ("emergency", 0.4), ("out_of_scope", 0.3)]
-    assert _learned("grandpa went grey and sweaty", ranking, None) == "emergency"
-    assert _learned("grandpa went grey and sweaty", ranking[:1] + ranking[2:], None) == (
+    assert _learned("grandpa looks really unwell and sweaty", ranking, None) == "emergency"
+    assert _learned("grandpa looks really unwell and sweaty", ranking[:1] + ranking[2:], None) == (
         "nlu_fallback"
     )
 
