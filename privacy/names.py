@@ -7,7 +7,8 @@ protected vocabulary of :mod:`privacy.vocabulary`:
 
 - cues: "my name is", "I'm", "this is", "Dr.", "my wife", "... here", "thanks, ...";
   after a strong cue ("my name is") any word that is not a stop word is a name,
-  after a weak one ("I'm") only a word that is not ordinary English ("pregnant");
+  after a weak one ("I'm") only a word that is not ordinary English ("pregnant")
+  or a capitalised given name ("it's Rose");
 - spaCy's recogniser (the NLU's model), with an EntityRuler before it that marks the
   protected terms and eponym patterns ("Pott's disease") so it cannot call them PERSON;
 - words with letters outside ASCII (accented Latin, Cyrillic, Han, Arabic...),
@@ -91,7 +92,17 @@ SENTENCE_END = regex.compile(r"[.!?:\n]\s*$")
 SPACES = regex.compile(r"[ \t]{1,2}")
 LETTER = regex.compile(r"\p{L}")
 WORD_CHARACTER = regex.compile(r"[\p{L}\p{M}\d'’\-]")
+# A name's word goes on over hyphens, not over "'s" ("Sven-Olof", "Maria's").
+NAME_CHARACTER = regex.compile(r"[\p{L}\p{M}]|[\-\u2010\u2011](?=\p{L})")
 HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
+# What ends a letterhead name: a stop, a comma, a colon or a dash, then a space.
+LETTERHEAD_END = regex.compile(r"\s?[.,:;!\-–—](?=\s|$)")
+NAME_PARTICLES = frozenset(
+    {
+        *("da", "de", "del", "della", "di", "do", "dos", "du", "la", "le"),
+        *("van", "von", "der", "den", "bin", "al", "el", "y"),
+    }
+)
 LEFT_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’\-]{0,40})[ \t]{1,2}$")
 # Nouns after which a capitalised word is an eponym, not a person: "Pott's disease".
 EPONYM_HEADS = (
@@ -187,11 +198,19 @@ def _words_after(text: str, position: int) -> list[Span]:
 
 
 def _first_word_is_name(word: str, strong: bool) -> bool:
-    """After a strong cue, any word but a lower-case stop word; after a weak one,
-    only a word that is not ordinary English ("I'm pregnant", "my wife is")."""
+    """After a strong cue, any word but a lower-case stop word; after a weak one, a
+    capitalised word that is not ordinary English or is a given name ("I'm pregnant",
+    "my wife is" no; "it's Rose" yes), in lower case only a known or foreign name
+    ("im bob", "my dr. visit" no)."""
     if word.casefold() in NEVER_NAMES or (is_stop_word(word) and (word.islower() or not strong)):
         return False
-    return strong or not is_ordinary(word)
+    if strong:
+        return True
+    if is_ordinary(word):
+        return word.istitle() and word.casefold() in first_names()
+    if word.islower():
+        return _is_known_or_foreign(word)
+    return True
 
 
 def _continues_name(word: str) -> bool:
@@ -231,6 +250,31 @@ def _greeting_name(text: str) -> Iterator[Span]:
             if span:
                 yield span
             return
+
+
+def _letterhead_name(text: str) -> Iterator[Span]:
+    """ "Bongani Dlamini. Doctor says...", "ANA DA SILVA – I am...": two to five
+    capitalised words that open the message and end at a stop or a dash, none of
+    them ordinary or protected ("Lumbar Spine MRI." is no name), one of them no
+    English word or a known given or family name."""
+    greeting = GREETING.match(text)
+    words = _words_after(text, greeting.end() if greeting else 0)
+    end = LETTERHEAD_END.match(text, words[-1][1]) if len(words) >= 2 else None
+    if end is None:
+        return
+    names = [text[start:stop] for start, stop in words]
+    proper = [word for word in names if word.casefold() not in NAME_PARTICLES]
+    if not all(word.istitle() or word.isupper() for word in proper) or any(
+        is_protected(word) or is_ordinary(word) for word in proper
+    ):
+        return
+    if any(_is_known_or_foreign(word) for word in proper):
+        yield words[0][0], words[-1][1]
+
+
+def _is_known_or_foreign(word: str) -> bool:
+    folded = word.casefold()
+    return folded in first_names() or folded in last_names() or not is_english_word(word)
 
 
 def _signed_name(text: str) -> Iterator[Span]:
@@ -337,6 +381,7 @@ def _entities(text: str) -> Entities:
         for entity in doc.ents
         if entity.label_ == "PERSON"
         and not _is_imperative(entity)
+        and not all(word.islower() and is_ordinary(word) for word in entity.text.split())
         and not _is_eponym_or_medical(text, entity.start_char, entity.end_char)
     ]
     medical = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "MEDICAL"]
@@ -412,28 +457,43 @@ def name_spans(text: str) -> list[Span]:
     placeholder of an earlier step or a protected term the ruler marked."""
     entities = _entities(text)
     found = [
-        *_cued_names(text),
+        *_not_groups(text, list(_cued_names(text)), entities.places),
         *_greeting_name(text),
+        *_letterhead_name(text),
         *_signed_name(text),
         *_non_ascii_names(text),
         *_outside_places(text, list(_gazetteer_names(text)), entities.places),
         *entities.persons,
     ]
     placeholders = [match.span() for match in PLACEHOLDER.finditer(text)]
-    widened = [_widened(text, span) for span in _merged(text, found)]
+    widened = [
+        _widened(text, _whole_words(text, span, NAME_CHARACTER)) for span in _merged(text, found)
+    ]
     taken = sorted(placeholders + [_whole_words(text, span) for span in entities.medical])
     return _without(text, _merged(text, widened), taken)
 
 
-def _whole_words(text: str, span: Span) -> Span:
+def _whole_words(text: str, span: Span, characters: regex.Pattern[str] = WORD_CHARACTER) -> Span:
     """The span grown to the ends of the words it cuts ("menopausal" in
-    "post-menopausal" protects the whole word)."""
+    "post-menopausal" protects the whole word; "Sven" of "Sven-Olof" is the name)."""
     start, end = span
-    while start > 0 and WORD_CHARACTER.match(text, start - 1):
+    while start > 0 and characters.match(text, start - 1):
         start -= 1
-    while end < len(text) and WORD_CHARACTER.match(text, end):
+    while end < len(text) and characters.match(text, end):
         end += 1
     return start, end
+
+
+def _not_groups(text: str, names: list[Span], places: list[Span]) -> list[Span]:
+    """Cued names, less one ordinary word that the recogniser reads as a group or a
+    place ("I'm Muslim"; "it's Rose" stays)."""
+    return [
+        (start, end)
+        for start, end in names
+        if " " in text[start:end]
+        or not is_ordinary(text[start:end])
+        or not any(a < end and start < b for a, b in places)
+    ]
 
 
 def _outside_places(text: str, names: list[Span], places: list[Span]) -> list[Span]:

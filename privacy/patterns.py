@@ -58,7 +58,9 @@ YEAR_WORDS = (
 # day and month without a year is personal.
 BIRTH_CUE = (
     r"(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+(?:on|in))?|"
-    r"b\.|y\.?o\.?b\.?|year\s+of\s+birth|geburtsdatum|geb\.|né(?:e)?\s+le)"
+    r"b\.|y\.?o\.?b\.?|year\s+of\s+birth|geburtsdatum|geb\.|geboren(?:\s+am)?|né(?:e)?\s+le|"
+    r"ur\.|urodzon[ya]|nacid[oa](?:\s+el)?|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
+    r"data\s+di\s+nascita|doğum\s+tarihi|ngày\s+sinh)"
 )
 FILLER = (
     r"(?:[\s:#=\-.,()]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|on|at|year|"
@@ -71,7 +73,11 @@ ID_LABELS = (
     r"health\s*card|ohip|ramq|passport|driver'?s?\s+licen[cs]e|licen[cs]e|i\.?d\.?|"
     r"identification|versichertennummer|krankenversicherungsnummer|versicherungsnummer|kvnr|"
     r"medicare\s+card|ihi|krankenkasse|versicherung|ahv|svnr|sozialversicherungsnummer|"
-    r"authori[sz]ation|prior\s+auth|auth"
+    r"authori[sz]ation|prior\s+auth|auth|"
+    # national identity and social insurance numbers of other countries
+    r"aadhaa?r|pan(?=\s*(?:card|number|no|\#|:))|cpf|curp|rfc|ppsn?|nino|bsn|personnummer|"
+    r"steuer-?id|s[ée]cu(?:rit[ée]\s+sociale)?|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|"
+    r"codice\s+fiscale|dni|nie|nif|rut|cedula|cédula"
 )
 # Labels that name an identifier only with "number", "no", "#" or "id" after them.
 WEAK_ID_LABELS = (
@@ -111,8 +117,11 @@ AU_STATE = r"NSW|VIC|QLD|WA|SA|TAS|ACT|NT"
 UK_POSTCODE = r"(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})"
 CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
 US_ZIP = r"\d{5}(?:-\d{4})?"
-POSTCODE_ANY = rf"(?:{UK_POSTCODE}|{CA_POSTCODE}|{US_ZIP}|\d{{4}})"
-CAPITALISED = r"\p{Lu}[\p{L}'’.\-]{0,30}"
+# Irish Eircode: "D06 X2Y3", "R95 E2F7".
+EIRCODE = r"[AC-FHKNPRTV-Y]\d[\dW] ?[0-9AC-FHKNPRTV-Y]{4}"
+POSTCODE_ANY = rf"(?:{UK_POSTCODE}|{CA_POSTCODE}|{EIRCODE}|{US_ZIP}|\d{{4}})"
+# A capitalised word, not the letters of a postcode ("LE" of "LE3 0BQ").
+CAPITALISED = r"\p{Lu}[\p{L}'’.\-]{0,30}+(?!\d)"
 COUNTRY = (
     r"(?:USA|U\.S\.A\.|United\s+States|UK|U\.K\.|United\s+Kingdom|England|Scotland|Wales|"
     r"Canada|Australia|Germany|Deutschland|Austria|Österreich)"
@@ -176,6 +185,33 @@ SSN_PATTERN = _compile(
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
     rf"|\b(?:xxx|\*\*\*|\#\#\#)[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
 )
+# Near an SSN word and a "last four" cue, in either order, within a clause: any group
+# of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
+SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security)\b")
+LAST_FOUR_CUE = _compile(
+    r"(?i)\b(?:last|final)\s+(?:four|4)\b|\b(?:four|4)\s+digits\b|\bend(?:s|ing)\s+(?:in|with)\b"
+)
+FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?: ?\d){3}(?![\d\-/]| \d)")
+SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
+MAX_SSN_CUES = 20
+
+
+def _replace_ssn_last_four(text: str) -> str:
+    """The four digits near an SSN word and a "last four" cue become [SSN]."""
+    spans: list[tuple[int, int]] = []
+    for cue in list(SSN_CUE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS))[:MAX_SSN_CUES]:
+        start = max(0, cue.start() - SSN_WINDOW_BEFORE)
+        end = min(len(text), cue.end() + SSN_WINDOW_AFTER)
+        if LAST_FOUR_CUE.search(text, start, end):
+            spans += [group.span() for group in FOUR_DIGITS.finditer(text, start, end)]
+    pieces, last = [], 0
+    for span_start, span_end in sorted(set(spans)):
+        if span_start >= last:
+            pieces += [text[last:span_start], SSN]
+            last = span_end
+    return "".join([*pieces, text[last:]]) if pieces else text
+
+
 MRN_PATTERN = _compile(
     rf"(?i)\b(?:(?:{MRN_LABELS})(?![\w])(?:{NUMBER_WORD})?|(?:{WEAK_MRN_LABELS}){NUMBER_WORD})"
     rf"{FILLER}\K{ID_VALUE}"
@@ -226,7 +262,9 @@ BIRTH_DATE = (
     rf"|{YEAR}(?!{DATE_SEP}?\d)|{YEAR_WORDS}|\d{{6,8}}\b"
     rf"|[0-3]?\d(?:{DATE_SEP}|{SPACE})[01]?\d(?:(?:{DATE_SEP}|{SPACE})\d{{2,4}})?\b"
     rf"|{DAY}(?:{SPACE}+of)?{SPACE}+{MONTH}(?:,?{SPACE}+{ANY_YEAR})?\b"
-    rf"|{MONTH}{SPACE}+{DAY}(?:,?{SPACE}+{ANY_YEAR})?\b)"
+    rf"|{MONTH}{SPACE}+{DAY}(?:,?{SPACE}+{ANY_YEAR})?\b"
+    # any words up to a year: "17.III.1956", "5 Ekim 1947", "Christmas Eve 1950"
+    rf"|(?:[\p{{L}}\p{{M}}\d'’]{{1,12}}(?:{SPACE}|[.,/\-]){{1,3}}){{1,5}}?(?:19|20)\d\d\b)"
     # "born in the spring of 1961": a year within five words of "born"
     rf"|\bborn(?:{SPACE}+[\p{{L}}',]{{1,15}}){{1,5}}?{SPACE}+\K{YEAR}\b"
 )
@@ -285,9 +323,19 @@ ADDRESS_PATTERN = _compile(
     rf"{NUMBER_THEN_WORD}(?:{US_STYLE_ADDRESS}|{LEADING_TYPE_ADDRESS}|{POSTCODED_ADDRESS})"
     rf"|(?=\p{{L}})(?:{DE_STYLE_ADDRESS}|{BOX_OR_UNIT})"
 )
+# US states whose two letters are no English word, so also in lower case ("hazard ky 41701").
+LOWER_CASE_STATE = (
+    r"ak|ar|az|ca|ct|dc|fl|ga|ia|il|ks|ky|md|mi|mn|mo|ms|mt|nc|nd|nh|nj|nm|nv|ny|pr|ri|sd|tn|"
+    r"tx|ut|va|vt|wi|wv|wy"
+)
+TOWN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
 POSTCODE_PATTERN = _compile(
-    rf"(?=[A-Za-z,])(?:\b{UK_POSTCODE}\b|\b{CA_POSTCODE}\b"
+    # "02-520 Warszawa" (Poland), "Bengaluru 560038" (India): digits after a space
+    rf"(?<={SPACE})(?=\d)(?:\d\d{DASH}\d{{3}}(?={SPACE}{{1,2}}{TOWN})"
+    rf"|(?<={TOWN},?{SPACE}{{1,2}})\d{{6}}\b(?![\-/]))"
+    rf"|(?=[A-Za-z,])(?:\b{UK_POSTCODE}\b|\b{CA_POSTCODE}\b|\b{EIRCODE}\b"
     rf"|\b(?:{US_STATE}|{AU_STATE}|{CA_PROVINCE}){SPACE}{{1,2}}\K(?:{US_ZIP}|\d{{4}})\b"
+    rf"|\b(?:{LOWER_CASE_STATE}){SPACE}{{1,2}}\K{US_ZIP}\b"
     rf"|(?i:\b(?:zip|zip\s+code|zipcode|postcode|post\s+code|postal\s+code|plz){FILLER}\K"
     rf"(?:{US_ZIP}|\d{{4}}|[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}|[a-z]\d[a-z]\s?\d[a-z]\d))\b"
     rf"|,{SPACE}{{0,2}}\K(?:D{DASH})?\d{{5}}(?={SPACE}+\p{{Lu}}\p{{Ll}}))"
@@ -462,6 +510,9 @@ def _valid_address(match: regex.Match[str]) -> str:
 
 ADDRESS_CUE = _compile(
     r"(?i)\b(?:i\s+live\s+(?:at|on)|we\s+live\s+(?:at|on)|"
+    r"(?:home|dirección|direccion|domicilio|adres|adresse|anschrift|indirizzo|endereço|"
+    r"endereco)\s*:|vivo\s+en|abito\s+(?:in|a)|wohne\s+in|j['’]habite\s+(?:au|à)|"
+    r"moro\s+(?:na|no|em)|mieszkam\s+(?:na|przy|w)|"
     r"(?:my|our|home|mailing|postal|street|billing|current|new|delivery)\s+address"
     r"(?:\s+(?:is|was))?|address\s*(?:is|:)|reside\s+at|living\s+at|staying\s+at|"
     r"(?:send|mail|post|ship|deliver)\s+(?:it|them|this|that|the\s+\w{1,15}|mail|letters?|"
@@ -471,8 +522,9 @@ ADDRESS_CUE = _compile(
 # a new line, or a word that starts another clause.
 ADDRESS_END = _compile(
     r"(?i)(?<!\b(?:st|rd|ave|av|dr|ln|blvd|ct|apt|ste|n|s|e|w|ne|nw|se|sw|p|o|no|mt|ft|pl|sq|"
-    r"hwy|str|nr|bd|cres|pde|esp|jr|sr))[.?!;](?=\s|$)|\n|[ \t,]+(?:and|but|so|because|if|"
-    r"when|for|can|could|will|would|do|does|should|please|thanks|thank|which|where|is|am|are|"
+    r"hwy|str|nr|bd|cres|pde|esp|jr|sr|col|ul|av))[.?!;](?=\s|$)|\n|"
+    r"[ \t,]+(?:and|but|so|because|if|when|for|can|could|will|would|do|does|should|please|"
+    r"thanks|thank|which|where|is|am|are|"
     r"i|i'm|my|what|how|since|until|before|after)\b"
 )
 ADDRESS_MAX_CHARS = 120
@@ -485,12 +537,200 @@ ADDRESS_START = _compile(
     rf"\b(?:{CAPITALISED_STREET_TYPE})\b|(?i:{DE_STREET})\b)"
 )
 
+# Around a postcode: the words of an address ("RR 2 Box 118, Millersburg, OH [POSTCODE]").
+ADDRESS_TOKEN = _compile(r"\[[A-Z]{2,9}\]|[\p{L}\p{M}\d][\p{L}\p{M}\d'’ºª°\-/]*\.?|,|[^\s\w]")
+# The words an address may start with (besides a number), in any case.
+ADDRESS_STARTS = frozenset(
+    [
+        "rr",
+        "hc",
+        "route",
+        "rural",
+        "box",
+        "po",
+        "p.o.",
+        "pmb",
+        "site",
+        "lot",
+        "unit",
+        "apt",
+        "apt.",
+        "apartment",
+        "flat",
+        "suite",
+        "ste",
+        "no",
+        "no.",
+        "nr",
+        "nr.",
+        "ul",
+        "ul.",
+        "ulica",
+        "calle",
+        "via",
+        "viale",
+        "av",
+        "av.",
+        "avenida",
+        "rua",
+        "rue",
+        "strada",
+        "piazza",
+        "plaza",
+        "carrer",
+        "paseo",
+        "house",
+        "bldg",
+        "building",
+    ]
+)
+# ... and the further words it may have, in any case.
+ADDRESS_WORDS = ADDRESS_STARTS | frozenset(
+    [
+        "comp",
+        "trlr",
+        "ste.",
+        "floor",
+        "fl",
+        "fl.",
+        "cross",
+        "main",
+        "road",
+        "rd",
+        "rd.",
+        "street",
+        "st",
+        "st.",
+        "avenue",
+        "ave",
+        "ave.",
+        "lane",
+        "ln",
+        "boulevard",
+        "blvd",
+        "highway",
+        "hwy",
+        "col",
+        "col.",
+        "colonia",
+        "sector",
+        "block",
+        "blk",
+        "km",
+        "drive",
+        "dr",
+        "dr.",
+        "court",
+        "ct",
+        "way",
+    ]
+)
+# Joining words inside a town or street name: "Ciudad de México", "Newcastle upon Tyne".
+NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "del",
+        "la",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "di",
+        "am",
+        "an",
+        "der",
+        "im",
+        "upon",
+        "on",
+        "sur",
+        "en",
+        "y",
+    ]
+)
+ADDRESS_WINDOW = 160
+MAX_ADDRESS_TOKENS = 24
+MAX_LOWER_CASE_WORDS = 3
+ANCHOR = _compile(r"\[POSTCODE\]")
+INITIAL = _compile(r"\p{Lu}\.")
+
+
+def _is_number(token: str) -> bool:
+    return token[:1].isdigit() or token.startswith(("[ADDRESS]", "[POSTCODE]"))
+
+
+def _is_medical_code(token: str) -> bool:
+    """ "MRI", "L4-L5", "3T": a medical term in capitals or with a digit (not "View")."""
+    word = token.rstrip(".")
+    return not word.istitle() or any(c.isdigit() for c in word) if is_medical(word) else False
+
+
+def _address_start(tokens: list[regex.Match[str]]) -> int | None:
+    """Going back from the token before a postcode, the index of the furthest token
+    an address can start with (a number, "RR", "Flat", "Calle"...), or None.
+    Capitalised words, numbers, commas and address words may come between, and up
+    to three lower-case words (a town typed in lower case); a sentence's end or a
+    medical term ("MRI", "L4-L5", "3T") stops it."""
+    start, lower_case_words = None, 0
+    for index in range(len(tokens) - 1, max(-1, len(tokens) - 1 - MAX_ADDRESS_TOKENS), -1):
+        token = tokens[index].group()
+        folded = token.casefold()
+        if token == ",":
+            continue
+        abbreviation = folded in ADDRESS_WORDS or INITIAL.fullmatch(token)
+        if (token.endswith(".") and not abbreviation) or _is_medical_code(token):
+            break
+        if _is_number(token) or folded in ADDRESS_STARTS:
+            start = index
+        elif token[:1].isupper() or folded in ADDRESS_WORDS or folded in NAME_PARTICLES:
+            continue
+        elif token[:1].isalpha() and lower_case_words < MAX_LOWER_CASE_WORDS:
+            lower_case_words += 1
+        else:
+            break
+    return start
+
+
+def _address_end(text: str, position: int) -> int:
+    """After a postcode: the town and a state or country ("02-520 Warszawa",
+    "03940 Ciudad de México, CDMX"), up to the sentence's end."""
+    end = position
+    tokens = list(ADDRESS_TOKEN.finditer(text, position, position + ADDRESS_WINDOW))
+    for token in tokens[:6]:
+        word = token.group()
+        if word == ",":
+            continue
+        if not (word[:1].isupper() or word in NAME_PARTICLES) or word.endswith("."):
+            if word.endswith(".") and word[:1].isupper() and len(word) > 2:
+                end = token.end() - 1
+            break
+        end = token.end()
+    return end
+
+
+def _replace_postcoded_address(text: str) -> str:
+    """A postcode and the address around it become one [ADDRESS], when a house
+    number, a box or a street word starts it."""
+    pieces, last = [], 0
+    for anchor in list(ANCHOR.finditer(text)):
+        if anchor.start() < last:
+            continue
+        window_start = max(last, anchor.start() - ADDRESS_WINDOW)
+        tokens = list(ADDRESS_TOKEN.finditer(text, window_start, anchor.start()))
+        start = _address_start(tokens)
+        if start is None:
+            continue
+        pieces += [text[last : tokens[start].start()], ADDRESS]
+        last = _address_end(text, anchor.end())
+    return "".join([*pieces, text[last:]]) if pieces else text
+
+
 # Applied in this order: specific before generic, so that a date is not taken
 # for a phone number nor an SSN for a date.
 STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_AT_SIGN, EMAIL_PATTERN, EMAIL),
     _substitute(HAS_SPELLED_AT, SPELLED_EMAIL_PATTERN, EMAIL),
     _substitute(HAS_DIGIT, SSN_PATTERN, SSN),
+    _replace_ssn_last_four,
     _substitute(HAS_DIGIT, MRN_PATTERN, _labelled_value(MRN)),
     _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID)),
     _substitute(HAS_DIGIT, CODE_PATTERN, ID),
@@ -498,6 +738,7 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _replace_cued_address,
     _substitute(HAS_DIGIT, ADDRESS_PATTERN, _valid_address),
     _substitute(HAS_DIGIT, POSTCODE_PATTERN, POSTCODE),
+    _replace_postcoded_address,
     _replace_phone,
     _substitute(HAS_DIGIT_WORD, SPELLED_PHONE_PATTERN, PHONE),
 )
