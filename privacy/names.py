@@ -64,6 +64,7 @@ WEAK_CUE = (
     r"sono|jestem|sou|ik\s+ben|(?:dr|mr|mrs|mx|prof|professor|sr|sra|herr|frau|mme|miss)\.?|"
     r"(?-i:Ms|ms|MS(?=\.))\.?|(?:my|our|his|her)\s+(?:wife|husband|partner|spouse|son|daughter|"
     r"child|kid|mom|mum|mother|dad|father|brother|sister|friend|boyfriend|girlfriend|fianc[ée]e?|"
+    r"(?:father|mother|son|daughter|brother|sister)-in-law|"
     r"carer|caregiver|neighbou?r|aunt|uncle|cousin|grandson|granddaughter|grandma|grandpa|"
     r"grandmother|grandfather|niece|nephew|colleague|doctor|gp|physician|surgeon|neurologist|"
     r"neurosurgeon|chiropractor|physio|physiotherapist|therapist|nurse|dentist|specialist|"
@@ -97,6 +98,8 @@ NAME_CHARACTER = regex.compile(r"[\p{L}\p{M}]|[\-\u2010\u2011](?=\p{L})")
 HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
 # What ends a letterhead name: a stop, a comma, a colon or a dash, then a space.
 LETTERHEAD_END = regex.compile(r"\s?[.,:;!\-–—](?=\s|$)")
+# After a one-word letterhead name: a dash, or a phone number or e-mail placeholder.
+CONTACT_AFTER = regex.compile(r"\s?,?\s(?:[\-–—]\s|\[(?:PHONE|EMAIL)\])")
 NAME_PARTICLES = frozenset(
     {
         *("da", "de", "del", "della", "di", "do", "dos", "du", "la", "le"),
@@ -207,7 +210,7 @@ def _first_word_is_name(word: str, strong: bool) -> bool:
     if strong:
         return True
     if is_ordinary(word):
-        return word.istitle() and word.casefold() in first_names()
+        return _is_capitalised_given_name(word)
     if word.islower():
         return _is_known_or_foreign(word)
     return True
@@ -259,17 +262,32 @@ def _letterhead_name(text: str) -> Iterator[Span]:
     English word or a known given or family name."""
     greeting = GREETING.match(text)
     words = _words_after(text, greeting.end() if greeting else 0)
-    end = LETTERHEAD_END.match(text, words[-1][1]) if len(words) >= 2 else None
-    if end is None:
+    if not words:
+        return
+    if len(words) == 1 or not LETTERHEAD_END.match(text, words[-1][1]):
+        # one word: only a given name before contact details or a dash ("Kasia +48…")
+        word = text[slice(*words[0])]
+        contact = CONTACT_AFTER.match(text, words[0][1])
+        if contact and (_is_capitalised_given_name(word) or not is_english_word(word)):
+            yield words[0]
         return
     names = [text[start:stop] for start, stop in words]
     proper = [word for word in names if word.casefold() not in NAME_PARTICLES]
     if not all(word.istitle() or word.isupper() for word in proper) or any(
-        is_protected(word) or is_ordinary(word) for word in proper
+        is_protected(word) or (is_ordinary(word) and not _is_capitalised_given_name(word))
+        for word in proper
     ):
         return
     if any(_is_known_or_foreign(word) for word in proper):
         yield words[0][0], words[-1][1]
+
+
+def _is_capitalised_given_name(word: str) -> bool:
+    """ "Rose", "PAT", "Ivy-Rose": a given name written as one, even if also a word."""
+    parts = HYPHENS.split(word)
+    return (word.istitle() or word.isupper()) and all(
+        part.casefold() in first_names() for part in parts
+    )
 
 
 def _is_known_or_foreign(word: str) -> bool:

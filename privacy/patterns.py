@@ -182,6 +182,7 @@ SSN_PATTERN = _compile(
     rf"|\b{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the|his|her))?\s+{SSN_WORD}{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}(?:['’]s)?[\s(]+{LAST_FOUR}\)?{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}\s+(?:ending|ends)(?:\s+(?:in|with))?\s*:?\s*\K\d{{4}}\b"
+    rf"|\b{LAST_FOUR}\s*(?:is|are|:)?\s*\K\d{{4}}\b"
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
     rf"|\b(?:xxx|\*\*\*|\#\#\#)[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
 )
@@ -189,7 +190,7 @@ SSN_PATTERN = _compile(
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
 SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security)\b")
 LAST_FOUR_CUE = _compile(
-    r"(?i)\b(?:last|final)\s+(?:four|4)\b|\b(?:four|4)\s+digits\b|\bend(?:s|ing)\s+(?:in|with)\b"
+    r"(?i)\b(?:last|final)\s+(?:four|4)\b|\b(?:four|4)\s+digits\b|\bend(?:s|ing)\b"
 )
 FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?: ?\d){3}(?![\d\-/]| \d)")
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
@@ -237,7 +238,10 @@ NUMERIC_DATE = (
 WORD_SEP = rf"(?:{SPACE}|{DASH}|,){{1,3}}"
 ANY_YEAR = rf"(?:{YEAR}|{YEAR_WORDS})"
 DAY_NUMBER = r"[0-3]?\d(?:st|nd|rd|th)?"
-CAPITAL_MONTH = r"(?-i:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
+CAPITAL_MONTH = (
+    r"(?-i:(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b\.?)"
+)
 NOT_DURATION = rf"(?!{SPACE}*(?:weeks?|days?|months?|years?|hours?|minutes?|mg|ml|times?)\b)"
 # "14-Mar-1961", "3rd of April 1975", "14 March" (capitalised), "3/14/1961".
 # "14 of March", "3 de mayo de 1970"
@@ -313,6 +317,17 @@ LEADING_TYPE_ADDRESS = (
     rf"{STREET_NUMBER},?{SPACE}{{1,2}}{LEADING_STREET_TYPE}"
     rf"(?:{SPACE}{{1,2}}{STREET_WORD}){{1,4}}{LOCALITY}"
 )
+# A capitalised street type first, then the house number: "Calle Mayor 23", "Via Roma
+# 17", "Rua das Flores, 123", "Carrera 7 # 45-20".
+CAPITALISED_LEADING_TYPE = (
+    r"(?:Rue|Avenue|Av\.|Avda\.|Boulevard|Via|Viale|Calle|Carrera|Diagonal|Transversal|"
+    r"Avenida|Rua|Chemin|Impasse|Allée|Quai|Piazza|Plaza|Carrer|Paseo|Strada|Ulica|ul\.|Ul\.)"
+)
+TYPE_THEN_NUMBER_ADDRESS = (
+    rf"{CAPITALISED_LEADING_TYPE}(?:{SPACE}{{1,2}}{STREET_WORD}){{0,4}},?{SPACE}{{1,2}}"
+    rf"(?:[Nn][º°o]\.?{SPACE}?)?\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?"
+    rf"(?:{SPACE}?\#{SPACE}?\d{{1,3}}{DASH}\d{{1,3}})?\b{LOCALITY}"
+)
 # A street number is followed by a word within a few characters: checked first, so
 # that runs of digits ("1 1 1 …") cost one step a position, not one per alternative.
 NUMBER_THEN_WORD = (
@@ -321,7 +336,7 @@ NUMBER_THEN_WORD = (
 )
 ADDRESS_PATTERN = _compile(
     rf"{NUMBER_THEN_WORD}(?:{US_STYLE_ADDRESS}|{LEADING_TYPE_ADDRESS}|{POSTCODED_ADDRESS})"
-    rf"|(?=\p{{L}})(?:{DE_STYLE_ADDRESS}|{BOX_OR_UNIT})"
+    rf"|(?=\p{{L}})(?:{DE_STYLE_ADDRESS}|{BOX_OR_UNIT}|{TYPE_THEN_NUMBER_ADDRESS})"
 )
 # US states whose two letters are no English word, so also in lower case ("hazard ky 41701").
 LOWER_CASE_STATE = (
@@ -332,13 +347,14 @@ TOWN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
 POSTCODE_PATTERN = _compile(
     # "02-520 Warszawa" (Poland), "Bengaluru 560038" (India): digits after a space
     rf"(?<={SPACE})(?=\d)(?:\d\d{DASH}\d{{3}}(?={SPACE}{{1,2}}{TOWN})"
-    rf"|(?<={TOWN},?{SPACE}{{1,2}})\d{{6}}\b(?![\-/]))"
+    rf"|(?<=(?:{TOWN}|\[ADDRESS\]),?{SPACE}{{1,2}})(?:\d{{6}}|\d{{3}}{DASH}\d{{4}})\b(?![\-/])"
+    rf"|(?<=,{SPACE}{{0,2}})\d{{5}}{DASH}\d{{3}}\b)"
     rf"|(?=[A-Za-z,])(?:\b{UK_POSTCODE}\b|\b{CA_POSTCODE}\b|\b{EIRCODE}\b"
     rf"|\b(?:{US_STATE}|{AU_STATE}|{CA_PROVINCE}){SPACE}{{1,2}}\K(?:{US_ZIP}|\d{{4}})\b"
     rf"|\b(?:{LOWER_CASE_STATE}){SPACE}{{1,2}}\K{US_ZIP}\b"
     rf"|(?i:\b(?:zip|zip\s+code|zipcode|postcode|post\s+code|postal\s+code|plz){FILLER}\K"
     rf"(?:{US_ZIP}|\d{{4}}|[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}|[a-z]\d[a-z]\s?\d[a-z]\d))\b"
-    rf"|,{SPACE}{{0,2}}\K(?:D{DASH})?\d{{5}}(?={SPACE}+\p{{Lu}}\p{{Ll}}))"
+    rf"|,{SPACE}{{0,2}}\K(?!(?:19|20)\d\d\b)(?:D{DASH})?\d{{4,5}}(?={SPACE}+\p{{Lu}}\p{{L}}))"
 )
 
 # What a text must contain for a pattern to match at all (stdlib `re`, one pass).
@@ -357,7 +373,12 @@ PHONE_CANDIDATE = _compile(
 PHONE_REGIONS = ("US", "GB", "DE", "AU")
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 # "five five five, one two three, four five six seven"
-SPELLED_PHONE_PATTERN = _compile(rf"(?i)\b{DIGIT_WORD}(?:[\s,.\-]{{1,3}}{DIGIT_WORD}){{6,14}}\b")
+# ... or three or more such words before digits: "five five five 014 2239"
+SPELLED_PHONE_PATTERN = _compile(
+    rf"(?i)\b{DIGIT_WORD}(?:[\s,.\-]{{1,3}}{DIGIT_WORD}){{6,14}}\b"
+    rf"|\b{DIGIT_WORD}(?:[\s,.\-]{{1,3}}{DIGIT_WORD}){{2,14}}"
+    rf"(?:[\s,.\-]{{1,3}}(?:\[PHONE\]|\d{{1,4}}\b))++"
+)
 HAS_DIGIT_WORD = re.compile(r"(?i)\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b")
 PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
 # phonenumbers takes ~0.5 ms a run: a text with more runs is not a patient's message.
@@ -390,12 +411,17 @@ def _trim_id_value(value: str) -> str:
     return "".join(kept)
 
 
-def _labelled_value(placeholder: str) -> Callable[[regex.Match[str]], str]:
+def _labelled_value(
+    placeholder: str, pattern: regex.Pattern[str]
+) -> Callable[[regex.Match[str]], str]:
+    """The identifier at the start of a labelled value; the rest of the match is read
+    again, since it may hold the next label ("ID YRX902184733 group 70021")."""
+
     def replace(match: regex.Match[str]) -> str:
         value = _trim_id_value(match.group())
         if not value:
             return match.group()
-        return placeholder + match.group()[len(value) :]
+        return placeholder + replace_matches(pattern, replace, match.group()[len(value) :])
 
     return replace
 
@@ -511,7 +537,7 @@ def _valid_address(match: regex.Match[str]) -> str:
 ADDRESS_CUE = _compile(
     r"(?i)\b(?:i\s+live\s+(?:at|on)|we\s+live\s+(?:at|on)|"
     r"(?:home|dirección|direccion|domicilio|adres|adresse|anschrift|indirizzo|endereço|"
-    r"endereco)\s*:|vivo\s+en|abito\s+(?:in|a)|wohne\s+in|j['’]habite\s+(?:au|à)|"
+    r"endereco)\s*:|(?:mi|su|la)\s+direcci[oó]n\s+es|vivo\s+en|abito\s+(?:in|a)|wohne\s+in|j['’]habite\s+(?:au|à)|"
     r"moro\s+(?:na|no|em)|mieszkam\s+(?:na|przy|w)|"
     r"(?:my|our|home|mailing|postal|street|billing|current|new|delivery)\s+address"
     r"(?:\s+(?:is|was))?|address\s*(?:is|:)|reside\s+at|living\s+at|staying\s+at|"
@@ -539,119 +565,41 @@ ADDRESS_START = _compile(
 
 # Around a postcode: the words of an address ("RR 2 Box 118, Millersburg, OH [POSTCODE]").
 ADDRESS_TOKEN = _compile(r"\[[A-Z]{2,9}\]|[\p{L}\p{M}\d][\p{L}\p{M}\d'’ºª°\-/]*\.?|,|[^\s\w]")
+
+
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # The words an address may start with (besides a number), in any case.
-ADDRESS_STARTS = frozenset(
-    [
-        "rr",
-        "hc",
-        "route",
-        "rural",
-        "box",
-        "po",
-        "p.o.",
-        "pmb",
-        "site",
-        "lot",
-        "unit",
-        "apt",
-        "apt.",
-        "apartment",
-        "flat",
-        "suite",
-        "ste",
-        "no",
-        "no.",
-        "nr",
-        "nr.",
-        "ul",
-        "ul.",
-        "ulica",
-        "calle",
-        "via",
-        "viale",
-        "av",
-        "av.",
-        "avenida",
-        "rua",
-        "rue",
-        "strada",
-        "piazza",
-        "plaza",
-        "carrer",
-        "paseo",
-        "house",
-        "bldg",
-        "building",
-    ]
+ADDRESS_STARTS = _word_set(
+    "rr hc route rural box po p.o. pmb site lot unit apt apt. apartment flat suite ste "
+    "no no. nr nr. ul ul. ulica calle via viale av av. avenida rua rue strada piazza "
+    "plaza carrer paseo house bldg building plot wohnung whg whg. piso puerta bloque "
+    "apto apto. depto depto. dpto dpto. carrera casa lote manzana"
 )
 # ... and the further words it may have, in any case.
-ADDRESS_WORDS = ADDRESS_STARTS | frozenset(
-    [
-        "comp",
-        "trlr",
-        "ste.",
-        "floor",
-        "fl",
-        "fl.",
-        "cross",
-        "main",
-        "road",
-        "rd",
-        "rd.",
-        "street",
-        "st",
-        "st.",
-        "avenue",
-        "ave",
-        "ave.",
-        "lane",
-        "ln",
-        "boulevard",
-        "blvd",
-        "highway",
-        "hwy",
-        "col",
-        "col.",
-        "colonia",
-        "sector",
-        "block",
-        "blk",
-        "km",
-        "drive",
-        "dr",
-        "dr.",
-        "court",
-        "ct",
-        "way",
-    ]
+ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
+    "comp trlr ste. floor fl fl. cross main road rd rd. street st st. avenue ave ave. "
+    "lane ln boulevard blvd highway hwy col col. colonia sector block blk km drive dr "
+    "dr. court ct way co. co county phase"
 )
 # Joining words inside a town or street name: "Ciudad de México", "Newcastle upon Tyne".
-NAME_PARTICLES = frozenset(
-    [
-        "de",
-        "del",
-        "la",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "di",
-        "am",
-        "an",
-        "der",
-        "im",
-        "upon",
-        "on",
-        "sur",
-        "en",
-        "y",
-    ]
-)
+NAME_PARTICLES = _word_set("de del la da do dos das di am an der im upon on sur en y")
 ADDRESS_WINDOW = 160
 MAX_ADDRESS_TOKENS = 24
 MAX_LOWER_CASE_WORDS = 3
-ANCHOR = _compile(r"\[POSTCODE\]")
+ANCHOR = _compile(r"\[(?:POSTCODE|ADDRESS)\]")
 INITIAL = _compile(r"\p{Lu}\.")
+# Between the parts of an address: "Carrera 7 # 45-20", "São Paulo - SP", "Çankaya/Ankara".
+JOINERS = frozenset({",", "-", "/", "#", "–"})
+# Street words that a street's name comes before ("Main Street", "Admiralty Way").
+STREET_WORDS = _word_set(
+    "street st st. road rd rd. avenue ave ave. lane ln boulevard blvd way drive dr dr. court "
+    "ct crescent close place terrace highway hwy"
+)
+MAX_STREET_NAME_WORDS = 3
+MAX_ADDRESS_PASSES = 3
 
 
 def _is_number(token: str) -> bool:
@@ -665,20 +613,29 @@ def _is_medical_code(token: str) -> bool:
 
 
 def _address_start(tokens: list[regex.Match[str]]) -> int | None:
-    """Going back from the token before a postcode, the index of the furthest token
-    an address can start with (a number, "RR", "Flat", "Calle"...), or None.
-    Capitalised words, numbers, commas and address words may come between, and up
-    to three lower-case words (a town typed in lower case); a sentence's end or a
-    medical term ("MRI", "L4-L5", "3T") stops it."""
-    start, lower_case_words = None, 0
+    """Going back from the token before a postcode or an address, the index of the
+    furthest token an address can start with (a number, "RR", "Flat", "Calle", the
+    name before "Street"...), or None. Capitalised words, numbers, joiners and
+    address words may come between, and up to three lower-case words (a town typed
+    in lower case); a sentence's end or a medical term ("MRI", "L4-L5") stops it."""
+    start, lower_case_words, street_name_words = None, 0, 0
     for index in range(len(tokens) - 1, max(-1, len(tokens) - 1 - MAX_ADDRESS_TOKENS), -1):
         token = tokens[index].group()
         folded = token.casefold()
-        if token == ",":
+        if token in JOINERS:
             continue
         abbreviation = folded in ADDRESS_WORDS or INITIAL.fullmatch(token)
         if (token.endswith(".") and not abbreviation) or _is_medical_code(token):
             break
+        if token[:1].isupper() and folded in STREET_WORDS:
+            street_name_words = MAX_STREET_NAME_WORDS
+        elif token[:1].isupper() and (street_name_words or start == index + 1):
+            # the name before "Street", or before the house number ("Storgata 12")
+            street_name_words = max(0, street_name_words - 1)
+            start = index
+            continue
+        else:
+            street_name_words = 0
         if _is_number(token) or folded in ADDRESS_STARTS:
             start = index
         elif token[:1].isupper() or folded in ADDRESS_WORDS or folded in NAME_PARTICLES:
@@ -690,17 +647,20 @@ def _address_start(tokens: list[regex.Match[str]]) -> int | None:
     return start
 
 
-def _address_end(text: str, position: int) -> int:
-    """After a postcode: the town and a state or country ("02-520 Warszawa",
-    "03940 Ciudad de México, CDMX"), up to the sentence's end."""
-    end = position
+def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
+    """After a postcode or an address: house numbers, the town and a state or country
+    ("02-520 Warszawa", "03940 Ciudad de México, CDMX", "Phase 1, Lagos"), up to the
+    sentence's end. After an address, a town must follow a comma ("... Road Can you")."""
+    end, after_comma = position, not town_needs_comma
     tokens = list(ADDRESS_TOKEN.finditer(text, position, position + ADDRESS_WINDOW))
     for token in tokens[:6]:
         word = token.group()
         if word == ",":
+            after_comma = True
             continue
-        if not (word[:1].isupper() or word in NAME_PARTICLES) or word.endswith("."):
-            if word.endswith(".") and word[:1].isupper() and len(word) > 2:
+        town = (word[:1].isupper() or word in NAME_PARTICLES) and after_comma
+        if word.endswith(".") or not (town or _is_number(word)):
+            if word.endswith(".") and word[:1].isupper() and len(word) > 2 and after_comma:
                 end = token.end() - 1
             break
         end = token.end()
@@ -708,8 +668,18 @@ def _address_end(text: str, position: int) -> int:
 
 
 def _replace_postcoded_address(text: str) -> str:
-    """A postcode and the address around it become one [ADDRESS], when a house
-    number, a box or a street word starts it."""
+    """A postcode or an address and the address words around it become one
+    [ADDRESS], when a house number, a box or a street's name starts it; again on
+    the result, so that parts found apart join up ("[ADDRESS], [POSTCODE] Sevilla")."""
+    for _ in range(MAX_ADDRESS_PASSES):
+        joined = _join_address_once(text)
+        if joined == text:
+            break
+        text = joined
+    return text
+
+
+def _join_address_once(text: str) -> str:
     pieces, last = [], 0
     for anchor in list(ANCHOR.finditer(text)):
         if anchor.start() < last:
@@ -717,11 +687,23 @@ def _replace_postcoded_address(text: str) -> str:
         window_start = max(last, anchor.start() - ADDRESS_WINDOW)
         tokens = list(ADDRESS_TOKEN.finditer(text, window_start, anchor.start()))
         start = _address_start(tokens)
-        if start is None:
-            continue
-        pieces += [text[last : tokens[start].start()], ADDRESS]
-        last = _address_end(text, anchor.end())
+        end = _address_end(text, anchor.end(), anchor.group() == ADDRESS)
+        if start is None and (anchor.group() != ADDRESS or end == anchor.end()):
+            continue  # a postcode alone, or an address that does not grow
+        begin = tokens[start].start() if start is not None else anchor.start()
+        pieces += [text[last:begin], ADDRESS]
+        last = end
     return "".join([*pieces, text[last:]]) if pieces else text
+
+
+DIGIT_WORD_PATTERN = _compile(rf"(?i)\b{DIGIT_WORD}\b")
+
+
+def _spelled_phone(match: regex.Match[str]) -> str:
+    """A phone number when its words and digits make at least seven digits."""
+    value = match.group()
+    digits = len(DIGIT_WORD_PATTERN.findall(value)) + _digit_count(value)
+    return PHONE if digits >= PHONE_MIN_DIGITS or PHONE in value else value
 
 
 # Applied in this order: specific before generic, so that a date is not taken
@@ -731,8 +713,8 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_SPELLED_AT, SPELLED_EMAIL_PATTERN, EMAIL),
     _substitute(HAS_DIGIT, SSN_PATTERN, SSN),
     _replace_ssn_last_four,
-    _substitute(HAS_DIGIT, MRN_PATTERN, _labelled_value(MRN)),
-    _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID)),
+    _substitute(HAS_DIGIT, MRN_PATTERN, _labelled_value(MRN, MRN_PATTERN)),
+    _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID, ID_PATTERN)),
     _substitute(HAS_DIGIT, CODE_PATTERN, ID),
     _substitute(HAS_DATE_WORD, DATE_PATTERN, DATE),
     _replace_cued_address,
@@ -740,7 +722,7 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_DIGIT, POSTCODE_PATTERN, POSTCODE),
     _replace_postcoded_address,
     _replace_phone,
-    _substitute(HAS_DIGIT_WORD, SPELLED_PHONE_PATTERN, PHONE),
+    _substitute(HAS_DIGIT_WORD, SPELLED_PHONE_PATTERN, _spelled_phone),
 )
 
 
