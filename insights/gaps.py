@@ -3,13 +3,14 @@
 A message is a gap when it got the fallback or the out-of-scope reply, or when
 the answer it got was voted "not helpful". Identical messages (after case and
 spacing) are counted once with their number; the distinct ones are grouped by
-greedy leader clustering on their WordLlama sentence embeddings (the table in
-components/word_embeddings.py): the most frequent message leads the first theme,
-and each next message joins the most similar theme leader at cosine similarity
-``THRESHOLD`` or above, or leads a new theme. It is linear in the number of
-themes per message, so 30,000 distinct messages group in well under a second,
-where agglomerative clustering needs their 450 million pairwise distances; and a
-theme is named by its most frequent phrasing, which is what staff read first.
+greedy leader clustering on their WordLlama sentence embeddings (the NLU's table,
+read by components/embeddings.py without Rasa): the most frequent message leads
+the first theme, and each next message joins the most similar theme leader at
+cosine similarity ``THRESHOLD`` or above, or leads a new theme. It is linear in
+the number of themes per message, so 30,000 distinct messages group in well
+under a second, where agglomerative clustering needs their 450 million pairwise
+distances; and a theme is named by its most frequent phrasing, which is what
+staff read first.
 
 Each theme is paired with the nearest topic: the one whose vector (the mean of
 its title's embedding and of its intent's training examples' centroid) is the
@@ -30,6 +31,7 @@ import numpy as np
 import yaml
 
 from actions.content import Content
+from components.embeddings import load_embeddings
 from insights.index import Gap
 from project import PROJECT_ROOT
 
@@ -209,13 +211,8 @@ def topic_vectors(content: Content, embed: Embed) -> dict[str, np.ndarray]:
 
 
 def wordllama_embed(texts: Sequence[str]) -> np.ndarray:
-    """Unit sentence vectors from the assistant's own WordLlama table.
-
-    Imported on first use: components/word_embeddings.py imports Rasa (and with it
-    TensorFlow), seconds of start-up the other pages do not need.
-    """
-    from components.word_embeddings import load_embeddings
-
+    """Unit sentence vectors from the assistant's own WordLlama table, read at the first
+    call (components/embeddings.py imports neither Rasa nor TensorFlow)."""
     embeddings = load_embeddings()
     vectors: np.ndarray = np.stack([embeddings.sentence(text) for text in texts])
     return vectors.astype(np.float32)
