@@ -24,7 +24,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -79,8 +79,10 @@ class _Distinct:
     conversation: int
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
-    """The form in which two messages count as the same."""
+    """The form in which two messages count as the same (remembered: the same messages
+    are grouped again on every view)."""
     return _SPACES.sub(" ", text.casefold()).strip(" .?!")
 
 

@@ -28,7 +28,7 @@ from array import array
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
 
 import numpy as np
 from sqlalchemy.engine import Engine, Row
@@ -139,6 +139,74 @@ class _Conversation:
     asked: dict[str, Question] = field(default_factory=dict)
 
 
+class ItemColumns(NamedTuple):
+    """The day, time, channel and conversation of each vote or gap, and whether a vote
+    was helpful, as arrays: a page selects and counts them without a loop."""
+
+    day: np.ndarray
+    timestamp: np.ndarray
+    channel: np.ndarray
+    conversation: np.ndarray
+    helpful: np.ndarray
+
+
+# ItemColumns' typecodes, then whether a vote's question is known (its "no" is a gap).
+_ITEM_COLUMNS = {
+    "day": "q",
+    "timestamp": "d",
+    "channel": "q",
+    "conversation": "q",
+    "helpful": "b",
+    "asked": "b",
+}
+
+
+Item = TypeVar("Item", Vote, Gap)
+
+
+class _Items(Generic[Item]):
+    """Votes or gaps in order, with their ItemColumns kept alongside as they come: a
+    snapshot then copies arrays instead of reading tens of thousands of objects."""
+
+    def __init__(self, items: Iterable[Item] = ()) -> None:
+        self.items: list[Item] = []
+        self._columns = {name: array(code) for name, code in _ITEM_COLUMNS.items()}
+        for item in items:
+            self.append(item)
+
+    @staticmethod
+    def _values(item: Vote | Gap) -> dict[str, float]:
+        return {
+            "day": item.day,
+            "timestamp": item.timestamp,
+            "channel": item.channel,
+            "conversation": item.conversation,
+            "helpful": getattr(item, "helpful", False),
+            "asked": getattr(item, "question", None) is not None,
+        }
+
+    def append(self, item: Item) -> None:
+        self.items.append(item)
+        for name, value in self._values(item).items():
+            self._columns[name].append(value)  # type: ignore[arg-type]
+
+    def replace(self, position: int, item: Item) -> None:
+        self.items[position] = item
+        for name, value in self._values(item).items():
+            self._columns[name][position] = value  # type: ignore[call-overload]
+
+    def array(self, name: str) -> np.ndarray:
+        """A copy of one column (a snapshot's, which later items do not change); the
+        flags as booleans."""
+        code = _ITEM_COLUMNS[name]
+        dtype = np.bool_ if code == "b" else np.dtype(code)
+        return np.frombuffer(self._columns[name], dtype=dtype).copy()
+
+    def columns(self, mask: np.ndarray | None = None) -> ItemColumns:
+        arrays = [self.array(name) for name in ItemColumns._fields]
+        return ItemColumns(*(values if mask is None else values[mask] for values in arrays))
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """The messages as numeric columns (one entry per message), the votes and the gaps.
@@ -158,6 +226,8 @@ class Snapshot:
     category: np.ndarray
     votes: tuple[Vote, ...]
     gaps: tuple[Gap, ...]
+    vote_columns: ItemColumns
+    gap_columns: ItemColumns
     labels: tuple[str, ...]
     topics: tuple[str, ...]
     categories: tuple[str, ...]
@@ -234,8 +304,12 @@ class InsightsIndex:
         self._senders: list[str] = []
         self._refs: list[str] = []
         self._by_ref: dict[str, str] = {}
-        self._votes: dict[tuple[int, int], Vote] = {}
-        self._gaps: list[Gap] = []
+        # The latest vote on each answer, at the place of the answer's first vote; the
+        # gap each makes (its question, when voted "not helpful"), in the same places.
+        self._votes: _Items[Vote] = _Items()
+        self._vote_places: dict[tuple[int, int], int] = {}
+        self._vote_gaps: list[Gap | None] = []
+        self._gaps: _Items[Gap] = _Items()
         self._labels, self._topics, self._categories, self._channels = (Codes() for _ in range(4))
         self._days: dict[int, int] = {}
         self._last_id = 0
@@ -309,13 +383,14 @@ class InsightsIndex:
         touched = set(columns["conversation"][~mask].tolist())
         for name, typecode in _COLUMNS.items():
             self._columns[name] = array(typecode, columns[name][mask].tobytes())
-        self._gaps = [gap for gap in self._gaps if gap.event_id not in removed]
-        self._votes = {
-            key: vote
-            for key, vote in self._votes.items()
-            if vote.event_id not in removed
-            and (vote.question is None or vote.question.event_id not in removed)
-        }
+        self._gaps = _Items(gap for gap in self._gaps.items if gap.event_id not in removed)
+        votes = [(key, self._votes.items[place]) for key, place in self._vote_places.items()]
+        self._votes, self._vote_places, self._vote_gaps = _Items(), {}, []
+        for key, vote in votes:
+            if vote.event_id not in removed and (
+                vote.question is None or vote.question.event_id not in removed
+            ):
+                self._place_vote(key, vote)
         for code in touched:
             conversation = self._conversations[self._senders[code]]
             if conversation.pending and conversation.pending.event_id in removed:
@@ -468,10 +543,21 @@ class InsightsIndex:
             reason=entities.get("feedback_reason"),
             question=question,
         )
-        earlier = self._votes.get(key)
-        if earlier and vote.reason is None and earlier.helpful == vote.helpful:
+        place = self._vote_places.get(key)
+        if place is None:
+            self._place_vote(key, vote)
+            return
+        earlier = self._votes.items[place]
+        if vote.reason is None and earlier.helpful == vote.helpful:
             vote = replace(vote, reason=earlier.reason)
-        self._votes[key] = vote
+        self._votes.replace(place, vote)
+        self._vote_gaps[place] = _not_helpful_gap(vote)
+
+    def _place_vote(self, key: tuple[int, int], vote: Vote) -> None:
+        """The first vote on an answer, after the others."""
+        self._vote_places[key] = len(self._votes.items)
+        self._votes.append(vote)
+        self._vote_gaps.append(_not_helpful_gap(vote))
 
     # --- what the pages read -------------------------------------------------
 
@@ -481,10 +567,17 @@ class InsightsIndex:
                 name: np.frombuffer(self._columns[name], dtype=np.dtype(code)).copy()
                 for name, code in _COLUMNS.items()
             }
+            votes = self._votes.columns()
+            # The questions voted "not helpful" follow the deflected messages.
+            voted_gaps = ~votes.helpful & self._votes.array("asked")
+            gaps = self._gaps.columns()
+            from_votes = self._votes.columns(voted_gaps)
             self._snapshot = Snapshot(
                 **columns,
-                votes=tuple(self._votes.values()),
-                gaps=tuple(self._gaps) + tuple(_not_helpful_gaps(self._votes.values())),
+                votes=tuple(self._votes.items),
+                gaps=(*self._gaps.items, *(gap for gap in self._vote_gaps if gap is not None)),
+                vote_columns=votes,
+                gap_columns=ItemColumns(*map(np.concatenate, zip(gaps, from_votes, strict=True))),
                 labels=tuple(self._labels.names),
                 topics=tuple(self._topics.names),
                 categories=tuple(self._categories.names),
@@ -494,22 +587,20 @@ class InsightsIndex:
         return self._snapshot
 
 
-def _not_helpful_gaps(votes: Iterable[Vote]) -> list[Gap]:
-    """The questions whose answers were voted "not helpful"."""
-    return [
-        Gap(
-            event_id=vote.question.event_id,
-            timestamp=vote.timestamp,
-            day=vote.day,
-            conversation=vote.conversation,
-            channel=vote.channel,
-            reason=NOT_HELPFUL,
-            text=vote.question.text,
-            topic=vote.topic,
-        )
-        for vote in votes
-        if not vote.helpful and vote.question is not None
-    ]
+def _not_helpful_gap(vote: Vote) -> Gap | None:
+    """The question of an answer voted "not helpful", as a gap."""
+    if vote.helpful or vote.question is None:
+        return None
+    return Gap(
+        event_id=vote.question.event_id,
+        timestamp=vote.timestamp,
+        day=vote.day,
+        conversation=vote.conversation,
+        channel=vote.channel,
+        reason=NOT_HELPFUL,
+        text=vote.question.text,
+        topic=vote.topic,
+    )
 
 
 def conversation_ref(key: bytes, sender_id: str) -> str:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, overload
 
 import numpy as np
 from sqlalchemy.engine import Row
@@ -38,11 +38,13 @@ from insights.index import (
     QUARTER_HOUR,
     USER,
     Gap,
+    ItemColumns,
     Snapshot,
     Vote,
 )
 
 Cell = str | int | float | None
+T = TypeVar("T")
 DEFAULT_DAYS = 30
 REASON_COLUMNS = {
     "unclear": "Unclear",
@@ -67,6 +69,41 @@ class Link(NamedTuple):
     href: str
 
 
+TableRow = tuple[Cell | Link, ...]
+# A column of a table kept as columns: its cells, or whole numbers as an integer array.
+Column = Sequence[Cell | Link] | np.ndarray
+
+
+class ColumnRows(Sequence[TableRow]):
+    """A table's rows kept as its columns: the CSV file of every conversation (100,000
+    rows) is then written row by row without a tuple made and kept for each row."""
+
+    def __init__(self, *columns: Column) -> None:
+        if len({len(column) for column in columns}) > 1:
+            raise ValueError("columns of different lengths")
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    @overload
+    def __getitem__(self, index: int) -> TableRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[TableRow]: ...
+
+    def __getitem__(self, index: int | slice) -> TableRow | Sequence[TableRow]:
+        if isinstance(index, slice):
+            return ColumnRows(*(column[index] for column in self.columns))
+        return tuple(column[index] for column in self.columns)
+
+    def __iter__(self) -> Iterator[TableRow]:
+        return zip(*self.columns, strict=True)
+
+    def column(self, index: int) -> Column:
+        return self.columns[index]
+
+
 @dataclass(frozen=True)
 class Table:
     """One table of the page: its CSV file name, caption, column headers and rows.
@@ -78,8 +115,14 @@ class Table:
     name: str
     caption: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[Cell | Link, ...], ...]
+    rows: Sequence[TableRow]
     text_columns: int = 1
+
+    def column(self, index: int) -> Column:
+        """One column's cells, top to bottom."""
+        if isinstance(self.rows, ColumnRows):
+            return self.rows.column(index)
+        return [row[index] for row in self.rows]
 
 
 def _date(value: str | None) -> date | None:
@@ -120,11 +163,6 @@ class Filters:
         values = {"from": self.start.isoformat(), "to": self.end.isoformat()}
         return {**values, "channel": self.channel} if self.channel else values
 
-    def admits(self, day: int, timestamp: float, channel: str | None) -> bool:
-        """Whether a vote or gap falls in the period and channel."""
-        in_period = self.start.toordinal() <= day <= self.end.toordinal()
-        return in_period and timestamp >= self.since and self.channel in (None, channel)
-
 
 def _percent(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
@@ -144,6 +182,7 @@ class Selection:
         self.patient = mask & (snapshot.kind == USER)
         self.patient &= snapshot.label != snapshot.label_code(FEEDBACK_INTENT)
         self.bot = mask & (snapshot.kind == BOT)
+        self._vote_mask: np.ndarray | None = None
 
     def replies(self, reply: str) -> np.ndarray:
         mask: np.ndarray = self.bot & (self.snapshot.label == self.snapshot.label_code(reply))
@@ -163,24 +202,30 @@ class Selection:
         return int(np.unique(self.snapshot.conversation[self.patient]).size)
 
     def votes(self) -> list[Vote]:
-        channels = self.snapshot.channels
-        return [
-            vote
-            for vote in self.snapshot.votes
-            if self.filters.admits(vote.day, vote.timestamp, _name(channels, vote.channel))
-        ]
+        """The votes in the period and channel."""
+        return _picked(self.snapshot.votes, self.vote_mask())
+
+    def vote_mask(self) -> np.ndarray:
+        """Which of the snapshot's votes are in the period and channel (made once)."""
+        if self._vote_mask is None:
+            self._vote_mask = self._admitted(self.snapshot.vote_columns)
+        return self._vote_mask
 
     def gaps(self) -> list[Gap]:
-        channels = self.snapshot.channels
-        return [
-            gap
-            for gap in self.snapshot.gaps
-            if self.filters.admits(gap.day, gap.timestamp, _name(channels, gap.channel))
-        ]
+        return _picked(self.snapshot.gaps, self._admitted(self.snapshot.gap_columns))
+
+    def _admitted(self, items: ItemColumns) -> np.ndarray:
+        """Which votes or gaps fall in the period and channel."""
+        mask = (items.day >= self.first) & (items.day < self.first + self.length)
+        mask &= items.timestamp >= self.filters.since
+        if self.filters.channel:
+            mask &= items.channel == self.snapshot.channel_code(self.filters.channel)
+        return mask
 
 
-def _name(names: Sequence[str], code: int) -> str | None:
-    return names[code] if code != NONE else None
+def _picked(items: Sequence[T], mask: np.ndarray) -> list[T]:
+    """The items where mask is true, in order."""
+    return list(map(items.__getitem__, np.flatnonzero(mask).tolist()))
 
 
 def _day_rows(filters: Filters, *columns: Sequence[Cell]) -> tuple[tuple[Cell, ...], ...]:
@@ -433,11 +478,11 @@ def conversation_table(
     deflected = count(selection.replies(FALLBACK) | selection.replies(OUT_OF_SCOPE))
     red_flags = count(selection.replies(EMERGENCY) | selection.replies(CRISIS))
     handoff = count(selection.replies(HANDOFF))
-    helpful, unhelpful = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
-    for vote in selection.votes():
-        (helpful if vote.helpful else unhelpful)[vote.conversation] += 1
-    last = np.full(size, -np.inf)
-    np.maximum.at(last, conversation[active], snapshot.timestamp[active])
+    votes = snapshot.vote_columns
+    admitted = selection.vote_mask()
+    helpful = np.bincount(votes.conversation[admitted & votes.helpful], minlength=size)
+    unhelpful = np.bincount(votes.conversation[admitted & ~votes.helpful], minlength=size)
+    last = latest(conversation[active], snapshot.timestamp[active], size)
     channel = np.full(size, NONE)
     channel[conversation[selection.patient]] = snapshot.channel[selection.patient]
     wanted = {
@@ -452,16 +497,18 @@ def conversation_table(
     total = int(chosen.size)
     if page is not None:
         chosen = chosen[page * page_size : (page + 1) * page_size]
-    refs = [snapshot.refs[c] for c in chosen.tolist()]
-    named = [*snapshot.channels, "unknown"]  # NONE (-1) picks "unknown"
-    channels = [named[c] for c in channel[chosen].tolist()]
+    # Picked through object arrays: list indexing 100,000 times in Python took longer.
+    refs: list[str] = np.array(snapshot.refs, dtype=object)[chosen].tolist()
+    named = np.array([*snapshot.channels, "unknown"], dtype=object)  # NONE (-1): "unknown"
+    channels: list[str] = named[channel[chosen]].tolist()
+    # The counts stay integer arrays: the CSV file writes them through a table.
     counts = [
-        column[chosen].tolist()
+        column[chosen]
         for column in (messages, answers, deflected, red_flags, handoff, helpful, unhelpful)
     ]
     # All of them are for the CSV file, which needs no links.
     names = refs if page is None else [Link(ref, f"/conversations/{ref}") for ref in refs]
-    rows = tuple(zip(names, local_times(last[chosen]), channels, *counts, strict=True))
+    rows = ColumnRows(names, local_times(last[chosen]), channels, *counts)
     table = Table(
         "conversations",
         CONVERSATION_FILTERS.get(show, CONVERSATION_FILTERS["all"]),
@@ -483,14 +530,39 @@ def conversation_table(
     return table, total
 
 
+def latest(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """The largest value of each group (-inf for a group without one).
+
+    np.maximum.at is slow (tens of milliseconds on half a million messages), so each
+    group first gets one of its values by assignment (whichever numpy writes last:
+    usually the latest, as messages are stored in time order); only the values larger
+    than what their group got then go through np.maximum.at.
+    """
+    result = np.full(size, -np.inf)
+    result[groups] = values
+    larger = values > result[groups]
+    if larger.any():
+        np.maximum.at(result, groups[larger], values[larger])
+    return result
+
+
+# " HH:MM" of each minute of a day.
+_CLOCK = np.array([f" {minute // 60:02d}:{minute % 60:02d}" for minute in range(1440)], object)
+
+
 def local_times(timestamps: np.ndarray) -> list[str]:
     """Local date and time to the minute ("2025-03-01 14:05") of many timestamps at once:
-    strftime on 100,000 datetimes alone took most of a second."""
+    strftime on 100,000 datetimes alone took most of a second. Each distinct day is
+    written once, each time of day comes from a table."""
     buckets = (timestamps // QUARTER_HOUR).astype(np.int64)
     unique, inverse = np.unique(buckets, return_inverse=True)
     offsets = np.array([_utc_offset(int(bucket) * QUARTER_HOUR) for bucket in unique.tolist()])
-    local = (timestamps + offsets[inverse]).astype("datetime64[s]")
-    return [text.replace("T", " ") for text in np.datetime_as_string(local, unit="m").tolist()]
+    minutes = ((timestamps + offsets[inverse]) // 60).astype(np.int64)
+    days, minute_of_day = np.divmod(minutes, 1440)
+    unique_days, day_of = np.unique(days, return_inverse=True)
+    dates = np.datetime_as_string(unique_days.astype("datetime64[D]")).astype(object)
+    times: list[str] = (dates[day_of] + _CLOCK[minute_of_day]).tolist()
+    return times
 
 
 def _utc_offset(timestamp: float) -> float:

@@ -3,7 +3,9 @@
 Python's own ThreadingHTTPServer, as for the demo page (ops/web_server.py): a
 handful of staff use it, every page is computed in milliseconds from memory, and
 the work is CPU-bound numpy that Sanic's event loop would only wrap. It listens
-on 127.0.0.1 (INSIGHTS_HOST to change) at INSIGHTS_PORT (8090).
+on 127.0.0.1 (INSIGHTS_HOST to change) at INSIGHTS_PORT (8090). A CSV file is
+sent in pieces as it is written (HTTP/1.0: the end of the connection ends it), so
+its first bytes leave at once, even for the file of every conversation.
 
 Access needs the token INSIGHTS_TOKEN, or when it is unset the one `make run`
 writes to var/insights-token (mode 0600). A browser opens the printed link
@@ -22,13 +24,15 @@ import csv
 import hashlib
 import hmac
 import io
+import itertools
 import math
 import os
+import re
 import secrets
 import sys
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from email.message import Message
@@ -36,7 +40,7 @@ from http import HTTPStatus
 from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import jinja2
@@ -46,7 +50,7 @@ from markupsafe import Markup
 from actions.content import Content, load_content
 from insights import charts, gaps, report, store
 from insights.index import InsightsIndex, ref_key
-from insights.report import Filters, Link, Table
+from insights.report import Column, ColumnRows, Filters, Link, Table
 from ops.processes import ServerSpec
 from privacy.settings import retention_days, tracker_store_url
 from project import PROJECT_ROOT
@@ -59,6 +63,8 @@ COOKIE = "insights_session"
 # A CSV cell starting with one of these is a formula to a spreadsheet.
 FORMULA_STARTS = frozenset("=+-@\t\r")
 PAGE_SIZE = 50
+# A CSV file is sent in pieces of this many rows: its first bytes leave at once.
+CSV_CHUNK_ROWS = 5_000
 THEMES_SHOWN = 30
 HERE = Path(__file__).parent
 STYLESHEET = HERE / "static" / "insights.css"
@@ -129,22 +135,126 @@ def staff_link(port: int, env: Mapping[str, str] = os.environ) -> str:
 
 @dataclass
 class Response:
+    """A page or file; a CSV file's body is sent in pieces as it is written (``stream``)."""
+
     status: HTTPStatus
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    stream: Iterable[bytes] | None = None
 
 
-def csv_bytes(table: Table) -> bytes:
-    """A table as CSV; a text cell that a spreadsheet would run as a formula is quoted
-    with a leading apostrophe (patients' words are untrusted); numbers are written as
-    they are, None as an empty cell."""
+def csv_chunks(table: Table, rows_per_chunk: int = CSV_CHUNK_ROWS) -> Iterator[bytes]:
+    """A table as CSV (the csv module's "excel" dialect), in pieces of rows_per_chunk rows,
+    the header row first.
+
+    A text cell that a spreadsheet would run as a formula is quoted with a leading
+    apostrophe (patients' words are untrusted); numbers are written as they are, None
+    as an empty cell. Columns are checked whole first: when no cell needs a change or
+    quotes (the CSV file of every conversation: 100,000 rows), the rows are joined as
+    they are, without the csv module's work per cell.
+    """
+    fields = _fields_as_they_are(table)
+    if fields is None:
+        yield from _csv_module_chunks(table, rows_per_chunk)
+        return
+    lines = map(",".join, zip(*fields, strict=True))
+    text = _csv_line(table.columns)
+    while chunk := list(itertools.islice(lines, rows_per_chunk)):
+        yield (text + "\r\n".join(chunk) + "\r\n").encode("utf-8")
+        text = ""
+    if text:  # no rows
+        yield text.encode("utf-8")
+
+
+def _csv_module_chunks(table: Table, rows_per_chunk: int) -> Iterator[bytes]:
+    """csv_chunks through the csv module, each text cell checked when a column needs it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(table.columns)
     text = table.text_columns
-    writer.writerows([*map(_csv_text, row[:text]), *row[text:]] for row in table.rows)
-    return buffer.getvalue().encode("utf-8")
+    rows: Iterable[Sequence[object]] = table.rows
+    if not all(_TextCheck.of(table.column(index)).plain for index in range(text)):
+        rows = ([*map(_csv_text, row[:text]), *row[text:]] for row in table.rows)
+    pending = iter(rows)
+    while True:
+        writer.writerows(itertools.islice(pending, rows_per_chunk))
+        if not buffer.tell():
+            return
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _csv_line(cells: Sequence[object]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(cells)
+    return buffer.getvalue()
+
+
+def csv_bytes(table: Table) -> bytes:
+    """A table as one CSV file (csv_chunks joined)."""
+    return b"".join(csv_chunks(table))
+
+
+# A cell starting a formula, in a text column joined with a line break before each cell.
+_FORMULA = re.compile("\n[" + re.escape("".join(sorted(FORMULA_STARTS))) + "]")
+# What else makes the csv module quote a cell (QUOTE_MINIMAL, the excel dialect), but
+# the line break, which is counted.
+_QUOTED = re.compile('[,"\r]')
+# Decimal strings of small whole numbers, looked up rather than written one by one.
+_DECIMALS = np.array([str(number) for number in range(10_000)], dtype=object)
+
+
+@dataclass(frozen=True)
+class _TextCheck:
+    """Of a column: whether it is only text, none of which starts a formula (it is then
+    written unchanged), and whether moreover no cell needs quotes.
+
+    The cells are joined once and the joined text searched: a column of 100,000 cells
+    is then checked in milliseconds. A line break inside a cell can only make a formula
+    seem to start: the cells are then rewritten one by one, which leaves them as they are.
+    """
+
+    plain: bool
+    unquoted: bool
+
+    @classmethod
+    def of(cls, cells: Column) -> _TextCheck:
+        if not len(cells):
+            return cls(True, True)
+        try:
+            joined = "\n" + "\n".join(cells)  # type: ignore[arg-type]
+        except TypeError:  # a cell that is not text
+            return cls(False, False)
+        plain = not _FORMULA.search(joined)
+        breaks = joined.count("\n") != len(cells)
+        return cls(plain, plain and not breaks and not _QUOTED.search(joined))
+
+
+def _fields_as_they_are(table: Table) -> list[Sequence[str]] | None:
+    """Each column's cells as the csv module would write them, if a table kept as columns
+    has only integer arrays and text that needs neither a change nor quotes; else None."""
+    rows = table.rows
+    # (A row of one empty cell is written as "", which joining would not do.)
+    if not isinstance(rows, ColumnRows) or len(rows.columns) < 2:
+        return None
+    fields: list[Sequence[str]] = []
+    for column in rows.columns:
+        if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+            fields.append(_decimal_strings(column))
+        elif _TextCheck.of(column).unquoted:
+            fields.append(cast(Sequence[str], column))
+        else:
+            return None
+    return fields
+
+
+def _decimal_strings(numbers: np.ndarray) -> list[str]:
+    if not numbers.size or (numbers.min() >= 0 and numbers.max() < len(_DECIMALS)):
+        decimals: list[str] = _DECIMALS[numbers].tolist()
+        return decimals
+    return [str(number) for number in numbers.tolist()]
 
 
 def _csv_text(cell: object) -> object:
@@ -330,7 +440,12 @@ class InsightsApp:
         period = f"{filters.start.isoformat()}_{filters.end.isoformat()}"
         filename = f"insights-{table.name}-{period}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-        return Response(HTTPStatus.OK, csv_bytes(table), "text/csv; charset=utf-8", headers)
+        return Response(
+            HTTPStatus.OK,
+            content_type="text/csv; charset=utf-8",
+            headers=headers,
+            stream=csv_chunks(table),
+        )
 
     def _render(
         self,
@@ -476,12 +591,18 @@ class InsightsHandler(BaseHTTPRequestHandler):
         headers = {**SECURITY_HEADERS, **response.headers}
         if response.status != HTTPStatus.NO_CONTENT:
             headers["Content-Type"] = response.content_type
-            headers["Content-Length"] = str(len(response.body))
+            if response.stream is None:
+                headers["Content-Length"] = str(len(response.body))
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if send_body and response.body:
-            self.wfile.write(response.body)
+        if not send_body:
+            return
+        # HTTP/1.0: the connection closes after every response, so a streamed body
+        # needs no length (its end is the end of the connection).
+        for piece in response.stream or [response.body]:
+            if piece:
+                self.wfile.write(piece)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Log without the query string, which may carry the token."""

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from actions.content import load_content
 from insights import report, store
-from insights.index import InsightsIndex, Snapshot, ref_key
+from insights.index import Gap, InsightsIndex, Snapshot, Vote, ref_key
 from insights.report import Filters
+from insights.synthetic import feedback_event
 from tests.insights.seed import (
     EXPECTED,
     EXPECTED_DAILY,
@@ -92,14 +93,32 @@ def test_a_period_and_retention(seeded_url: str) -> None:
     assert summary(snapshot) == EXPECTED
 
 
+def assert_item_columns_match(snapshot: Snapshot) -> None:
+    """The vote and gap arrays the index keeps alongside are those of the objects."""
+    both = ((snapshot.votes, snapshot.vote_columns), (snapshot.gaps, snapshot.gap_columns))
+    for items, columns in both:
+        for name in ("day", "timestamp", "channel", "conversation"):
+            assert getattr(columns, name).tolist() == [getattr(item, name) for item in items]
+    assert snapshot.vote_columns.helpful.tolist() == [vote.helpful for vote in snapshot.votes]
+
+
 def test_new_messages_erasure_and_expiry_are_followed(seeded_url: str) -> None:
     index = index_of(seeded_url)
-    index.refresh(time.time())
+    assert_item_columns_match(index.refresh(time.time()))
     engine = store.connect(seeded_url)
     new = conversation("sender-h", 0, "rest", [("hi", "greet", "greet", None, None)])
     with engine.begin() as connection:
         store.insert_events(connection, new)
     assert summary(index.refresh(time.time()))["Conversations"] == 7
+    # A later vote on an answer replaces the earlier one, in its place.
+    again = feedback_event("sender-a", noon(0, 100), "what_is_spine_mri", "down", "not_answered")
+    with engine.begin() as connection:
+        store.insert_events(connection, [again])
+    snapshot = index.refresh(time.time())
+    assert summary(snapshot)["Conversations"] == 7
+    assert summary(snapshot)["Voted helpful (%)"] == 0.0
+    assert "what is a spine MRI" in [gap.text for gap in snapshot.gaps]
+    assert_item_columns_match(snapshot)
     # The patient of conversation B asked to be forgotten (stores/tracker_store.py erase).
     with engine.begin() as connection:
         connection.execute(sa.delete(store.EVENTS).where(store.EVENTS.c.sender_id == "sender-b"))
@@ -108,7 +127,11 @@ def test_new_messages_erasure_and_expiry_are_followed(seeded_url: str) -> None:
     assert (after["Conversations"], after["Votes on answers"]) == (6, 2)
     assert after["Fallback rate (%)"] == 0.0
     selection = report.Selection(snapshot, Filters.parse({}, time.time(), RETENTION))
-    assert [gap.text for gap in selection.gaps()] == ["can I listen to music in the scanner"]
+    assert [gap.text for gap in selection.gaps()] == [
+        "what is a spine MRI",
+        "can I listen to music in the scanner",
+    ]
+    assert_item_columns_match(snapshot)
 
 
 def test_nothing_older_than_retention_is_counted(seeded_url: str) -> None:
@@ -143,3 +166,27 @@ def test_transcript_is_the_stored_conversation(seeded_url: str) -> None:
     assert texts[0] == "where do I park my car"
     assert table.rows[1][3] == "reply: out_of_scope"
     assert any("vote: not helpful" in row[3] and "(unclear)" in row[3] for row in table.rows)
+
+
+def test_votes_and_gaps_are_selected_by_period_and_channel(seeded_url: str) -> None:
+    """The selection's arrays pick what the rule says, item by item."""
+    now = time.time()
+    snapshot = index_of(seeded_url).refresh(now)
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    queries = [{}, {"channel": "twilio"}, {"channel": "rest"}, {"channel": "none-such"}]
+    queries += [{"from": yesterday, "to": yesterday}, {"to": yesterday, "channel": "socketio"}]
+    for query in queries:
+        filters = Filters.parse(query, now, RETENTION)
+        selection = report.Selection(snapshot, filters)
+
+        def admitted(item: Vote | Gap, filters: Filters = filters) -> bool:
+            channel = snapshot.channels[item.channel] if item.channel >= 0 else None
+            return (
+                filters.start.toordinal() <= item.day <= filters.end.toordinal()
+                and item.timestamp >= filters.since
+                and filters.channel in (None, channel)
+            )
+
+        assert selection.votes() == [vote for vote in snapshot.votes if admitted(vote)], query
+        assert selection.gaps() == [gap for gap in snapshot.gaps if admitted(gap)], query
+    assert len(report.Selection(snapshot, Filters.parse({}, now, RETENTION)).votes()) == 3

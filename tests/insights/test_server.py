@@ -119,6 +119,20 @@ def test_conversations_and_a_transcript(site: Site) -> None:
     assert len(crises) == 2
 
 
+def test_csv_files_are_sent_as_they_are_written(site: Site) -> None:
+    """A CSV file is streamed (no length, the connection's end ends it); pages are not."""
+    response = site.get("/conversations.csv")
+    assert response.status_code == 200 and "Content-Length" not in response.headers
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert rows[0][:2] == ["Conversation", "Last message"]
+    assert len(rows) == 1 + EXPECTED["Conversations"]
+    assert sum(int(row[3]) for row in rows[1:]) == EXPECTED["Patient messages"]
+    bearer = {"Authorization": f"Bearer {site.token}"}
+    head = requests.head(site.url + "/conversations.csv", headers=bearer, timeout=30)
+    assert head.status_code == 200 and head.content == b""
+    assert site.get("/conversations").headers["Content-Length"].isdigit()
+
+
 def test_csv_cells_never_start_a_formula() -> None:
     table = Table("t", "t", ("a", "b"), (("=HYPERLINK(1)", 1), (Link("x", "/y"), None)))
     assert csv_bytes(table).decode().splitlines() == ["a,b", "'=HYPERLINK(1),1", "x,"]
