@@ -47,6 +47,12 @@ from privacy.vocabulary import (
 NER_MAX_CHARS = 2500
 NER_MAX_TOKENS = 600
 MAX_NAME_WORDS = 5
+# A message with at least this many words that are not known names, of which fewer
+# than this share read as English, is in another language.
+MIN_WORDS_FOR_LANGUAGE = 3
+ENGLISH_SHARE = 0.6
+# Words of two letters ("hi", "im", "le", "de", "en") belong to too many languages.
+LANGUAGE_WORD = regex.compile(r"\p{L}{3,}")
 
 NAME_WORD = regex.compile(r"\p{Lu}\.(?=\s)|\p{L}[\p{L}\p{M}'’\-]{0,40}(?<!['’\-])")
 WORD_GAP = regex.compile(r"[ \t]{1,2}|,[ \t]{1,2}(?=\p{Lu})")
@@ -60,6 +66,7 @@ STRONG_CUE = (
 )
 WEAK_CUE = (
     r"i\s*['’]?m|i\s+am|this\s+is|it\s*['’]?s|it\s+is|call\s+me|soy|je\s+suis|ich\s+bin|"
+    r"my\s+name|"
     r"(?:question|message|note|greetings|hello|hi|regards|love|text|request)\s+from|"
     r"sono|jestem|sou|ik\s+ben|(?:dr|mr|mrs|mx|prof|professor|sr|sra|herr|frau|mme|miss)\.?|"
     r"(?-i:Ms|ms|MS(?=\.))\.?|(?:my|our|his|her)\s+(?:wife|husband|partner|spouse|son|daughter|"
@@ -70,6 +77,7 @@ WEAK_CUE = (
     r"neurosurgeon|chiropractor|physio|physiotherapist|therapist|nurse|dentist|specialist|"
     r"oncologist|radiologist|consultant|referring\s+doctor)"
 )
+ENGLISH_SHORT_CUE = regex.compile(r"(?i)i\s*['’]?m\b|it\s*['’]?s\b")
 CUE = regex.compile(
     rf"(?i)(?<![\p{{L}}'’])(?:(?P<strong>{STRONG_CUE})|(?P<weak>{WEAK_CUE}))"
     r"(?:[ \t]{1,3}|,[ \t]{0,2}|:[ \t]{0,2}|(?<=\.))"
@@ -98,14 +106,18 @@ NAME_CHARACTER = regex.compile(r"[\p{L}\p{M}]|[\-\u2010\u2011](?=\p{L})")
 HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
 # What ends a letterhead name: a stop, a comma, a colon or a dash, then a space.
 LETTERHEAD_END = regex.compile(r"\s?[.,:;!\-–—](?=\s|$)")
-# After a one-word letterhead name: a dash, or a phone number or e-mail placeholder.
-CONTACT_AFTER = regex.compile(r"\s?,?\s(?:[\-–—]\s|\[(?:PHONE|EMAIL)\])")
+# "Łukasz Żmuda here", "Krzysztof tutaj", "Ana aquí".
+HERE_WORDS = frozenset({"here", "tutaj", "aquí", "aqui", "ici", "hier", "qui", "здесь"})
+# After a one-word letterhead name: a dash, a phone number or e-mail placeholder, an age.
+CONTACT_AFTER = regex.compile(r"\s?,?\s(?:[\-–—]\s|\[(?:PHONE|EMAIL)\]|\d{1,3}\s?,)")
 NAME_PARTICLES = frozenset(
     {
         *("da", "de", "del", "della", "di", "do", "dos", "du", "la", "le"),
         *("van", "von", "der", "den", "bin", "al", "el", "y"),
     }
 )
+# A nickname in quotes between a given and a family name.
+NICKNAME = regex.compile(r"[\"“‘'(]\p{Lu}[\p{L}\p{M}.\-]{0,20}[\"”’')]")
 LEFT_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’\-]{0,40})[ \t]{1,2}$")
 # Nouns after which a capitalised word is an eponym, not a person: "Pott's disease".
 EPONYM_HEADS = (
@@ -200,17 +212,22 @@ def _words_after(text: str, position: int) -> list[Span]:
     return words
 
 
-def _first_word_is_name(word: str, strong: bool) -> bool:
+def _first_word_is_name(word: str, strong: bool, following: str | None = None) -> bool:
     """After a strong cue, any word but a lower-case stop word; after a weak one, a
     capitalised word that is not ordinary English or is a given name ("I'm pregnant",
     "my wife is" no; "it's Rose" yes), in lower case only a known or foreign name
-    ("im bob", "my dr. visit" no)."""
-    if word.casefold() in NEVER_NAMES or (is_stop_word(word) and (word.islower() or not strong)):
+    ("im bob", "my dr. visit" no), or an ordinary given name before a family name
+    ("this is frank delgado"; `following` is the next word)."""
+    if word.casefold() in NEVER_NAMES:
         return False
+    if is_stop_word(word) and (word.islower() or not strong):
+        return not strong and word.istitle() and _is_capitalised_given_name(word)
     if strong:
         return True
     if is_ordinary(word):
-        return _is_capitalised_given_name(word)
+        return _is_capitalised_given_name(word) or (
+            word.islower() and following is not None and _is_family_name_word(following)
+        )
     if word.islower():
         return _is_known_or_foreign(word)
     return True
@@ -226,7 +243,8 @@ def _continues_name(word: str) -> bool:
 
 
 def _name_from(text: str, words: list[Span], strong: bool) -> Span | None:
-    if not words or not _first_word_is_name(text[slice(*words[0])], strong):
+    following = text[slice(*words[1])] if len(words) > 1 else None
+    if not words or not _first_word_is_name(text[slice(*words[0])], strong, following):
         return None
     end = words[0][1]
     for start, stop in words[1:]:
@@ -236,8 +254,12 @@ def _name_from(text: str, words: list[Span], strong: bool) -> Span | None:
     return words[0][0], end
 
 
-def _cued_names(text: str) -> Iterator[Span]:
+def _cued_names(text: str, english: bool = True) -> Iterator[Span]:
+    """Names after a cue; in another language, not after English short cues that are
+    words there too ("im Befund" is German for "in the report")."""
     for cue in list(CUE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
+        if not english and ENGLISH_SHORT_CUE.match(cue.group()):
+            continue
         span = _name_from(text, _words_after(text, cue.end()), cue.group("strong") is not None)
         if span:
             yield span
@@ -248,7 +270,7 @@ def _greeting_name(text: str) -> Iterator[Span]:
     greeting = GREETING.match(text)
     words = _words_after(text, greeting.end() if greeting else 0)
     for index, (start, stop) in enumerate(words[1:], start=1):
-        if text[start:stop].casefold() == "here":
+        if text[start:stop].casefold() in HERE_WORDS:
             span = _name_from(text, words[:index], strong=False)
             if span:
                 yield span
@@ -288,6 +310,11 @@ def _is_capitalised_given_name(word: str) -> bool:
     return (word.istitle() or word.isupper()) and all(
         part.casefold() in first_names() for part in parts
     )
+
+
+def _is_family_name_word(word: str) -> bool:
+    """A family name that is no English word ("delgado", not "again")."""
+    return word.casefold() in last_names() and not is_english_word(word)
 
 
 def _is_known_or_foreign(word: str) -> bool:
@@ -400,11 +427,27 @@ def _entities(text: str) -> Entities:
         if entity.label_ == "PERSON"
         and not _is_imperative(entity)
         and not all(word.islower() and is_ordinary(word) for word in entity.text.split())
+        and not _is_sentence_opening_word(entity)
         and not _is_eponym_or_medical(text, entity.start_char, entity.end_char)
     ]
     medical = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "MEDICAL"]
     places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS]
     return Entities(persons, medical, places)
+
+
+def _is_sentence_opening_word(entity: Any) -> bool:
+    """ "Frank disc herniation", "Summer heat", "Tattoos with red ink": one English word
+    opening a sentence, not followed by a verb as a subject would be ("Rich says")."""
+    doc, start = entity.doc, entity.start
+    opens_sentence = start == 0 or doc[start - 1].text in {".", "!", "?", "\n", "¿", "¡"}
+    following = doc[entity.end].text if entity.end < len(doc) else ""
+    return (
+        len(entity) == 1
+        and opens_sentence
+        and is_english_word(entity.text)
+        and following.islower()
+        and not is_verb_form(following)
+    )
 
 
 def _is_imperative(entity: Any) -> bool:
@@ -425,6 +468,9 @@ def _widened(text: str, span: Span) -> Span:
         start = left.start()
     for _ in range(MAX_NAME_WORDS):
         gap = SPACES.match(text, end)
+        nickname = NICKNAME.match(text, gap.end()) if gap else None
+        if nickname:  # 'Bartholomew "Bart" Oyelowo-Smith'
+            gap = SPACES.match(text, nickname.end())
         word = NAME_WORD.match(text, gap.end()) if gap else None
         if word is None or not word.group()[:1].isupper() or is_protected(word.group()):
             break
@@ -474,21 +520,82 @@ def name_spans(text: str) -> list[Span]:
     """Character spans of person names in text (may overlap), none touching a
     placeholder of an earlier step or a protected term the ruler marked."""
     entities = _entities(text)
+    english = not _in_another_language(text)
     found = [
-        *_not_groups(text, list(_cued_names(text)), entities.places),
+        *_not_groups(text, list(_cued_names(text, english)), entities.places),
         *_greeting_name(text),
         *_letterhead_name(text),
         *_signed_name(text),
-        *_non_ascii_names(text),
-        *_outside_places(text, list(_gazetteer_names(text)), entities.places),
-        *entities.persons,
     ]
+    if english:
+        found += [
+            *_non_ascii_names(text),
+            *_outside_places(text, list(_gazetteer_names(text)), entities.places),
+            *entities.persons,
+        ]
+    else:
+        found += _names_in_another_language(text)
     placeholders = [match.span() for match in PLACEHOLDER.finditer(text)]
     widened = [
         _widened(text, _whole_words(text, span, NAME_CHARACTER)) for span in _merged(text, found)
     ]
     taken = sorted(placeholders + [_whole_words(text, span) for span in entities.medical])
     return _without(text, _merged(text, widened), taken)
+
+
+def _in_another_language(text: str) -> bool:
+    """A message mostly in another language ("¿Qué significa hernia discal en L5-S1?"):
+    the recogniser, trained on English, and the accented-word rule would take its
+    words for names, so only the cues count there."""
+    words = [
+        word
+        for word in LANGUAGE_WORD.findall(PLACEHOLDER.sub(" ", text[:NER_MAX_CHARS]))
+        if not (word.isupper() or _is_known_name(word))  # names and acronyms are in any
+    ]
+    if len(words) < MIN_WORDS_FOR_LANGUAGE:
+        return False
+    english = sum(1 for word in words if _reads_as_english(word))
+    return english < ENGLISH_SHARE * len(words)
+
+
+def _is_known_name(word: str) -> bool:
+    """A given or family name that is no English word ("priya", "Lefèvre")."""
+    folded = word.casefold()
+    return (folded in first_names() or folded in last_names()) and not is_english_word(word)
+
+
+def _reads_as_english(word: str) -> bool:
+    return is_stop_word(word) or is_protected(word) or is_english_word(word)
+
+
+def _names_in_another_language(text: str) -> list[Span]:
+    """In another language: words of a script without capitals (Arabic, Hangul, Han,
+    Devanagari...) as before, and accented capitalised words next to another
+    capitalised word ("Camille Lefèvre"; not "Lendenwirbelsäule" nor "¿Qué"), and
+    given names with a family name or capitalised inside a sentence ("ma mère
+    Françoise"; "dolores" is a word there)."""
+    spans = []
+    for start, end in _non_ascii_names(text):
+        word = text[start:end]
+        if not any(c.isupper() or c.islower() for c in word) or _beside_capitalised(
+            text, start, end
+        ):
+            spans.append((start, end))
+    spans += [
+        (start, end)
+        for start, end in _gazetteer_names(text)
+        if " " in text[start:end]
+        or (text[start : start + 1].isupper() and not _is_sentence_start(text, start))
+    ]
+    return spans
+
+
+def _beside_capitalised(text: str, start: int, end: int) -> bool:
+    if not text[start : start + 1].isupper():
+        return False
+    after = NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
+    before = LEFT_WORD.search(text, max(0, start - 45), start)
+    return bool((after and after.group()[:1].isupper()) or before)
 
 
 def _whole_words(text: str, span: Span, characters: regex.Pattern[str] = WORD_CHARACTER) -> Span:

@@ -60,7 +60,9 @@ BIRTH_CUE = (
     r"(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+(?:on|in))?|"
     r"b\.|y\.?o\.?b\.?|year\s+of\s+birth|geburtsdatum|geb\.|geboren(?:\s+am)?|né(?:e)?\s+le|"
     r"ur\.|urodzon[ya]|nacid[oa](?:\s+el)?|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
-    r"data\s+di\s+nascita|doğum\s+tarihi|ngày\s+sinh)"
+    r"data\s+di\s+nascita|doğum\s+tarihi|ngày\s+sinh|data\s+urodzenia|дата\s+рождения|"
+    r"родил(?:ся|ась)|geboortedatum|geboren\s+op|date\s+de\s+naissance|fecha\s+de\s+nac\.?|"
+    r"data\s+de\s+nascimento|nascid[oa](?:\s+em)?)"
 )
 FILLER = (
     r"(?:[\s:#=\-.,()]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|on|at|year|"
@@ -75,7 +77,7 @@ ID_LABELS = (
     r"medicare\s+card|ihi|krankenkasse|versicherung|ahv|svnr|sozialversicherungsnummer|"
     r"authori[sz]ation|prior\s+auth|auth|"
     # national identity and social insurance numbers of other countries
-    r"aadhaa?r|pan(?=\s*(?:card|number|no|\#|:))|cpf|curp|rfc|ppsn?|nino|bsn|personnummer|"
+    r"aadhaa?r|pan(?=\s*(?:card|number|no|\#|:|[A-Z]{5}\d{4}[A-Z]\b))|cpf|accession|dl|d\.l\.|curp|rfc|ppsn?|nino|bsn|personnummer|"
     r"steuer-?id|s[ée]cu(?:rit[ée]\s+sociale)?|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|"
     r"codice\s+fiscale|dni|nie|nif|rut|cedula|cédula"
 )
@@ -106,7 +108,8 @@ CAPITALISED_STREET_TYPE = (
 )
 DE_STREET = (
     r"stra(?:ss|ß)e|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|markt|"
-    r"park|hof|berg|feld|garten|graben|kai|wall|zeile|gürtel|kamp|stieg|twiete"
+    r"park|hof|berg|feld|garten|graben|kai|wall|zeile|gürtel|kamp|stieg|twiete|straat|laan|"
+    r"plein|gracht|kade|dreef|steenweg|lei"
 )
 US_STATE = (
     r"AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
@@ -162,7 +165,10 @@ TLD = (
     r"nl|be|se|no|dk|fi|pl|pt|br|mx|ar|in|jp|cn|kr|za|ru|health|med|email|online|mail)"
 )
 # "sam underscore jones at hotmail dot com"
-JOIN = r"(?:\s+(?:dot|underscore|dash|hyphen|period)\s+|\s?[._\-]\s?)"
+JOIN = (
+    r"(?:\s+(?:dot|underscore|dash|hyphen|period)\s+|\s?[._\-]\s?"
+    r"|\s?[(\[{<]\s?(?:dot|underscore)\s?[)\]}>]\s?)"
+)
 SPELLED_EMAIL_PATTERN = _compile(
     rf"(?i)(?<![\w.+\-])(?!(?:me|us|him|her|them|you|it|email|mail|is)\b)"
     rf"[\w+\-]{{1,40}}(?:{JOIN}[\w+\-]{{1,40}}){{0,3}}{AT}"
@@ -172,10 +178,11 @@ SPELLED_EMAIL_PATTERN = _compile(
 )
 
 # "last four of my social", "SSN last 4 digits", "social's last four".
-LAST_FOUR = r"(?:last|final)\s+(?:four|4)(?:\s+digits)?"
+LAST_FOUR = r"(?:last|final)[\s\-]+(?:four|4)(?:\s+digits)?"
 SSN_WORD = r"(?:ssn|ss\#|social(?:\s+security)?|ss|sin)(?:\s+(?:number|no\.?|\#))?"
 SSN_PATTERN = _compile(
-    rf"(?i)(?<![\w\-.])\d{{3}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{2}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{4}}(?![\w\-])"
+    rf"(?i)(?<![\w\-.])\d{{3}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{2}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{4}}"
+    rf"(?![\w\-]|{SPACE}\d)"
     rf"|\b(?:ssn|ss\#|soc(?:ial)?(?:\s+sec(?:urity)?)?|sin|social\s+insurance|"
     rf"national\s+insurance|ni)(?:\s+(?:number|no\.?|\#))?{FILLER}"
     rf"\K(?:\d(?:{SEP}{{0,2}}\d){{8}}|[A-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}\s?[A-D])(?!\w)"
@@ -190,7 +197,7 @@ SSN_PATTERN = _compile(
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
 SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security)\b")
 LAST_FOUR_CUE = _compile(
-    r"(?i)\b(?:last|final)\s+(?:four|4)\b|\b(?:four|4)\s+digits\b|\bend(?:s|ing)\b"
+    r"(?i)\b(?:last|final)[\s\-]+(?:four|4)\b|\b(?:four|4)\s+digits\b|\bend(?:s|ing)\b"
 )
 FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?: ?\d){3}(?![\d\-/]| \d)")
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
@@ -268,7 +275,7 @@ BIRTH_DATE = (
     rf"|{DAY}(?:{SPACE}+of)?{SPACE}+{MONTH}(?:,?{SPACE}+{ANY_YEAR})?\b"
     rf"|{MONTH}{SPACE}+{DAY}(?:,?{SPACE}+{ANY_YEAR})?\b"
     # any words up to a year: "17.III.1956", "5 Ekim 1947", "Christmas Eve 1950"
-    rf"|(?:[\p{{L}}\p{{M}}\d'’]{{1,12}}(?:{SPACE}|[.,/\-]){{1,3}}){{1,5}}?(?:19|20)\d\d\b)"
+    rf"|(?:[\p{{L}}\p{{M}}\d'’]{{1,12}}(?:{SPACE}|[.,/\-]){{1,3}}){{1,8}}?(?:19|20)\d\d\b)"
     # "born in the spring of 1961": a year within five words of "born"
     rf"|\bborn(?:{SPACE}+[\p{{L}}',]{{1,15}}){{1,5}}?{SPACE}+\K{YEAR}\b"
 )
@@ -321,7 +328,8 @@ LEADING_TYPE_ADDRESS = (
 # 17", "Rua das Flores, 123", "Carrera 7 # 45-20".
 CAPITALISED_LEADING_TYPE = (
     r"(?:Rue|Avenue|Av\.|Avda\.|Boulevard|Via|Viale|Calle|Carrera|Diagonal|Transversal|"
-    r"Avenida|Rua|Chemin|Impasse|Allée|Quai|Piazza|Plaza|Carrer|Paseo|Strada|Ulica|ul\.|Ul\.)"
+    r"Avenida|Rua|Chemin|Impasse|Allée|Quai|Piazza|Plaza|Carrer|Paseo|Strada|Ulica|ul\.|Ul\.|"
+    r"Jl\.|Jalan)"
 )
 TYPE_THEN_NUMBER_ADDRESS = (
     rf"{CAPITALISED_LEADING_TYPE}(?:{SPACE}{{1,2}}{STREET_WORD}){{0,4}},?{SPACE}{{1,2}}"
@@ -352,6 +360,7 @@ POSTCODE_PATTERN = _compile(
     rf"|(?=[A-Za-z,])(?:\b{UK_POSTCODE}\b|\b{CA_POSTCODE}\b|\b{EIRCODE}\b"
     rf"|\b(?:{US_STATE}|{AU_STATE}|{CA_PROVINCE}){SPACE}{{1,2}}\K(?:{US_ZIP}|\d{{4}})\b"
     rf"|\b(?:{LOWER_CASE_STATE}){SPACE}{{1,2}}\K{US_ZIP}\b"
+    rf"|\b(?:APO|FPO|DPO){SPACE}{{1,2}}(?:AE|AP|AA){SPACE}{{1,2}}\K\d{{5}}\b"
     rf"|(?i:\b(?:zip|zip\s+code|zipcode|postcode|post\s+code|postal\s+code|plz){FILLER}\K"
     rf"(?:{US_ZIP}|\d{{4}}|[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}|[a-z]\d[a-z]\s?\d[a-z]\d))\b"
     rf"|,{SPACE}{{0,2}}\K(?!(?:19|20)\d\d\b)(?:D{DASH})?\d{{4,5}}(?={SPACE}+\p{{Lu}}\p{{L}}))"
@@ -535,7 +544,7 @@ def _valid_address(match: regex.Match[str]) -> str:
 
 
 ADDRESS_CUE = _compile(
-    r"(?i)\b(?:i\s+live\s+(?:at|on)|we\s+live\s+(?:at|on)|"
+    r"(?i)\b(?:i\s+live\s+(?:at|on)|we\s+live\s+(?:at|on)|(?:i|we)\s+live\s+(?=\d)|"
     r"(?:home|dirección|direccion|domicilio|adres|adresse|anschrift|indirizzo|endereço|"
     r"endereco)\s*:|(?:mi|su|la)\s+direcci[oó]n\s+es|vivo\s+en|abito\s+(?:in|a)|wohne\s+in|j['’]habite\s+(?:au|à)|"
     r"moro\s+(?:na|no|em)|mieszkam\s+(?:na|przy|w)|"
@@ -576,7 +585,8 @@ ADDRESS_STARTS = _word_set(
     "rr hc route rural box po p.o. pmb site lot unit apt apt. apartment flat suite ste "
     "no no. nr nr. ul ul. ulica calle via viale av av. avenida rua rue strada piazza "
     "plaza carrer paseo house bldg building plot wohnung whg whg. piso puerta bloque "
-    "apto apto. depto depto. dpto dpto. carrera casa lote manzana"
+    "apto apto. depto depto. dpto dpto. carrera casa lote manzana psc cmr jl jl. jalan rm "
+    "app app."
 )
 # ... and the further words it may have, in any case.
 ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
@@ -592,7 +602,7 @@ MAX_LOWER_CASE_WORDS = 3
 ANCHOR = _compile(r"\[(?:POSTCODE|ADDRESS)\]")
 INITIAL = _compile(r"\p{Lu}\.")
 # Between the parts of an address: "Carrera 7 # 45-20", "São Paulo - SP", "Çankaya/Ankara".
-JOINERS = frozenset({",", "-", "/", "#", "–"})
+JOINERS = frozenset({",", "-", "/", "#", "–", "(", ")"})
 # Street words that a street's name comes before ("Main Street", "Admiralty Way").
 STREET_WORDS = _word_set(
     "street st st. road rd rd. avenue ave ave. lane ln boulevard blvd way drive dr dr. court "

@@ -206,6 +206,19 @@ KEPT = [
 
 # More development examples, by category, in many countries' formats.
 CAUGHT_MORE = [
+    # Third pass: nicknames, names before contact details or an age, other languages.
+    ('Margarethe "Grete" Vollmer, DOB 2 May 1950', ['Margarethe "Grete" Vollmer']),
+    ("Oksana +380 67 123 4567 – can my mum have the MRI", ["Oksana"]),
+    ("Thuy, 52, is the scan loud?", ["Thuy"]),
+    ("my son Will is 9, can I stay with him", ["Will"]),
+    ("this is dolores ramirez about the back mri", ["dolores ramirez"]),
+    ("c'est pour ma fille Amélie, elle a peur du tunnel", ["Amélie"]),
+    ("mi correo es ana(dot)ruiz(at)mail(dot)com gracias", ["ana(dot)ruiz(at)mail(dot)com"]),
+    ("SSN last-4 5521 and DOB 1/2/1960", ["5521"]),
+    ("accession number ACC2025-00917 please", ["ACC2025-00917"]),
+    ("Wohnung 2, Lindenstraat 4, 3000 Leuven bitte", ["Wohnung 2, Lindenstraat 4, 3000 Leuven"]),
+    ("PSC 1005, Box 12, APO AE 09050 for the CD", ["PSC 1005, Box 12, APO AE 09050"]),
+    ("data urodzenia: 3 marca 1958, czy mogę?", ["3 marca 1958"]),
     # An address around a postcode, of several countries, in any case.
     ("post it to PO Box 77, Red Lodge, MT 59068 thanks", ["PO Box 77, Red Lodge, MT 59068"]),
     (
@@ -633,6 +646,13 @@ CAUGHT_MORE = [
 # More medical sentences: eponyms, drugs, devices, levels, strengths, counts, and
 # the everyday phrases that look like cues ("I'm nervous", "my wife worries").
 KEPT_MORE = [
+    "Frank disc herniation at L4-L5, is that bad?",
+    "Summer heat makes the tube worse for me",
+    "¿Cuánto tiempo dura la resonancia lumbar?",
+    "Wie lange dauert ein MRT der Halswirbelsäule?",
+    "J'ai peur d'être enfermé dans le tunnel.",
+    "Was bedeutet Protrusion im Befund?",
+    "me duele la espalda y tengo dolores en la pierna",
     "My Dr. appointment is on Friday and I want to read about the MRI first.",
     "Lumbar Spine MRI. What is it for?",
     "I'm Muslim and want a female radiographer",
