@@ -272,6 +272,7 @@ def _round_lines(name: str, runs: dict) -> list[str]:
         ]
     )
     spans = sum(newest["total"].values())
+    dates_only = sum(1 for _, redacted in newest["medical_changed"] if _only_dates(redacted))
     return [
         f"## {_title(name).capitalize()} (`{newest['set']}`)",
         "",
@@ -280,7 +281,16 @@ def _round_lines(name: str, runs: dict) -> list[str]:
         f"{newest['ms_per_message']:.2f} ms per message on average (without the cache).",
         "",
         *table(["category", "target", *labels, "newest"], rows),
+        f"Of the newest run's {len(newest['medical_changed'])} changed medical sentences, "
+        f"{dates_only} changed only by [DATE]: the redaction replaces every full date, "
+        "a birth date or not, on purpose (a date of a patient's treatment identifies "
+        "them too), and the set counts those as changes.",
+        "",
     ]
+
+
+def _only_dates(redacted: str) -> bool:
+    return set(PLACEHOLDER.findall(redacted)) == {"[DATE]"}
 
 
 def markdown(runs_by_round: dict) -> str:

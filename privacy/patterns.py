@@ -79,7 +79,8 @@ ID_LABELS = (
     # national identity and social insurance numbers of other countries
     r"aadhaa?r|pan(?=\s*(?:card|number|no|\#|:|[A-Z]{5}\d{4}[A-Z]\b))|cpf|accession|dl|d\.l\.|curp|rfc|ppsn?|nino|bsn|personnummer|"
     r"steuer-?id|s[ée]cu(?:rit[ée]\s+sociale)?|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|"
-    r"codice\s+fiscale|dni|nie|nif|rut|cedula|cédula"
+    r"codice\s+fiscale|dni|nie|nif|rut|cedula|cédula|a-?number|alien\s+number|uscis|"
+    r"green\s+card|personalausweis(?:nummer)?|ausweisnummer|carte\s+d['’]identit[ée]"
 )
 # Labels that name an identifier only with "number", "no", "#" or "id" after them.
 WEAK_ID_LABELS = (
@@ -178,7 +179,7 @@ SPELLED_EMAIL_PATTERN = _compile(
 )
 
 # "last four of my social", "SSN last 4 digits", "social's last four".
-LAST_FOUR = r"(?:last|final)[\s\-]+(?:four|4)(?:\s+digits)?"
+LAST_FOUR = r"(?:last|final)[\s\-]*(?:four|4)(?:\s+digits)?"
 SSN_WORD = r"(?:ssn|ss\#|social(?:\s+security)?|ss|sin)(?:\s+(?:number|no\.?|\#))?"
 SSN_PATTERN = _compile(
     rf"(?i)(?<![\w\-.])\d{{3}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{2}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{4}}"
@@ -195,9 +196,10 @@ SSN_PATTERN = _compile(
 )
 # Near an SSN word and a "last four" cue, in either order, within a clause: any group
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
-SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security)\b")
+SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)\b")
 LAST_FOUR_CUE = _compile(
-    r"(?i)\b(?:last|final)[\s\-]+(?:four|4)\b|\b(?:four|4)\s+digits\b|\bend(?:s|ing)\b"
+    r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?digits\b|\bend(?:s|ing)\b"
+    r"|\b[úu]ltimos\s+(?:4|cuatro)\b"
 )
 FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?: ?\d){3}(?![\d\-/]| \d)")
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
@@ -724,6 +726,8 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_DIGIT, SSN_PATTERN, SSN),
     _replace_ssn_last_four,
     _substitute(HAS_DIGIT, MRN_PATTERN, _labelled_value(MRN, MRN_PATTERN)),
+    _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID, ID_PATTERN)),
+    # a label right after a value the first pass took ("... 4471-882-019 group # 88012")
     _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID, ID_PATTERN)),
     _substitute(HAS_DIGIT, CODE_PATTERN, ID),
     _substitute(HAS_DATE_WORD, DATE_PATTERN, DATE),

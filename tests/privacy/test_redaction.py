@@ -219,6 +219,10 @@ CAUGHT_MORE = [
     ("Wohnung 2, Lindenstraat 4, 3000 Leuven bitte", ["Wohnung 2, Lindenstraat 4, 3000 Leuven"]),
     ("PSC 1005, Box 12, APO AE 09050 for the CD", ["PSC 1005, Box 12, APO AE 09050"]),
     ("data urodzenia: 3 marca 1958, czy mogę?", ["3 marca 1958"]),
+    ("últimos 4 del seguro social: 7305", ["7305"]),
+    ("ssn 4 last digits 6620 thanks", ["6620"]),
+    ("policy # 5512-009-331 group # 77120 in network?", ["5512-009-331", "77120"]),
+    ("Personalausweis T22000129, brauche ich ihn?", ["T22000129"]),
     # An address around a postcode, of several countries, in any case.
     ("post it to PO Box 77, Red Lodge, MT 59068 thanks", ["PO Box 77, Red Lodge, MT 59068"]),
     (
