@@ -16,7 +16,7 @@ from collections.abc import Callable
 import phonenumbers
 import regex
 
-from privacy.vocabulary import is_medical, is_stop_word
+from privacy.vocabulary import NEVER_NAMES, is_medical, is_stop_word
 
 # Placeholders, in the order of :data:`privacy.redaction.PLACEHOLDERS`.
 NAME, PHONE, EMAIL, DATE = "[NAME]", "[PHONE]", "[EMAIL]", "[DATE]"
@@ -190,9 +190,9 @@ SSN_PATTERN = _compile(
     rf"|\b{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the|his|her))?\s+{SSN_WORD}{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}(?:['’]s)?[\s(]+{LAST_FOUR}\)?{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}\s+(?:ending|ends)(?:\s+(?:in|with))?\s*:?\s*\K\d{{4}}\b"
-    rf"|\b{LAST_FOUR}\s*(?:is|are|:)?\s*\K\d{{4}}\b"
+    rf"|\b{LAST_FOUR}\s*(?:is|are|was|as|=|:)?\s*\K\d{{4}}\b"
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
-    rf"|\b(?:xxx|\*\*\*|\#\#\#)[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
+    rf"|(?:\bxxx|(?<![\w*\#])(?:\*\*\*|\#\#\#))[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
 )
 # Near an SSN word and a "last four" cue, in either order, within a clause: any group
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
@@ -227,7 +227,7 @@ MRN_PATTERN = _compile(
     rf"{FILLER}\K{ID_VALUE}"
 )
 # A weak label counts without "number" when five digits follow ("group 774455").
-FIVE_DIGITS_AHEAD = r"\s*[:#]?\s*(?=[A-Za-z]{0,4}[\- ]?\d{5})"
+FIVE_DIGITS_AHEAD = r"\s*[:#]?\s*(?=[A-Za-z0-9]{0,6}(?:[\- ][A-Za-z0-9]{1,6}){0,2}[\- ]?\d{5})"
 ID_PATTERN = _compile(
     rf"(?i)\b(?:(?:{ID_LABELS})(?![\w])(?:{NUMBER_WORD})?|(?:{WEAK_ID_LABELS}){NUMBER_WORD}"
     rf"|(?:{WEAK_ID_LABELS}){FIVE_DIGITS_AHEAD}){FILLER}\K{ID_VALUE}"
@@ -363,7 +363,8 @@ POSTCODE_PATTERN = _compile(
     rf"|\b(?:{US_STATE}|{AU_STATE}|{CA_PROVINCE}){SPACE}{{1,2}}\K(?:{US_ZIP}|\d{{4}})\b"
     rf"|\b(?:{LOWER_CASE_STATE}){SPACE}{{1,2}}\K{US_ZIP}\b"
     rf"|\b(?:APO|FPO|DPO){SPACE}{{1,2}}(?:AE|AP|AA){SPACE}{{1,2}}\K\d{{5}}\b"
-    rf"|(?i:\b(?:zip|zip\s+code|zipcode|postcode|post\s+code|postal\s+code|plz){FILLER}\K"
+    rf"|(?i:\b(?:zip|zip\s+code|zipcode|postcode|post\s+code|postal\s+code|plz|c\.\s?p\.)"
+    rf"{FILLER}\K"
     rf"(?:{US_ZIP}|\d{{4}}|[a-z]{{1,2}}\d[a-z\d]?\s?\d[a-z]{{2}}|[a-z]\d[a-z]\s?\d[a-z]\d))\b"
     rf"|,{SPACE}{{0,2}}\K(?!(?:19|20)\d\d\b)(?:D{DASH})?\d{{4,5}}(?={SPACE}+\p{{Lu}}\p{{L}}))"
 )
@@ -559,7 +560,7 @@ ADDRESS_CUE = _compile(
 # a new line, or a word that starts another clause.
 ADDRESS_END = _compile(
     r"(?i)(?<!\b(?:st|rd|ave|av|dr|ln|blvd|ct|apt|ste|n|s|e|w|ne|nw|se|sw|p|o|no|mt|ft|pl|sq|"
-    r"hwy|str|nr|bd|cres|pde|esp|jr|sr|col|ul|av))[.?!;](?=\s|$)|\n|"
+    r"hwy|str|nr|bd|cres|pde|esp|jr|sr|col|ul|av|co|[a-z]))[.?!;](?=\s|$)|\n|"
     r"[ \t,]+(?:and|but|so|because|if|when|for|can|could|will|would|do|does|should|please|"
     r"thanks|thank|which|where|is|am|are|"
     r"i|i'm|my|what|how|since|until|before|after)\b"
@@ -588,7 +589,7 @@ ADDRESS_STARTS = _word_set(
     "no no. nr nr. ul ul. ulica calle via viale av av. avenida rua rue strada piazza "
     "plaza carrer paseo house bldg building plot wohnung whg whg. piso puerta bloque "
     "apto apto. depto depto. dpto dpto. carrera casa lote manzana psc cmr jl jl. jalan rm "
-    "app app."
+    "app app. general delivery casilla"
 )
 # ... and the further words it may have, in any case.
 ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
@@ -662,15 +663,17 @@ def _address_start(tokens: list[regex.Match[str]]) -> int | None:
 def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
     """After a postcode or an address: house numbers, the town and a state or country
     ("02-520 Warszawa", "03940 Ciudad de México, CDMX", "Phase 1, Lagos"), up to the
-    sentence's end. After an address, a town must follow a comma ("... Road Can you")."""
+    sentence's end. After an address, a town must follow a comma or "in" ("6 Elm St
+    in Waukegan"; not "... Road Can you", "... in May")."""
     end, after_comma = position, not town_needs_comma
     tokens = list(ADDRESS_TOKEN.finditer(text, position, position + ADDRESS_WINDOW))
     for token in tokens[:6]:
         word = token.group()
-        if word == ",":
+        if word == "," or (word == "in" and end == position):
             after_comma = True
             continue
         town = (word[:1].isupper() or word in NAME_PARTICLES) and after_comma
+        town = town and word.casefold() not in NEVER_NAMES
         if word.endswith(".") or not (town or _is_number(word)):
             if word.endswith(".") and word[:1].isupper() and len(word) > 2 and after_comma:
                 end = token.end() - 1

@@ -223,6 +223,10 @@ CAUGHT_MORE = [
     ("ssn 4 last digits 6620 thanks", ["6620"]),
     ("policy # 5512-009-331 group # 77120 in network?", ["5512-009-331", "77120"]),
     ("Personalausweis T22000129, brauche ich ihn?", ["T22000129"]),
+    ("my SSN ***-**-7781 is on file", ["7781"]),
+    ("they have my last 4 as 9012, is that right", ["9012"]),
+    ("auto claim 2025-AC-660192 covers the MRI", ["2025-AC-660192"]),
+    ("send it to 14 Birch Lane in Evanston please", ["14 Birch Lane in Evanston"]),
     # An address around a postcode, of several countries, in any case.
     ("post it to PO Box 77, Red Lodge, MT 59068 thanks", ["PO Box 77, Red Lodge, MT 59068"]),
     (
@@ -650,6 +654,7 @@ CAUGHT_MORE = [
 # More medical sentences: eponyms, drugs, devices, levels, strengths, counts, and
 # the everyday phrases that look like cues ("I'm nervous", "my wife worries").
 KEPT_MORE = [
+    "I moved to 12 weeks of physio in March and it helped",
     "Frank disc herniation at L4-L5, is that bad?",
     "Summer heat makes the tube worse for me",
     "¿Cuánto tiempo dura la resonancia lumbar?",
