@@ -3,13 +3,23 @@
 Rasa's ``SQLTrackerStore`` builds its queries with the ORM for every message, saves
 through the ORM's unit of work, opens a new SQLite connection for every use and
 re-reads the conversation to find which events are new. This store builds its queries
-once in SQLAlchemy Core, pools connections, checks pooled connections are alive and
-remembers how many events of a conversation are stored. docs/performance.md has the
-measurements. The rows and the schema are Rasa's own, so Rasa's store can read them.
+once in SQLAlchemy Core, pools connections, checks a database server's pooled
+connections are alive and remembers how many events of a conversation are stored.
+docs/performance.md and reports/bench-profile.md have the measurements. The rows and
+the schema are Rasa's own, so Rasa's store can read them.
 
 A save runs in a worker thread, off the server's event loop: what is stored of an
 event (:meth:`FastSQLTrackerStore.event_data`, redacted in the project's store) and
 the database's own time must not hold up every other patient's turn meanwhile.
+
+The store talks to its database from one thread at a time (:class:`SerialDatabase`).
+Several worker threads writing to one SQLite file at once, and the event loop reading
+it meanwhile, only made them wait for each other's locks: SQLite's busy handler sleeps
+1 ms or more per try, and a reader on the event loop held up every patient's turn for
+that long. So the turns that are ready are written together, in one transaction, by
+whichever worker gets the database first (the others' rows go with it), and a turn's
+conversation is read on the event loop while no write is going on (a read takes a
+fraction of a millisecond), otherwise in a worker thread once the write is done.
 """
 
 from __future__ import annotations
@@ -17,7 +27,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from typing import Any
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
@@ -27,6 +40,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 # Set on a tracker by this store: how many of its events are already in the database.
 STORED_EVENTS = "_stored_event_count"
+Result = TypeVar("Result")
 
 
 def _sqlite_settings(dbapi_connection: Any, _: Any) -> None:
@@ -58,10 +72,83 @@ def _resilient_engine(url: sa.engine.URL) -> sa.engine.Engine:
     Without it, after a database restart the first query on each stale pooled
     connection fails and Rasa silently goes on with an empty conversation.
     """
-    engine = sa.create_engine(url, pool_pre_ping=True, **_engine_options(url))
+    options = _engine_options(url)
+    # A file database does not go away under its pool like a server's connections do.
+    pre_ping = url.get_backend_name() != "sqlite"
+    engine = sa.create_engine(url, pool_pre_ping=pre_ping, **options)
     if engine.dialect.name == "sqlite":
         sa.event.listen(engine, "connect", _sqlite_settings)
     return engine
+
+
+@dataclass(eq=False)
+class _Write:
+    """The rows of one save, and what became of them."""
+
+    rows: list[dict[str, Any]]
+    done: bool = False
+    error: BaseException | None = None
+
+
+@dataclass(eq=False)
+class SerialDatabase:
+    """One thread at a time talks to the store's database; writes ready together go in
+    one transaction (group commit).
+
+    ``lock`` is held by whoever uses the database: a worker thread writing, a reader, an
+    erasure. A writer queues its rows, then takes the lock; the first to get it writes
+    every queued row in one transaction, so the others find theirs written (or the
+    error that stopped it) when they get the lock in turn. Rows keep the order in which
+    they were queued, and a save still returns only once its rows are committed.
+    """
+
+    engine: sa.engine.Engine
+    table: sa.Table
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _queue_lock: threading.Lock = field(default_factory=threading.Lock)
+    _queued: list[_Write] = field(default_factory=list)
+
+    def write(self, rows: list[dict[str, Any]]) -> None:
+        """Store the rows (in the calling worker thread), committed when this returns."""
+        if not rows:
+            return
+        write = _Write(rows)
+        with self._queue_lock:
+            self._queued.append(write)
+        with self.lock:
+            if not write.done:
+                self._write_queued()
+        if write.error is not None:
+            raise write.error
+
+    def _write_queued(self) -> None:
+        """Write every queued save in one transaction (the caller holds the lock)."""
+        with self._queue_lock:
+            batch, self._queued = self._queued, []
+        try:
+            with self.engine.begin() as connection:
+                connection.execute(self.table.insert(), [row for w in batch for row in w.rows])
+        except BaseException as error:
+            for write in batch:
+                write.error = error
+        finally:
+            for write in batch:
+                write.done = True
+
+    def run(self, function: Callable[[], Result]) -> Result:
+        """function() while no one else uses the database (in the calling thread)."""
+        with self.lock:
+            return function()
+
+    async def run_soon(self, function: Callable[[], Result]) -> Result:
+        """function() on the event loop when the database is free (it is quick), else in a
+        worker thread once it is: the event loop never waits for a lock."""
+        if self.lock.acquire(blocking=False):
+            try:
+                return function()
+            finally:
+                self.lock.release()
+        return await asyncio.to_thread(self.run, function)
 
 
 class FastSQLTrackerStore(SQLTrackerStore):
@@ -77,6 +164,7 @@ class FastSQLTrackerStore(SQLTrackerStore):
         self.engine = _resilient_engine(self.engine.url)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self._latest_session, self._all_sessions = self._event_queries()
+        self.database = SerialDatabase(self.engine, self.SQLEvent.__table__)
 
     def event_data(self, event: Event) -> dict[str, Any]:
         """The dictionary stored for the event (Rasa's: all of it)."""
@@ -120,9 +208,8 @@ class FastSQLTrackerStore(SQLTrackerStore):
     ) -> DialogueStateTracker | None:
         """The conversation (its latest session, or all), as Rasa's store returns it."""
         query = self._all_sessions if fetch_events_from_all_sessions else self._latest_session
-        with self.engine.connect() as connection:
-            rows = connection.execute(query, {"sender_id": self.stored_key(sender_id)})
-            rows = rows.scalars().all()
+        key = self.stored_key(sender_id)
+        rows = await self.database.run_soon(lambda: self._fetch(query, key))
         if not rows:
             return None
         events = [json.loads(row) for row in rows]
@@ -130,6 +217,12 @@ class FastSQLTrackerStore(SQLTrackerStore):
         if not fetch_events_from_all_sessions:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
         return tracker
+
+    def _fetch(self, query: sa.sql.Select, key: str) -> Sequence[str]:
+        """The stored events (JSON) the query selects for the conversation's key."""
+        with self.engine.connect() as connection:
+            rows: Sequence[str] = connection.execute(query, {"sender_id": key}).scalars().all()
+        return rows
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Publish the turn's new events and store them, in one transaction.
@@ -144,12 +237,9 @@ class FastSQLTrackerStore(SQLTrackerStore):
         key = self.stored_key(tracker.sender_id)
         stored = getattr(tracker, STORED_EVENTS, None)
         if stored is None and tracker.events:
-            stored = self._stored_count(key)
+            stored = self.database.run(lambda: self._stored_count(key))
         new_events = itertools.islice(tracker.events, stored or 0, None)
-        rows = [self.event_row(key, event) for event in new_events]
-        if rows:
-            with self.engine.begin() as connection:
-                connection.execute(self.SQLEvent.__table__.insert(), rows)
+        self.database.write([self.event_row(key, event) for event in new_events])
         setattr(tracker, STORED_EVENTS, len(tracker.events))
 
     def _stored_count(self, key: str) -> int:

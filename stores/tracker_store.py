@@ -72,7 +72,7 @@ class RedactingTrackerStore(FastSQLTrackerStore):
 
     def erase(self, sender_id: str) -> int:
         """Delete every event of a conversation (all sessions); return how many."""
-        with self.session_scope() as session:
+        with self.database.lock, self.session_scope() as session:
             deleted: int = (
                 session.query(self.SQLEvent)
                 .filter(self.SQLEvent.sender_id == self.stored_key(sender_id))

@@ -197,6 +197,89 @@ def test_turns_of_a_loaded_conversation_are_stored_once_without_a_count_query(
     ]
 
 
+def test_turns_ready_together_are_written_in_one_transaction(
+    store: RedactingTrackerStore, db_path: Path
+) -> None:
+    """Saves that wait for the database are written together when it is free (group
+    commit), each conversation's events in order, and every save returns only then."""
+    transactions: list[object] = []
+    sa.event.listen(store.engine, "commit", lambda connection: transactions.append(connection))
+    senders = [f"p{number}" for number in range(5)]
+    trackers = []
+    for sender in senders:  # conversations the store loaded, as Rasa's turns are
+        asyncio.run(store.save(tracker_with(sender, ActionExecuted("action_listen"))))
+        tracker = asyncio.run(store.retrieve(sender))
+        assert tracker is not None
+        tracker.update(user_turn(f"hello {sender}"))
+        tracker.update(ActionExecuted("action_answer"))
+        trackers.append(tracker)
+    transactions.clear()
+
+    async def save_all_while_busy() -> None:
+        store.database.lock.acquire()  # e.g. another turn being written
+        saving = asyncio.gather(*(store.save(tracker) for tracker in trackers))
+        await asyncio.sleep(0.3)
+        assert not saving.done()  # committed only once the database is free
+        store.database.lock.release()
+        await saving
+
+    asyncio.run(save_all_while_busy())
+    assert len(transactions) == 1
+    assert stored_senders(db_path) == {key(sender): 3 for sender in senders}
+    for sender in senders:
+        tracker = asyncio.run(store.retrieve(sender))
+        assert tracker is not None
+        assert [event.type_name for event in tracker.events] == ["action", "user", "action"]
+        assert tracker.events[1].text == f"hello {sender}"
+
+
+def test_a_read_waits_for_a_write_off_the_event_loop(store: RedactingTrackerStore) -> None:
+    """While another thread writes, a turn's read does not block the event loop (SQLite's
+    busy wait did), and it sees what that write committed."""
+    asyncio.run(store.save(tracker_with("p1", ActionExecuted("action_listen"))))
+
+    async def read_while_busy() -> tuple[list[float], DialogueStateTracker | None]:
+        store.database.lock.acquire()
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.5, store.database.lock.release)
+        reading = asyncio.create_task(store.retrieve("p1"))
+        ticks: list[float] = []
+        while not reading.done():
+            ticks.append(time.monotonic())
+            await asyncio.sleep(0.01)
+        return ticks, await reading
+
+    ticks, tracker = asyncio.run(read_while_busy())
+    assert tracker is not None and len(tracker.events) == 1
+    assert len(ticks) > 10 and max(b - a for a, b in itertools.pairwise(ticks)) < 0.2
+
+
+def test_a_failed_write_fails_every_save_written_with_it(
+    store: RedactingTrackerStore, db_path: Path
+) -> None:
+    def refuse(connection: object, cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("INSERT"):
+            raise sqlite3.OperationalError("disk I/O error")
+
+    sa.event.listen(store.engine, "before_cursor_execute", refuse)
+
+    async def save_together() -> list[object]:
+        store.database.lock.acquire()
+        saving = asyncio.gather(
+            *(store.save(tracker_with(s, user_turn("hi"))) for s in ("p1", "p2")),
+            return_exceptions=True,
+        )
+        await asyncio.sleep(0.3)
+        store.database.lock.release()
+        return await saving
+
+    results = asyncio.run(save_together())
+    assert [str(result) for result in results] == ["disk I/O error"] * 2
+    sa.event.remove(store.engine, "before_cursor_execute", refuse)
+    asyncio.run(store.save(tracker_with("p3", user_turn("hi"))))  # the store goes on
+    assert stored_senders(db_path) == {key("p3"): 1}
+
+
 def test_an_sqlite_file_is_opened_once_not_per_turn(store: RedactingTrackerStore) -> None:
     connections: list[object] = []
     sa.event.listen(store.engine, "connect", lambda connection, _: connections.append(connection))
