@@ -38,6 +38,18 @@ unless RASA_SPEEDUPS=off, and only on the library versions in speedups/versions.
 * An event's class is found by its type name in a table built once. Rasa walked every
   subclass of ``Event`` (with an abstractness check each) for every event it read
   from the database or from the action server.
+* RulePolicy matches the conversation against rules prepared once. For every rule and
+  every turn it parsed the rule again (a cached JSON parse, then a reversed copy of
+  it) and turned the rule's lists into tuples before comparing; and it went on
+  through the whole conversation after every rule left was already shorter than the
+  turns looked at, which can no longer change the answer.
+* DIET's prediction makes its "fake" features (zero-row stand-ins for missing ones,
+  which a prediction of one message never uses) without deep-copying the message's
+  own feature matrices first, only to throw the copies away.
+* The processor's check whether the domain is empty compares with the empty domain's
+  dictionary made once; Rasa built a new empty Domain for every message.
+* DIET's input arrays become tensors directly (what ``tf.convert_to_tensor`` ends in
+  for a numpy array when running eagerly), without its dispatch and registry layers.
 """
 
 from __future__ import annotations
@@ -60,17 +72,24 @@ from jsonschema.validators import validator_for
 from keras.utils import tf_utils
 from rasa.core.actions.action import RemoteAction
 from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
 from rasa.shared.constants import DIAGNOSTIC_DATA
+from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
+from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.tensorflow import model_data_utils
 from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.models import RasaModel
+from tensorflow.python.eager import context as tf_context
+from tensorflow.python.framework.constant_op import convert_to_eager_tensor
+from tensorflow.python.profiler import trace as tf_trace
 
 _stock_load = RasaModel.load.__func__
 _stock_session = EndpointConfig.session
@@ -80,6 +99,9 @@ _stock_resolve_event = Event.resolve_by_type
 _stock_combine_features = Message._combine_features
 _stock_rasa_predict = RasaModel._rasa_predict
 _stock_create_states = TrackerFeaturizer._create_states
+_stock_possible_keys = RulePolicy._get_possible_keys
+_stock_fake_features = model_data_utils._create_fake_features
+_stock_is_empty = Domain.is_empty
 _concrete_predictions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 IDLE_CONNECTION_SECONDS = 2.0
 
@@ -248,8 +270,18 @@ class FlatPrediction:
 
     def __call__(self, batch_in: Any) -> Any:
         arrays = zip(tf.nest.flatten(batch_in), self.input_types, strict=True)
-        tensors = [tf.convert_to_tensor(array, dtype) for array, dtype in arrays]
+        tensors = [to_tensor(array, dtype) for array, dtype in arrays]
         return self.function._call_flat(tensors, self.function.captured_inputs)
+
+
+def to_tensor(value: Any, dtype: tf.DType) -> Any:
+    """tf.convert_to_tensor(value, dtype): for a numpy array in eager mode (not traced by
+    TensorFlow's profiler) straight to what it ends in, ``convert_to_eager_tensor``
+    (through ``constant``); anything else goes through it."""
+    ctx = tf_context.context()
+    if type(value) is np.ndarray and ctx.executing_eagerly() and not tf_trace.enabled:
+        return convert_to_eager_tensor(value, ctx, dtype)
+    return tf.convert_to_tensor(value, dtype)
 
 
 def predict_with_concrete_function(model: RasaModel, batch_in: Any) -> dict[str, Any]:
@@ -367,8 +399,139 @@ def create_states_once(
     return [{name: dict(sub_state) for name, sub_state in state.items()} for state in cached.states]
 
 
-# (class, attribute, replacement): every speed-up that replaces a piece of Rasa.
-PATCHES: tuple[tuple[type, str, Any], ...] = (
+@dataclass(frozen=True)
+class RuleTurn:
+    """One state of a rule, ready to compare: its previous action, and per kind of state
+    (user, prev_action, slots, active_loop) the (key, value) pairs, lists as tuples."""
+
+    previous_action: Any
+    checks: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+
+    @classmethod
+    def of(cls, rule_state: dict[str, Any]) -> RuleTurn:
+        checks = tuple(
+            (
+                state_type,
+                tuple(
+                    (key, tuple(value) if isinstance(value, list) else value)
+                    for key, value in sub_state.items()
+                ),
+            )
+            for state_type, sub_state in rule_state.items()
+        )
+        return cls(rule_state.get(PREVIOUS_ACTION), checks)
+
+    def matches(self, conversation_state: dict[str, Any]) -> bool:
+        """RulePolicy._does_rule_match_state for this rule state."""
+        for state_type, items in self.checks:
+            conversation_sub_state = conversation_state.get(state_type, {})
+            for key, value_from_rules in items:
+                value_from_conversation = conversation_sub_state.get(key)
+                if (
+                    value_from_rules
+                    and value_from_rules != SHOULD_NOT_BE_SET
+                    and value_from_conversation != value_from_rules
+                ) or (
+                    value_from_rules == SHOULD_NOT_BE_SET
+                    and value_from_conversation
+                    and value_from_conversation != SHOULD_NOT_BE_SET
+                ):
+                    return False
+        return True
+
+
+def rule_applies(turns: tuple[RuleTurn, ...], turn_index: int, state: dict[str, Any]) -> bool:
+    """RulePolicy._is_rule_applicable with the rule's states prepared (newest first)."""
+    if turn_index >= len(turns):
+        return True
+    current_previous_action = state.get(PREVIOUS_ACTION)
+    turn = turns[turn_index]
+    if not turn.previous_action and not current_previous_action:
+        return True
+    if not turn.previous_action or not current_previous_action:
+        return False
+    return turn.matches(state)
+
+
+_prepared_rules: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def prepared_rules(policy: RulePolicy, lookup: dict[str, Any]) -> dict[str, tuple[RuleTurn, ...]]:
+    """Rule key -> its states newest first, prepared once per lookup table of the policy.
+
+    A loaded policy's lookup tables never change; the table is kept with the prepared
+    rules (so its id is not reused) and they are prepared again if its keys differ.
+    """
+    tables = _prepared_rules.setdefault(policy, {})
+    entry = tables.get(id(lookup))
+    if entry is None or entry[0] is not lookup or entry[1].keys() != lookup.keys():
+        rules = {
+            key: tuple(RuleTurn.of(state) for state in reversed(policy._rule_key_to_state(key)))
+            for key in lookup
+        }
+        entry = tables[id(lookup)] = (lookup, rules)
+    return entry[1]
+
+
+def possible_rule_keys(
+    policy: RulePolicy, lookup: dict[str, Any], states: list[dict[str, Any]]
+) -> set[str]:
+    """RulePolicy._get_possible_keys with prepared rules; it stops going back through the
+    conversation once no rule left is longer than the turns looked at (each of them would
+    be kept in every earlier turn) or none is left."""
+    rules = prepared_rules(policy, lookup)
+    possible = set(lookup.keys())
+    longest = max((len(rules[key]) for key in possible), default=0)
+    for turn_index, state in enumerate(reversed(states)):
+        if turn_index >= longest:
+            break
+        possible = {key for key in possible if rule_applies(rules[key], turn_index, state)}
+        longest = max((len(rules[key]) for key in possible), default=0)
+    return possible
+
+
+def fake_features(all_features: list[list[list[Features]]]) -> list[Features]:
+    """model_data_utils._create_fake_features without deep-copying each feature matrix
+    it then replaces: the other attributes are deep-copied as Rasa copies them."""
+    example_features = next(
+        iter(
+            [
+                list_of_features
+                for list_of_list_of_features in all_features
+                for list_of_features in list_of_list_of_features
+                if list_of_features is not None
+            ]
+        )
+    )
+    fakes = []
+    for features in example_features:
+        fake = copy.copy(features)
+        for name, value in features.__dict__.items():
+            if name != "features":
+                fake.__dict__[name] = copy.deepcopy(value)
+        width, dtype = features.features.shape[-1], features.features.dtype
+        if features.is_dense():
+            fake.features = np.zeros((0, width), dtype)
+        if features.is_sparse():
+            fake.features = scipy.sparse.coo_matrix((0, width), dtype)
+        fakes.append(fake)
+    return fakes
+
+
+@functools.cache
+def empty_domain_data() -> dict[str, Any]:
+    """What an empty domain's as_dict gives (a copy of its own, never handed out)."""
+    return copy.deepcopy(Domain.empty().as_dict())
+
+
+def domain_is_empty(domain: Domain) -> bool:
+    """Domain.is_empty against the empty domain's dictionary made once."""
+    return domain.as_dict() == empty_domain_data()
+
+
+# (owner, attribute, replacement): every speed-up that replaces a piece of Rasa; the
+# owner is a class, or the module whose function its callers look up at call time.
+PATCHES: tuple[tuple[Any, str, Any], ...] = (
     (RasaModel, "load", classmethod(load_for_inference)),
     (EndpointConfig, "session", kept_session),
     (RemoteAction, "_validate_action_result", validate_action_result),
@@ -377,6 +540,9 @@ PATCHES: tuple[tuple[type, str, Any], ...] = (
     (Message, "_combine_features", staticmethod(combine_features)),
     (RasaModel, "_rasa_predict", predict_with_concrete_function),
     (TrackerFeaturizer, "_create_states", staticmethod(create_states_once)),
+    (RulePolicy, "_get_possible_keys", possible_rule_keys),
+    (model_data_utils, "_create_fake_features", fake_features),
+    (Domain, "is_empty", domain_is_empty),
 )
 # What Rasa itself defines there, as found in the class (methods, classmethods, staticmethods).
 STOCK = tuple(owner.__dict__[name] for owner, name, _ in PATCHES)

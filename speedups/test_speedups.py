@@ -14,12 +14,14 @@ import sys
 import numpy as np
 import pytest
 import scipy.sparse
+import tensorflow as tf
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.agent import Agent
 from rasa.core.channels.channel import UserMessage
 from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
@@ -28,6 +30,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+from rasa.utils.tensorflow import model_data_utils
 
 from bench.conversations import conversations
 from ops.processes import free_port
@@ -269,6 +272,171 @@ def test_features_are_combined_as_rasa_combines_them(count: int, sparse: bool) -
     assert as_array(fast).shape == (4, sum(matrix.shape[1] for matrix in matrices))
     assert fast.features is not features[0].features  # the featurizer's own matrix is not shared
     assert patches.combine_features([], ["a"]) is None
+
+
+def rule_policy(agent: Agent) -> RulePolicy:
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    [policy] = [node._component for node in nodes if isinstance(node._component, RulePolicy)]
+    return policy
+
+
+def conversation_states(agent: Agent, policy: RulePolicy) -> list[list[dict]]:
+    """The states RulePolicy matches (by text and by intent) at every turn of every test
+    story, as the stories go on with what stock Rasa predicted."""
+    processor, runner = agent.processor, agent.processor.graph_runner
+    metadata = processor.model_metadata
+    seen: list[list[dict]] = []
+    for story in conversations():
+        tracker = DialogueStateTracker.from_events("rules", [], agent.domain.slots)
+        tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+        for text in story:
+            parse_inputs = {PLACEHOLDER_MESSAGE: [UserMessage(text)], PLACEHOLDER_TRACKER: tracker}
+            [message] = patches._stock_run_graph(runner, parse_inputs, [metadata.nlu_target])[
+                metadata.nlu_target
+            ]
+            parse = message.as_dict(only_output_properties=True)
+            tracker.update(UserUttered(text, parse["intent"], parse["entities"], parse))
+            action = None
+            while action != ACTION_LISTEN_NAME:
+                for use_text in (True, False):
+                    seen.append(
+                        policy._prediction_states(
+                            tracker, agent.domain, use_text, policy._get_rule_only_data()
+                        )
+                    )
+                core = patches._stock_run_graph(
+                    runner, {PLACEHOLDER_TRACKER: tracker}, [metadata.core_target]
+                )
+                prediction = core[metadata.core_target]
+                action = agent.domain.action_names_or_texts[prediction.max_confidence_index]
+                tracker.update(ActionExecuted(action))
+    return seen
+
+
+def test_possible_rule_keys_are_those_rasa_finds() -> None:
+    """Every state RulePolicy matched in the test stories, each also cut to its latest
+    turns and with its oldest turns repeated (a longer conversation than any rule)."""
+    agent = Agent.load(trained_model())
+    policy = rule_policy(agent)
+    states = conversation_states(agent, policy)
+    cases = [
+        variant
+        for state in states
+        for variant in (state, state[-1:], state[-2:], state[:1] * 12 + state, [])
+    ]
+    lookups = [policy.lookup[RULES], policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+    assert len(lookups[0]) > 10 and len(states) > 50
+    found = 0
+    for lookup in lookups:
+        for case in cases:
+            stock = patches._stock_possible_keys(policy, lookup, case)
+            assert patches.possible_rule_keys(policy, lookup, case) == stock, case
+            found += bool(stock)
+    assert found > len(states)  # rules matched, not only empty answers
+
+
+def test_rule_states_match_as_rasa_matches_them() -> None:
+    """One rule state against conversation states that differ from it in each way
+    RulePolicy distinguishes: a value, a list (a tuple in the conversation), a value that
+    should not be set, a missing kind of state or key."""
+    rule = {
+        "prev_action": {"action_name": "action_listen"},
+        "user": {"intent": "ask", "entities": ["region"]},
+        "slots": {"region": [1.0], "topic": "should_not_be_set"},
+    }
+    states = [
+        {"prev_action": {"action_name": "action_listen"}, "user": {"intent": "ask"}},
+        {
+            "prev_action": {"action_name": "action_listen"},
+            "user": {"intent": "ask", "entities": ("region",)},
+            "slots": {"region": (1.0,)},
+        },
+        {
+            "prev_action": {"action_name": "action_listen"},
+            "user": {"intent": "ask", "entities": ("region",)},
+            "slots": {"region": (1.0,), "topic": (1.0,)},
+        },
+        {
+            "prev_action": {"action_name": "action_listen"},
+            "user": {"intent": "ask", "entities": ("region",)},
+            "slots": {"region": (1.0,), "topic": "should_not_be_set"},
+        },
+        {"user": {"intent": "ask", "entities": ("region",)}, "slots": {"region": (1.0,)}},
+        {},
+    ]
+    turn = patches.RuleTurn.of(rule)
+    verdicts = [RulePolicy._does_rule_match_state(rule, state) for state in states]
+    assert [turn.matches(state) for state in states] == verdicts
+    assert set(verdicts) == {True, False}
+
+
+def test_fake_features_are_those_rasa_makes() -> None:
+    rng = np.random.default_rng(7)
+    dense = rng.random((3, 4)).astype(np.float32)
+    example = [
+        Features(scipy.sparse.coo_matrix(dense), "sequence", "text", ["a", "b"]),
+        Features(dense[:1], "sentence", "text", "c"),
+    ]
+    example[1].fingerprint()  # a cached fingerprint is copied too
+    all_features = [[None, example], [example]]
+    stock = patches._stock_fake_features(all_features)
+    fast = patches.fake_features(all_features)
+    assert len(fast) == len(stock) == 2
+    for before, after, original in zip(stock, fast, example, strict=True):
+        assert type(after) is type(before)
+        assert after.__dict__.keys() == before.__dict__.keys()
+        for name in before.__dict__:
+            if name != "features":
+                assert after.__dict__[name] == before.__dict__[name], name
+        assert type(after.features) is type(before.features)
+        assert after.features.shape == before.features.shape == (0, 4)
+        assert after.features.dtype == before.features.dtype
+        assert after.features is not original.features and original.features.shape[0] > 0
+    assert fast[0].origin is not example[0].origin  # a copy, as Rasa's deep copy is
+    with pytest.raises(StopIteration):
+        patches.fake_features([[None]])
+    with pytest.raises(StopIteration):
+        patches._stock_fake_features([[None]])
+
+
+def test_fake_features_are_made_where_rasa_looks_them_up() -> None:
+    patches.install()
+    try:
+        assert model_data_utils._create_fake_features is patches.fake_features
+    finally:
+        patches.uninstall()
+    assert model_data_utils._create_fake_features is patches._stock_fake_features
+
+
+def test_an_empty_domain_is_told_apart_as_rasa_does() -> None:
+    domain = Domain.load(PROJECT_ROOT / "domain.yml")
+    for candidate in (domain, Domain.empty(), Domain.from_dict({"intents": ["greet"]})):
+        assert patches.domain_is_empty(candidate) == patches._stock_is_empty(candidate)
+    assert patches.domain_is_empty(Domain.empty()) and not patches.domain_is_empty(domain)
+    patches.empty_domain_data()["intents"] = ["changed"]  # it is a copy: Rasa's own stays
+    patches.empty_domain_data.cache_clear()
+    assert patches.domain_is_empty(Domain.empty())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        np.arange(6, dtype=np.float32).reshape(2, 3),
+        np.arange(4, dtype=np.int64),
+        np.zeros((0, 3), dtype=np.float32),
+        [[1.0, 2.0]],
+    ],
+)
+def test_arrays_become_the_tensors_tensorflow_makes(value) -> None:
+    dtype = tf_dtype(value)
+    stock = tf.convert_to_tensor(value, dtype)
+    fast = patches.to_tensor(value, dtype)
+    assert fast.dtype == stock.dtype and fast.shape == stock.shape
+    assert np.array_equal(fast.numpy(), stock.numpy())
+
+
+def tf_dtype(value):
+    return tf.float32 if np.asarray(value).dtype.kind == "f" else tf.int64
 
 
 RESULTS = [
