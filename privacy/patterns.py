@@ -77,7 +77,7 @@ ID_LABELS = (
     r"medicare\s+card|ihi|krankenkasse|versicherung|ahv|svnr|sozialversicherungsnummer|"
     r"authori[sz]ation|prior\s+auth|auth|"
     # national identity and social insurance numbers of other countries
-    r"aadhaa?r|pan(?=\s*(?:card|number|no|\#|:|[A-Z]{5}\d{4}[A-Z]\b))|cpf|accession|dl|d\.l\.|curp|rfc|ppsn?|nino|bsn|personnummer|"
+    r"aadhaa?r|pan(?=\s*(?:is\s+)?(?:card|number|no|\#|:|[A-Z]{5}\d{4}[A-Z]\b))|cpf|accession|dl|d\.l\.|curp|rfc|ppsn?|nino|bsn|personnummer|"
     r"steuer-?id|s[ée]cu(?:rit[ée]\s+sociale)?|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|"
     r"codice\s+fiscale|dni|nie|nif|rut|cedula|cédula|a-?number|alien\s+number|uscis|"
     r"green\s+card|personalausweis(?:nummer)?|ausweisnummer|carte\s+d['’]identit[ée]"
@@ -237,6 +237,9 @@ ID_PATTERN = _compile(
 CODE_PATTERN = _compile(
     rf"(?<![\w\-])[1-9][A-Za-z][A-Za-z0-9]\d{DASH}?[A-Za-z][A-Za-z0-9]\d{DASH}?[A-Za-z]{{2}}\d\d(?![\w\-])"
     r"|(?<![\w\-])[A-Za-z]{1,4}\d{5,20}(?![\w\-])"
+    # capitals and digits in dashed groups, five digits at least: "2026-A-0091847"
+    r"|(?<![\w\-])(?=[A-Z0-9\-]{8,30}(?![\w\-]))(?=[A-Z\-]*\d(?:[A-Z\-]*\d){4})"
+    r"(?=[0-9\-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)+(?![\w\-])"
 )
 
 DATE_SEP = rf"(?:{DASH}|[/.])"
@@ -380,7 +383,7 @@ HAS_DATE_WORD = re.compile(
 # A run of digits and phone punctuation; phonenumbers decides what in it is a number.
 PHONE_CANDIDATE = _compile(
     rf"(?<![\w+])(?:\+|00)?(?:\(\d{{1,5}}\)|\d)(?:(?:{SEP}|[()]){{0,3}}+\d)*+"
-    rf"(?:{SPACE}*(?:ext\.?|x){SPACE}*\d{{1,5}})?"
+    rf"(?:,?{SPACE}*(?:ext\.?|extension|x){SPACE}*\d{{1,5}})?"
 )
 PHONE_REGIONS = ("US", "GB", "DE", "AU")
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"

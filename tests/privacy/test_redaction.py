@@ -226,6 +226,9 @@ CAUGHT_MORE = [
     ("my SSN ***-**-7781 is on file", ["7781"]),
     ("they have my last 4 as 9012, is that right", ["9012"]),
     ("auto claim 2025-AC-660192 covers the MRI", ["2025-AC-660192"]),
+    ("my PAN is BQXPK7712L for the bill", ["BQXPK7712L"]),
+    ("the referral code for the scan is 2025-R-0045512", ["2025-R-0045512"]),
+    ("call (212) 555-0187, extension 42 at work", ["(212) 555-0187, extension 42"]),
     ("send it to 14 Birch Lane in Evanston please", ["14 Birch Lane in Evanston"]),
     # An address around a postcode, of several countries, in any case.
     ("post it to PO Box 77, Red Lodge, MT 59068 thanks", ["PO Box 77, Red Lodge, MT 59068"]),
@@ -654,6 +657,7 @@ CAUGHT_MORE = [
 # More medical sentences: eponyms, drugs, devices, levels, strengths, counts, and
 # the everyday phrases that look like cues ("I'm nervous", "my wife worries").
 KEPT_MORE = [
+    "Is T2-STIR the same as a fat-suppressed sequence for L4-L5-S1?",
     "I moved to 12 weeks of physio in March and it helped",
     "Frank disc herniation at L4-L5, is that bad?",
     "Summer heat makes the tube worse for me",
