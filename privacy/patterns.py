@@ -198,10 +198,10 @@ SSN_PATTERN = _compile(
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
 SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)\b")
 LAST_FOUR_CUE = _compile(
-    r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?digits\b|\bend(?:s|ing)\b"
-    r"|\b[úu]ltimos\s+(?:4|cuatro)\b"
+    r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?digits\b"
+    r"|\bend(?:s|ing)?\b|\b[úu]ltimos\s+(?:4|cuatro)\b"
 )
-FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?: ?\d){3}(?![\d\-/]| \d)")
+FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?:[ \-]?\d){3}(?![\d\-/]| \d)")
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
 MAX_SSN_CUES = 20
 

@@ -227,6 +227,8 @@ CAUGHT_MORE = [
     ("they have my last 4 as 9012, is that right", ["9012"]),
     ("auto claim 2025-AC-660192 covers the MRI", ["2025-AC-660192"]),
     ("my PAN is BQXPK7712L for the bill", ["BQXPK7712L"]),
+    ("my ssn should end in 3318, not 3381", ["3318", "3381"]),
+    ("the last four of my social are 7-2-0-5.", ["7-2-0-5"]),
     ("the referral code for the scan is 2025-R-0045512", ["2025-R-0045512"]),
     ("call (212) 555-0187, extension 42 at work", ["(212) 555-0187, extension 42"]),
     ("send it to 14 Birch Lane in Evanston please", ["14 Birch Lane in Evanston"]),
