@@ -214,12 +214,11 @@ def _replace_ssn_last_four(text: str) -> str:
         end = min(len(text), cue.end() + SSN_WINDOW_AFTER)
         if LAST_FOUR_CUE.search(text, start, end):
             spans += [group.span() for group in FOUR_DIGITS.finditer(text, start, end)]
-    pieces, last = [], 0
-    for span_start, span_end in sorted(set(spans)):
-        if span_start >= last:
-            pieces += [text[last:span_start], SSN]
-            last = span_end
-    return "".join([*pieces, text[last:]]) if pieces else text
+    apart: list[tuple[int, int]] = []
+    for span in sorted(set(spans)):
+        if not apart or span[0] >= apart[-1][1]:
+            apart.append(span)
+    return replace_spans(text, apart, SSN)
 
 
 MRN_PATTERN = _compile(
@@ -426,17 +425,16 @@ def _trim_id_value(value: str) -> str:
     return "".join(kept)
 
 
-def _labelled_value(
-    placeholder: str, pattern: regex.Pattern[str]
-) -> Callable[[regex.Match[str]], str]:
-    """The identifier at the start of a labelled value; the rest of the match is read
-    again, since it may hold the next label ("ID YRX902184733 group 70021")."""
+def _labelled_value(placeholder: str) -> Callable[[regex.Match[str]], str]:
+    """The identifier at the start of a labelled value; the rest of the match stays,
+    to be read again by the next pass, since it may hold the next label ("ID
+    YRX902184733 group 70021")."""
 
     def replace(match: regex.Match[str]) -> str:
         value = _trim_id_value(match.group())
         if not value:
             return match.group()
-        return placeholder + replace_matches(pattern, replace, match.group()[len(value) :])
+        return placeholder + match.group()[len(value) :]
 
     return replace
 
@@ -464,6 +462,30 @@ def _phone_spans(candidate: str) -> list[tuple[int, int]]:
 
 
 Replacement = str | Callable[[regex.Match[str]], str]
+
+
+def replace_spans(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
+    """Each span (sorted, apart) replaced by the placeholder, in one pass."""
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [text[last:start], placeholder]
+        last = end
+    return "".join([*pieces, text[last:]])
+
+
+def until_stable(step: Callable[[str], str], passes: int) -> Callable[[str], str]:
+    """The step applied again to its own result until nothing changes (at most
+    `passes` times): what one pass joins or uncovers may let the next find more."""
+
+    def apply(text: str) -> str:
+        for _ in range(passes):
+            changed = step(text)
+            if changed == text:
+                break
+            text = changed
+        return text
+
+    return apply
 
 
 def replace_matches(pattern: regex.Pattern[str], replacement: Replacement, text: str) -> str:
@@ -601,7 +623,7 @@ ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
     "dr. court ct way co. co county phase"
 )
 # Joining words inside a town or street name: "Ciudad de México", "Newcastle upon Tyne".
-NAME_PARTICLES = _word_set("de del la da do dos das di am an der im upon on sur en y")
+PLACE_PARTICLES = _word_set("de del la da do dos das di am an der im upon on sur en y")
 ADDRESS_WINDOW = 160
 MAX_ADDRESS_TOKENS = 24
 MAX_LOWER_CASE_WORDS = 3
@@ -616,6 +638,8 @@ STREET_WORDS = _word_set(
 )
 MAX_STREET_NAME_WORDS = 3
 MAX_ADDRESS_PASSES = 3
+# Labelled values one after the other: "ID ... group ... plan ...".
+LABEL_PASSES = 4
 
 
 def _is_number(token: str) -> bool:
@@ -654,7 +678,7 @@ def _address_start(tokens: list[regex.Match[str]]) -> int | None:
             street_name_words = 0
         if _is_number(token) or folded in ADDRESS_STARTS:
             start = index
-        elif token[:1].isupper() or folded in ADDRESS_WORDS or folded in NAME_PARTICLES:
+        elif token[:1].isupper() or folded in ADDRESS_WORDS or folded in PLACE_PARTICLES:
             continue
         elif token[:1].isalpha() and lower_case_words < MAX_LOWER_CASE_WORDS:
             lower_case_words += 1
@@ -675,7 +699,7 @@ def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
         if word == "," or (word == "in" and end == position):
             after_comma = True
             continue
-        town = (word[:1].isupper() or word in NAME_PARTICLES) and after_comma
+        town = (word[:1].isupper() or word in PLACE_PARTICLES) and after_comma
         town = town and word.casefold() not in NEVER_NAMES
         if word.endswith(".") or not (town or _is_number(word)):
             if word.endswith(".") and word[:1].isupper() and len(word) > 2 and after_comma:
@@ -685,19 +709,9 @@ def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
     return end
 
 
-def _replace_postcoded_address(text: str) -> str:
-    """A postcode or an address and the address words around it become one
-    [ADDRESS], when a house number, a box or a street's name starts it; again on
-    the result, so that parts found apart join up ("[ADDRESS], [POSTCODE] Sevilla")."""
-    for _ in range(MAX_ADDRESS_PASSES):
-        joined = _join_address_once(text)
-        if joined == text:
-            break
-        text = joined
-    return text
-
-
 def _join_address_once(text: str) -> str:
+    """A postcode or an address and the address words around it become one
+    [ADDRESS], when a house number, a box or a street's name starts it."""
     pieces, last = [], 0
     for anchor in list(ANCHOR.finditer(text)):
         if anchor.start() < last:
@@ -731,16 +745,16 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_SPELLED_AT, SPELLED_EMAIL_PATTERN, EMAIL),
     _substitute(HAS_DIGIT, SSN_PATTERN, SSN),
     _replace_ssn_last_four,
-    _substitute(HAS_DIGIT, MRN_PATTERN, _labelled_value(MRN, MRN_PATTERN)),
-    _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID, ID_PATTERN)),
-    # a label right after a value the first pass took ("... 4471-882-019 group # 88012")
-    _substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID, ID_PATTERN)),
+    # again until stable: a label may follow a value ("... 4471-882-019 group # 88012")
+    until_stable(_substitute(HAS_DIGIT, MRN_PATTERN, _labelled_value(MRN)), LABEL_PASSES),
+    until_stable(_substitute(HAS_DIGIT, ID_PATTERN, _labelled_value(ID)), LABEL_PASSES),
     _substitute(HAS_DIGIT, CODE_PATTERN, ID),
     _substitute(HAS_DATE_WORD, DATE_PATTERN, DATE),
     _replace_cued_address,
     _substitute(HAS_DIGIT, ADDRESS_PATTERN, _valid_address),
     _substitute(HAS_DIGIT, POSTCODE_PATTERN, POSTCODE),
-    _replace_postcoded_address,
+    # again until stable, so that parts found apart join up ("[ADDRESS], [POSTCODE] Sevilla")
+    until_stable(_join_address_once, MAX_ADDRESS_PASSES),
     _replace_phone,
     _substitute(HAS_DIGIT_WORD, SPELLED_PHONE_PATTERN, _spelled_phone),
 )

@@ -29,6 +29,7 @@ from privacy.patterns import (
     POSTCODE,
     SSN,
     redact_structured,
+    replace_spans,
 )
 from privacy.vocabulary import default_spacy_model
 
@@ -74,20 +75,11 @@ def _digest(text: str) -> bytes:
     ).digest()
 
 
-def _replace_spans(text: str, spans: list[tuple[int, int]], placeholder: str) -> str:
-    """Each span (sorted, apart) replaced by the placeholder, in one pass."""
-    pieces, last = [], 0
-    for start, end in spans:
-        pieces += [text[last:start], placeholder]
-        last = end
-    return "".join([*pieces, text[last:]])
-
-
 def redact_uncached(text: str) -> str:
     """What :func:`redact` returns, computed afresh (for measurements)."""
     try:
         text = redact_structured(text)
-        return _replace_spans(text, name_spans(text), NAME)
+        return replace_spans(text, name_spans(text), NAME)
     except TimeoutError:
         return REDACTED
 
