@@ -20,7 +20,7 @@ protected vocabulary of :mod:`privacy.vocabulary`:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from typing import Any, NamedTuple, cast
 
@@ -116,6 +116,9 @@ NAME_PARTICLES = frozenset(
         *("van", "von", "der", "den", "bin", "al", "el", "y"),
     }
 )
+# The tokens before a sentence's first word.
+SENTENCE_OPENERS = frozenset({".", "!", "?", "\n"})
+SPANISH_OPENERS = SENTENCE_OPENERS | {"¿", "¡"}
 # A nickname in quotes between a given and a family name.
 NICKNAME = regex.compile(r"[\"“‘'(]\p{Lu}[\p{L}\p{M}.\-]{0,20}[\"”’')]")
 LEFT_WORD = regex.compile(r"(\p{Lu}[\p{L}\p{M}'’\-]{0,40})[ \t]{1,2}$")
@@ -438,22 +441,29 @@ def _entities(text: str) -> Entities:
 def _is_sentence_opening_word(entity: Any) -> bool:
     """ "Frank disc herniation", "Summer heat", "Tattoos with red ink": one English word
     opening a sentence, not followed by a verb as a subject would be ("Rich says")."""
-    doc, start = entity.doc, entity.start
-    opens_sentence = start == 0 or doc[start - 1].text in {".", "!", "?", "\n", "¿", "¡"}
+    doc = entity.doc
     following = doc[entity.end].text if entity.end < len(doc) else ""
     return (
         len(entity) == 1
-        and opens_sentence
+        and _opens_sentence(entity, SPANISH_OPENERS)
         and is_english_word(entity.text)
         and following.islower()
         and not is_verb_form(following)
     )
 
 
+def _is_not_lower_case(word: str) -> bool:
+    return not word.islower()
+
+
+def _opens_sentence(entity: Any, openers: frozenset[str] = SENTENCE_OPENERS) -> bool:
+    return entity.start == 0 or entity.doc[entity.start - 1].text in openers
+
+
 def _is_imperative(entity: Any) -> bool:
     """ "Mark the area that hurts": a verb opening a sentence, not a name."""
-    doc, start = entity.doc, entity.start
-    opens_sentence = start == 0 or doc[start - 1].text in {".", "!", "?", "\n"}
+    doc = entity.doc
+    opens_sentence = _opens_sentence(entity)
     followed_by_stop_word = entity.end < len(doc) and is_stop_word(doc[entity.end].text)
     return len(entity) == 1 and opens_sentence and followed_by_stop_word and is_verb(entity.text)
 
@@ -522,7 +532,7 @@ def name_spans(text: str) -> list[Span]:
     entities = _entities(text)
     english = not _in_another_language(text)
     found = [
-        *_not_groups(text, list(_cued_names(text, english)), entities.places),
+        *_outside_places(text, list(_cued_names(text, english)), entities.places, is_ordinary),
         *_greeting_name(text),
         *_letterhead_name(text),
         *_signed_name(text),
@@ -530,7 +540,9 @@ def name_spans(text: str) -> list[Span]:
     if english:
         found += [
             *_non_ascii_names(text),
-            *_outside_places(text, list(_gazetteer_names(text)), entities.places),
+            *_outside_places(
+                text, list(_gazetteer_names(text)), entities.places, _is_not_lower_case
+            ),
             *entities.persons,
         ]
     else:
@@ -609,25 +621,17 @@ def _whole_words(text: str, span: Span, characters: regex.Pattern[str] = WORD_CH
     return start, end
 
 
-def _not_groups(text: str, names: list[Span], places: list[Span]) -> list[Span]:
-    """Cued names, less one ordinary word that the recogniser reads as a group or a
-    place ("I'm Muslim"; "it's Rose" stays)."""
+def _outside_places(
+    text: str, names: list[Span], places: list[Span], may_be_place: Callable[[str], bool]
+) -> list[Span]:
+    """The names less the one-word ones that may be a place and that the recogniser
+    reads as a place, a group or an organisation: capitalised gazetteer names ("an MRI
+    in Sydney"), ordinary words after a cue ("I'm Muslim"); "Sydney Chen" and "it's
+    Rose" stay names."""
     return [
         (start, end)
         for start, end in names
         if " " in text[start:end]
-        or not is_ordinary(text[start:end])
-        or not any(a < end and start < b for a, b in places)
-    ]
-
-
-def _outside_places(text: str, names: list[Span], places: list[Span]) -> list[Span]:
-    """Gazetteer names, less capitalised one-word ones the recogniser reads as a place
-    or an organisation ("an MRI in Sydney"); "Sydney Chen" stays a name."""
-    return [
-        (start, end)
-        for start, end in names
-        if " " in text[start:end]
-        or text[start:end].islower()
+        or not may_be_place(text[start:end])
         or not any(a < end and start < b for a, b in places)
     ]
