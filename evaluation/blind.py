@@ -29,6 +29,7 @@ from evaluation.assistant import Assistant, Turn
 from evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
 from evaluation.markdown import table
 from evaluation.metrics import Scored, Target, check, load_targets, rate
+from evaluation.runs import latest, with_run
 from project import DEFAULT_MODEL, REPORTS_DIR
 
 SHIPPED_MODEL = DEFAULT_MODEL
@@ -212,12 +213,6 @@ def _miss_rows(result: dict) -> list[list[str]]:
     ]
 
 
-def latest(runs: dict[str, dict]) -> dict:
-    """The run of the current model: *after* once the round's changes are in, else *before*
-    (a round frozen and measured, whose changes have not been made yet)."""
-    return runs.get("after") or runs["before"]
-
-
 def write_report(runs: dict[str, dict]) -> None:
     """reports/nlu-blind-<round>.md from the recorded runs: before, after and any ablation."""
     targets = load_targets("blind_targets")
@@ -289,10 +284,7 @@ def gate(model: Path = SHIPPED_MODEL) -> int:
 
 def record(model: Path, round_name: str, label: str) -> None:
     """Measure the model on one round and store it as that round's before, after or ablation."""
-    recorded = _recorded(round_name)
-    recorded[label] = evaluate(model, BLIND_DIR / round_name)
-    order = ["before", "after", *sorted(set(recorded) - {"before", "after"})]
-    recorded = {name: recorded[name] for name in order if name in recorded}
+    recorded = with_run(_recorded(round_name), label, evaluate(model, BLIND_DIR / round_name))
     json_path = report_paths(round_name)[1]
     json_path.write_text(json.dumps(recorded, indent=1, ensure_ascii=False), encoding="utf-8")
     write_report(recorded)

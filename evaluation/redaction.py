@@ -41,12 +41,12 @@ from pathlib import Path
 import yaml
 
 from evaluation.markdown import table
+from evaluation.runs import latest, with_run
 from privacy.redaction import redact_uncached
 from project import PROJECT_ROOT, REPORTS_DIR
 
 SETS_DIR = PROJECT_ROOT / "tests" / "privacy"
 DEFAULT_SET = SETS_DIR / "redaction_set.yml"
-LABELS = ("before", "after")
 MARKDOWN = REPORTS_DIR / "redaction.md"
 JSON = REPORTS_DIR / "redaction.json"
 CATEGORIES = ("name", "phone", "email", "date_of_birth", "id", "ssn", "address")
@@ -200,11 +200,6 @@ def recorded() -> dict:
     return json.loads(JSON.read_text(encoding="utf-8")) if JSON.exists() else {}
 
 
-def latest_levels(runs: dict) -> dict:
-    """The levels of a round's newest run: its after, or its before until then."""
-    return runs.get("after") or runs.get("before") or next(iter(runs.values()), {})
-
-
 def failures(result: Result, levels: dict) -> list[str]:
     """Every target the result misses below the recorded level, and every category the
     set does not cover. While a target is unmet, the gate holds the level last recorded
@@ -245,7 +240,7 @@ def summary(result: Result, set_path: Path) -> dict:
 
 def _round_lines(name: str, runs: dict) -> list[str]:
     labels = list(runs)
-    newest = latest_levels(runs)
+    newest = latest(runs)
     rows = [
         [
             category,
@@ -308,7 +303,7 @@ def markdown(runs_by_round: dict) -> str:
     for name, runs in runs_by_round.items():
         lines += _round_lines(name, runs)
     name, runs = list(runs_by_round.items())[-1]
-    newest = latest_levels(runs)
+    newest = latest(runs)
     lines += [
         f"## Misses ({_title(name)}, newest run)",
         "",
@@ -337,11 +332,8 @@ def markdown(runs_by_round: dict) -> str:
 def write_report(result: Result, set_path: Path, label: str = "after") -> None:
     """Record the run as the round's before or after, and rewrite the report."""
     runs_by_round = recorded()
-    runs = runs_by_round.setdefault(round_name(set_path), {})
-    runs[label] = summary(result, set_path)
-    runs_by_round[round_name(set_path)] = {
-        name: runs[name] for name in [*LABELS, *sorted(set(runs) - set(LABELS))] if name in runs
-    }
+    name = round_name(set_path)
+    runs_by_round[name] = with_run(runs_by_round.get(name, {}), label, summary(result, set_path))
     ordered = dict(sorted(runs_by_round.items(), key=lambda item: item[0]))
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     JSON.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -392,8 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"recorded {args.label} for redaction round {name} in {MARKDOWN} and {JSON}")
         _print_result(name, result)
         problems += [
-            f"{name} {problem}"
-            for problem in failures(result, latest_levels(recorded().get(name, {})))
+            f"{name} {problem}" for problem in failures(result, latest(recorded().get(name, {})))
         ]
     for problem in problems:
         print(f"FAIL {problem}", file=sys.stderr)

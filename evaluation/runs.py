@@ -1,0 +1,21 @@
+"""A round's recorded runs, shared by the blind NLU rounds (evaluation/blind.py) and
+the redaction rounds (evaluation/redaction.py): each round is measured once *before*
+(what was shipped when its set was written) and once *after* its changes; any other
+label is an ablation or a development run that is not blind."""
+
+from __future__ import annotations
+
+LABELS = ("before", "after")
+
+
+def latest(runs: dict[str, dict]) -> dict:
+    """The run of the current code: *after* once the round's changes are in, else
+    *before* (a round frozen and measured, whose changes have not been made yet)."""
+    return runs.get("after") or runs.get("before") or next(iter(runs.values()), {})
+
+
+def with_run(runs: dict[str, dict], label: str, run: dict) -> dict[str, dict]:
+    """The runs with this one recorded under its label, before and after first."""
+    runs = {**runs, label: run}
+    order = [*LABELS, *sorted(set(runs) - set(LABELS))]
+    return {name: runs[name] for name in order if name in runs}
