@@ -521,9 +521,10 @@ def _without(text: str, spans: list[Span], taken: list[Span]) -> list[Span]:
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
-    """The span without the spaces at its ends."""
+    """The span without the spaces at its ends, nor the comma that joined it to a
+    protected term ("this is Ruth, Paget's disease ...")."""
     piece = text[start:end]
-    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip())
+    return start + len(piece) - len(piece.lstrip()), end - len(piece) + len(piece.rstrip(" \t,"))
 
 
 def name_spans(text: str) -> list[Span]:
@@ -531,8 +532,9 @@ def name_spans(text: str) -> list[Span]:
     placeholder of an earlier step or a protected term the ruler marked."""
     entities = _entities(text)
     english = not _in_another_language(text)
+    cued = _outside_places(text, list(_cued_names(text, english)), entities.places, is_ordinary)
     found = [
-        *_outside_places(text, list(_cued_names(text, english)), entities.places, is_ordinary),
+        *cued,
         *_greeting_name(text),
         *_letterhead_name(text),
         *_signed_name(text),
@@ -551,8 +553,20 @@ def name_spans(text: str) -> list[Span]:
     widened = [
         _widened(text, _whole_words(text, span, NAME_CHARACTER)) for span in _merged(text, found)
     ]
-    taken = sorted(placeholders + [_whole_words(text, span) for span in entities.medical])
+    medical = [span for span in entities.medical if not _is_family_name_in(text, span, cued)]
+    taken = sorted(placeholders + [_whole_words(text, span) for span in medical])
     return _without(text, _merged(text, widened), taken)
+
+
+def _is_family_name_in(text: str, span: Span, names: list[Span]) -> bool:
+    """A medical term that is a later word of a cued name and no eponym there: "my
+    name is Dennis Parkinson" (not "... Dennis, Parkinson's disease runs in ...")."""
+    start, end = span
+    if " " in text[start:end] or text.startswith(("'", "’"), end):
+        return False
+    if EPONYM_AFTER.match(text, end) or SHARED_AFTER.match(text, end):
+        return False
+    return any(name_start < start and end <= name_end for name_start, name_end in names)
 
 
 def _in_another_language(text: str) -> bool:

@@ -191,6 +191,9 @@ SSN_PATTERN = _compile(
     rf"|\b{SSN_WORD}(?:['’]s)?[\s(]+{LAST_FOUR}\)?{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}\s+(?:ending|ends)(?:\s+(?:in|with))?\s*:?\s*\K\d{{4}}\b"
     rf"|\b{LAST_FOUR}\s*(?:is|are|was|as|=|:)?\s*\K\d{{4}}\b"
+    # four digits given as the SSN itself: "my social is 4412" (a whole one has nine)
+    rf"|\b(?:ssn|social(?:\s+security)?)(?:\s+(?:number|no\.?|\#))?\s+(?:is|was|=)\s*:?\s*"
+    rf"\K\d{{4}}\b(?!{SEP}?\d)"
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
     rf"|(?:\bxxx|(?<![\w*\#])(?:\*\*\*|\#\#\#))[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
 )
@@ -198,7 +201,7 @@ SSN_PATTERN = _compile(
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
 SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)\b")
 LAST_FOUR_CUE = _compile(
-    r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?digits\b"
+    r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?(?:digits|numbers|nums)\b"
     r"|\bend(?:s|ing)?\b|\b[úu]ltimos\s+(?:4|cuatro)\b"
 )
 FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?:[ \-]?\d){3}(?![\d\-/]| \d)")
@@ -587,7 +590,7 @@ ADDRESS_END = _compile(
     r"(?i)(?<!\b(?:st|rd|ave|av|dr|ln|blvd|ct|apt|ste|n|s|e|w|ne|nw|se|sw|p|o|no|mt|ft|pl|sq|"
     r"hwy|str|nr|bd|cres|pde|esp|jr|sr|col|ul|av|co|[a-z]))[.?!;](?=\s|$)|\n|"
     r"[ \t,]+(?:and|but|so|because|if|when|for|can|could|will|would|do|does|should|please|"
-    r"thanks|thank|which|where|is|am|are|"
+    r"thanks|thank|which|where|is|am(?!\s(?-i:\p{Lu}))|are|"
     r"i|i'm|my|what|how|since|until|before|after)\b"
 )
 ADDRESS_MAX_CHARS = 120
@@ -631,10 +634,12 @@ ANCHOR = _compile(r"\[(?:POSTCODE|ADDRESS)\]")
 INITIAL = _compile(r"\p{Lu}\.")
 # Between the parts of an address: "Carrera 7 # 45-20", "São Paulo - SP", "Çankaya/Ankara".
 JOINERS = frozenset({",", "-", "/", "#", "–", "(", ")"})
-# Street words that a street's name comes before ("Main Street", "Admiralty Way").
+# Street and building words that a name comes before ("Main Street", "Admiralty Way",
+# "Sunrise Manor, 3450 Lamb Blvd").
 STREET_WORDS = _word_set(
     "street st st. road rd rd. avenue ave ave. lane ln boulevard blvd way drive dr dr. court "
-    "ct crescent close place terrace highway hwy"
+    "ct crescent close place terrace highway hwy manor lodge cottage house hall tower towers "
+    "apartments residences villa villas mansions heights estate farm"
 )
 MAX_STREET_NAME_WORDS = 3
 MAX_ADDRESS_PASSES = 3
@@ -642,8 +647,16 @@ MAX_ADDRESS_PASSES = 3
 LABEL_PASSES = 4
 
 
+# A flat or house number led by a letter: "B-204", "A12".
+LETTERED_NUMBER = _compile(r"\p{Lu}{1,2}[\-/]?\d{1,5}[A-Za-z]?")
+
+
 def _is_number(token: str) -> bool:
-    return token[:1].isdigit() or token.startswith(("[ADDRESS]", "[POSTCODE]"))
+    return (
+        token[:1].isdigit()
+        or token.startswith(("[ADDRESS]", "[POSTCODE]"))
+        or LETTERED_NUMBER.fullmatch(token) is not None
+    )
 
 
 def _is_medical_code(token: str) -> bool:
@@ -698,6 +711,9 @@ def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
         word = token.group()
         if word == "," or (word == "in" and end == position):
             after_comma = True
+            continue
+        if after_comma and INITIAL.fullmatch(word):  # "Tijuana, B.C., Mexico"
+            end = token.end()
             continue
         town = (word[:1].isupper() or word in PLACE_PARTICLES) and after_comma
         town = town and word.casefold() not in NEVER_NAMES

@@ -658,6 +658,17 @@ CAUGHT_MORE = [
 ]
 # More medical sentences: eponyms, drugs, devices, levels, strengths, counts, and
 # the everyday phrases that look like cues ("I'm nervous", "my wife worries").
+# SSN pieces told as the number itself, and addresses with a building's name, a
+# lettered flat number, a town with a particle, or a state in initials.
+CAUGHT_NEWER = [
+    ("my ssn is 2231 only, is that ok", ["2231"]),
+    ("the four numbers of my social: 7710", ["7710"]),
+    ("she lives at Maple Lodge, 18 Church Rd, Leeds LS6 2QR now", ["Maple Lodge", "18 Church Rd"]),
+    ("flat C-12 Green Park Tower, Sector 4, Noida 201301", ["C-12", "Green Park", "Noida"]),
+    ("wohne in Lindenweg 4, 78462 Konstanz am Bodensee, Germany. Geht MRT?", ["Konstanz", "Bodensee"]),
+    ("my son lives at Calle Sol 88, 21000 Mexicali, B.C., Mexico for now", ["Mexicali", "B.C."]),
+]
+
 KEPT_MORE = [
     "Is T2-STIR the same as a fat-suppressed sequence for L4-L5-S1?",
     "I moved to 12 weeks of physio in March and it helped",
@@ -1071,7 +1082,7 @@ def test_personal_data_is_replaced(text: str, raw: str, placeholder: str) -> Non
     assert placeholder in redacted
 
 
-@pytest.mark.parametrize(("text", "raws"), CAUGHT + CAUGHT_MORE)
+@pytest.mark.parametrize(("text", "raws"), CAUGHT + CAUGHT_MORE + CAUGHT_NEWER)
 def test_personal_data_is_caught(text: str, raws: list[str]) -> None:
     """Caught as the report counts it: no 4+-character piece of the value is left."""
     redacted = redact(text)
@@ -1106,6 +1117,8 @@ def test_nested_values_are_redacted_and_other_types_kept() -> None:
         ("Is Maria's implant safe?", "Is [NAME]'s implant safe?"),
         ("Spurling's test was positive", "Spurling's test was positive"),
         ("my husband Patrick has Parkinson's disease", "my husband [NAME] has Parkinson's disease"),
+        ("I'm Ruth Paget, is the scan loud?", "[NAME], is the scan loud?"),
+        ("this is Ruth, Paget's disease runs in the family", "this is [NAME], Paget's disease runs in the family"),
         (
             "Dr. Marie Curie said Charcot-Marie-Tooth is rare",
             "Dr. [NAME] said Charcot-Marie-Tooth is rare",
