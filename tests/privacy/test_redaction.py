@@ -665,7 +665,10 @@ CAUGHT_NEWER = [
     ("the four numbers of my social: 7710", ["7710"]),
     ("she lives at Maple Lodge, 18 Church Rd, Leeds LS6 2QR now", ["Maple Lodge", "18 Church Rd"]),
     ("flat C-12 Green Park Tower, Sector 4, Noida 201301", ["C-12", "Green Park", "Noida"]),
-    ("wohne in Lindenweg 4, 78462 Konstanz am Bodensee, Germany. Geht MRT?", ["Konstanz", "Bodensee"]),
+    (
+        "wohne in Lindenweg 4, 78462 Konstanz am Bodensee, Germany. Geht MRT?",
+        ["Konstanz", "Bodensee"],
+    ),
     ("my son lives at Calle Sol 88, 21000 Mexicali, B.C., Mexico for now", ["Mexicali", "B.C."]),
 ]
 
@@ -1118,7 +1121,10 @@ def test_nested_values_are_redacted_and_other_types_kept() -> None:
         ("Spurling's test was positive", "Spurling's test was positive"),
         ("my husband Patrick has Parkinson's disease", "my husband [NAME] has Parkinson's disease"),
         ("I'm Ruth Paget, is the scan loud?", "[NAME], is the scan loud?"),
-        ("this is Ruth, Paget's disease runs in the family", "this is [NAME], Paget's disease runs in the family"),
+        (
+            "this is Ruth, Paget's disease runs in the family",
+            "this is [NAME], Paget's disease runs in the family",
+        ),
         (
             "Dr. Marie Curie said Charcot-Marie-Tooth is rare",
             "Dr. [NAME] said Charcot-Marie-Tooth is rare",
