@@ -224,6 +224,8 @@ def _first_word_is_name(word: str, strong: bool, following: str | None = None) -
     if word.casefold() in NEVER_NAMES:
         return False
     if is_stop_word(word) and (word.islower() or not strong):
+        if following and word.casefold() in first_names() and _is_family_name_word(following):
+            return True  # "this is will henderson"
         return not strong and word.istitle() and _is_capitalised_given_name(word)
     if strong:
         return True

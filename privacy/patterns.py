@@ -60,7 +60,7 @@ BIRTH_CUE = (
     r"(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+(?:on|in))?|"
     r"b\.|y\.?o\.?b\.?|year\s+of\s+birth|geburtsdatum|geb\.|geboren(?:\s+am)?|né(?:e)?\s+le|"
     r"ur\.|urodzon[ya]|nacid[oa](?:\s+el)?|fecha\s+de\s+nacimiento|nat[oa]\s+il|"
-    r"data\s+di\s+nascita|doğum\s+tarihi|ngày\s+sinh|data\s+urodzenia|дата\s+рождения|"
+    r"data\s+di\s+nascita|doğum\s+tarihi|ngày\s+sinh|sinh\s+ngày|sinh\s+năm|data\s+urodzenia|дата\s+рождения|"
     r"родил(?:ся|ась)|geboortedatum|geboren\s+op|date\s+de\s+naissance|fecha\s+de\s+nac\.?|"
     r"data\s+de\s+nascimento|nascid[oa](?:\s+em)?)"
 )
@@ -123,7 +123,8 @@ CA_POSTCODE = r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d"
 US_ZIP = r"\d{5}(?:-\d{4})?"
 # Irish Eircode: "D06 X2Y3", "R95 E2F7".
 EIRCODE = r"[AC-FHKNPRTV-Y]\d[\dW] ?[0-9AC-FHKNPRTV-Y]{4}"
-POSTCODE_ANY = rf"(?:{UK_POSTCODE}|{CA_POSTCODE}|{EIRCODE}|{US_ZIP}|\d{{4}})"
+# ... and "4050-262" (Portugal), "2000" (four digits: Australia, Belgium, Denmark, ...).
+POSTCODE_ANY = rf"(?:{UK_POSTCODE}|{CA_POSTCODE}|{EIRCODE}|{US_ZIP}|\d{{4}}{DASH}\d{{3}}|\d{{4}})"
 # A capitalised word, not the letters of a postcode ("LE" of "LE3 0BQ").
 CAPITALISED = r"\p{Lu}[\p{L}'’.\-]{0,30}+(?!\d)"
 COUNTRY = (
@@ -146,7 +147,7 @@ LOCALITY = (
     rf"(?:,?{SPACE}{{1,2}}{COUNTRY})?"
     # in lower case, a town and state count only before a postcode: "springfield il 62704"
     rf"(?:(?:,?{SPACE}{{1,2}}\p{{Ll}}[\p{{L}}'\-]{{1,20}}){{0,3}}?"
-    rf"(?:,?{SPACE}{{1,2}}(?i:{US_STATE}|{CA_PROVINCE}|{AU_STATE}))?,?{SPACE}{{1,2}}{POSTCODE_ANY}\b)?"
+    rf"(?:,?{SPACE}{{1,2}}(?i:{US_STATE}|{CA_PROVINCE}|{AU_STATE}))?,?{SPACE}{{1,2}}(?i:{POSTCODE_ANY})\b)?"
 )
 
 
@@ -157,7 +158,7 @@ def _compile(pattern: str) -> regex.Pattern[str]:
 
 
 EMAIL_PATTERN = _compile(r"(?<![\w.+\-'])[\w.+\-']{1,64}[@＠][\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}")
-AT = r"(?:\s?[(\[{<]\s?at\s?[)\]}>]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
+AT = r"(?:\s?[(\[{<'\"‘“]\s?at\s?[)\]}>'\"’”]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
 SPELLED_DOT = r"(?:\s?[(\[{<]\s?dot\s?[)\]}>]\s?|\s+dot\s+)"
 DOT = rf"(?:{SPELLED_DOT}|\.)"
 # After a plain "." only a known top-level domain: "at home.Then" is no address.
@@ -176,6 +177,8 @@ SPELLED_EMAIL_PATTERN = _compile(
     rf"(?:[\w\-]{{1,40}}(?:{DOT}[\w\-]{{1,40}}){{0,3}}(?:{SPELLED_DOT}[a-z]{{2,6}}|\.{TLD})\b"
     r"|(?:gmail|googlemail|yahoo|hotmail|outlook|icloud|aol|protonmail|proton|live|msn|"
     r"gmx|web|comcast|verizon|btinternet|mail)\b)"
+    # every character spaced out: "s m i t h j @ g m a i l . c o m"
+    r"|(?<![\w.])(?:[\w.+\-] ){2,64}[@＠](?: [\w.\-]){3,128}(?!\w)"
 )
 
 # "last four of my social", "SSN last 4 digits", "social's last four".
@@ -199,24 +202,47 @@ SSN_PATTERN = _compile(
 )
 # Near an SSN word and a "last four" cue, in either order, within a clause: any group
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
-SSN_CUE = _compile(rf"(?i)\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)\b")
+SSN_CUE = _compile(
+    rf"(?i)\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)(?:\b|(?=\s?\#))"
+    rf"(?!\s+(?:workers?|work|media|services?|anxiety|life|history|skills|support|drinker))"
+)
 LAST_FOUR_CUE = _compile(
     r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?(?:digits|numbers|nums)\b"
-    r"|\bend(?:s|ing)?\b|\b[úu]ltimos\s+(?:4|cuatro)\b"
+    r"|\bend(?:s|ing)?\b|\b[úu]ltimos\s+(?:4|cuatro)\b|\bterminaci[óo]n\b|\btermina\b"
 )
-FOUR_DIGITS = _compile(r"(?<![\d\-/.])\d(?:[ \-]?\d){3}(?![\d\-/]| \d)")
+# Four digits, not a year after a month ("birthday is July 1952"); a dash before
+# them only when it stands apart ("ending -7412").
+FOUR_DIGITS = _compile(
+    rf"(?<![\d/.])(?<![\w]-)(?<!(?i:{MONTH}),?{SPACE})\d(?:[ \-]?\d){{3}}(?![\d\-/]| \d)"
+)
+# Digits told in words, English or Spanish: "nine one one four", "seis uno cuatro".
+SPELLED_DIGIT = (
+    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|"
+    r"cinco|seis|siete|ocho|nueve)"
+)
+SPELLED_DIGITS = _compile(
+    rf"(?i)\b{SPELLED_DIGIT}(?:(?:[\s,.]{{1,3}}|\s+(?:dash|hyphen|guion|guión)\s+)"
+    rf"{SPELLED_DIGIT}){{3,10}}\b"
+)
+SPELLED_SSN_DIGITS = frozenset({4, 9})
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
 MAX_SSN_CUES = 20
 
 
 def _replace_ssn_last_four(text: str) -> str:
-    """The four digits near an SSN word and a "last four" cue become [SSN]."""
+    """Near an SSN word: four digits with a "last four" cue, and an SSN or its last
+    four told in words ("four four one dash two two dash six nine eight zero")."""
     spans: list[tuple[int, int]] = []
     for cue in list(SSN_CUE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS))[:MAX_SSN_CUES]:
         start = max(0, cue.start() - SSN_WINDOW_BEFORE)
         end = min(len(text), cue.end() + SSN_WINDOW_AFTER)
         if LAST_FOUR_CUE.search(text, start, end):
             spans += [group.span() for group in FOUR_DIGITS.finditer(text, start, end)]
+        spans += [
+            words.span()
+            for words in SPELLED_DIGITS.finditer(text, start, end)
+            if len(regex.findall(rf"(?i)\b{SPELLED_DIGIT}\b", words.group())) in SPELLED_SSN_DIGITS
+        ]
     apart: list[tuple[int, int]] = []
     for span in sorted(set(spans)):
         if not apart or span[0] >= apart[-1][1]:
@@ -266,6 +292,8 @@ DIGIT_LED_DATE = (
     rf"|{DAY_THEN_WORD}(?:{DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?{MONTH}{WORD_SEP}"
     rf"(?:{OF}{SPACE}+)?(?:{ANY_YEAR}|\d\d)\b"
     rf"|{DAY_NUMBER}{SPACE}+(?:of{SPACE}+)?{CAPITAL_MONTH}\b)"
+    # year first: "1963 march 21"
+    rf"|\b(?:19|20)\d\d{WORD_SEP}{MONTH}{WORD_SEP}{DAY_NUMBER}\b"
 )
 # "March 14, 1961", "March 1961", "the fourteenth of March", "Jan 5" (capitalised).
 LETTER_LED_DATE = (
@@ -362,6 +390,8 @@ TOWN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
 POSTCODE_PATTERN = _compile(
     # "02-520 Warszawa" (Poland), "Bengaluru 560038" (India): digits after a space
     rf"(?<={SPACE})(?=\d)(?:\d\d{DASH}\d{{3}}(?={SPACE}{{1,2}}{TOWN})"
+    # "4050-262 Porto" (Portugal)
+    rf"|\d{{4}}{DASH}\d{{3}}(?={SPACE}{{1,2}}{TOWN})"
     rf"|(?<=(?:{TOWN}|\[ADDRESS\]),?{SPACE}{{1,2}})(?:\d{{6}}|\d{{3}}{DASH}\d{{4}})\b(?![\-/])"
     rf"|(?<=,{SPACE}{{0,2}})\d{{5}}{DASH}\d{{3}}\b)"
     rf"|(?=[A-Za-z,])(?:\b{UK_POSTCODE}\b|\b{CA_POSTCODE}\b|\b{EIRCODE}\b"
@@ -377,14 +407,16 @@ POSTCODE_PATTERN = _compile(
 # What a text must contain for a pattern to match at all (stdlib `re`, one pass).
 HAS_DIGIT = re.compile(r"\d")
 HAS_AT_SIGN = re.compile("[@＠]")
-HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<]at[\s)\]}>]|\s@|@\s|＠")
+HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<'\"‘“]at[\s)\]}>'\"’”]|\s@|@\s|＠")
 HAS_DATE_WORD = re.compile(
     r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|teen)"
 )
 
 # A run of digits and phone punctuation; phonenumbers decides what in it is a number.
+# Separators that phonenumbers does not read, used when a key is missing ("503*555*0172").
+ODD_PHONE_SEPARATORS = "_~*·•"
 PHONE_CANDIDATE = _compile(
-    rf"(?<![\w+])(?:\+|00)?(?:\(\d{{1,5}}\)|\d)(?:(?:{SEP}|[()]){{0,3}}+\d)*+"
+    rf"(?<![\w+])(?:\+|00)?(?:\(\d{{1,5}}\)|\d)(?:(?:{SEP}|[()_~*·•]){{0,3}}+\d)*+"
     rf"(?:,?{SPACE}*(?:ext\.?|extension|x){SPACE}*\d{{1,5}})?"
 )
 PHONE_REGIONS = ("US", "GB", "DE", "AU")
@@ -448,14 +480,18 @@ def _is_unread_identifier(candidate: str, digits: int) -> bool:
     return digits >= 9 or (digits == 8 and candidate.isdigit())
 
 
+READABLE_SEPARATORS = str.maketrans(ODD_PHONE_SEPARATORS, "-" * len(ODD_PHONE_SEPARATORS))
+
+
 def _phone_spans(candidate: str) -> list[tuple[int, int]]:
     """Spans of phone numbers in a run of digits, read as a number of the region of
     PHONE_REGIONS that covers the most digits ("0151 12345678" is German, not US)."""
+    readable = candidate.translate(READABLE_SEPARATORS)  # same length: the spans hold
     readings = [
         [
             (match.start, match.end)
             for match in phonenumbers.PhoneNumberMatcher(
-                candidate, region, leniency=phonenumbers.Leniency.POSSIBLE
+                readable, region, leniency=phonenumbers.Leniency.POSSIBLE
             )
             if PHONE_MIN_DIGITS <= _digit_count(match.raw_string) <= PHONE_MAX_DIGITS
         ]
@@ -565,11 +601,17 @@ def _replace_cued_address(text: str) -> str:
     return "".join([*pieces, text[last:]]) if pieces else text
 
 
+def _ends_sentence(word: str) -> bool:
+    """ "weeks." of "12 weeks. Dr. Okonkwo": a word with a full stop, longer than an
+    abbreviation ("St.", "Ave.", "N.")."""
+    return word.endswith(".") and len(word) > 4
+
+
 def _valid_address(match: regex.Match[str]) -> str:
     """An address unless a street word is medical or a stop word
     ("2 spine CT scans", "3 miles on the road")."""
     words = (match.group("words") or "").split()
-    if any(is_medical(word) or is_stop_word(word) for word in words):
+    if any(is_medical(word) or is_stop_word(word) or _ends_sentence(word) for word in words):
         return match.group()
     return ADDRESS
 
@@ -617,13 +659,14 @@ ADDRESS_STARTS = _word_set(
     "no no. nr nr. ul ul. ulica calle via viale av av. avenida rua rue strada piazza "
     "plaza carrer paseo house bldg building plot wohnung whg whg. piso puerta bloque "
     "apto apto. depto depto. dpto dpto. carrera casa lote manzana psc cmr jl jl. jalan rm "
-    "app app. general delivery casilla"
+    "app app. general delivery casilla al. aleja os. osiedle"
 )
 # ... and the further words it may have, in any case.
 ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
     "comp trlr ste. floor fl fl. cross main road rd rd. street st st. avenue ave ave. "
     "lane ln boulevard blvd highway hwy col col. colonia sector block blk km drive dr "
-    "dr. court ct way co. co county phase"
+    "dr. court ct way co. co county phase lok lok. m. izquierda izq izq. derecha dcha dcha. "
+    "bajo piso int int. interior esc esc. escalera"
 )
 # Joining words inside a town or street name: "Ciudad de México", "Newcastle upon Tyne".
 PLACE_PARTICLES = _word_set("de del la da do dos das di am an der im upon on sur en y")
@@ -665,6 +708,11 @@ def _is_medical_code(token: str) -> bool:
     return not word.istitle() or any(c.isdigit() for c in word) if is_medical(word) else False
 
 
+def _house_number_at(tokens: list[regex.Match[str]], index: int) -> bool:
+    """A house number (not an earlier placeholder) at index: "Storgata 12"."""
+    return index < len(tokens) and tokens[index].group()[:1].isdigit()
+
+
 def _address_start(tokens: list[regex.Match[str]]) -> int | None:
     """Going back from the token before a postcode or an address, the index of the
     furthest token an address can start with (a number, "RR", "Flat", "Calle", the
@@ -682,7 +730,7 @@ def _address_start(tokens: list[regex.Match[str]]) -> int | None:
             break
         if token[:1].isupper() and folded in STREET_WORDS:
             street_name_words = MAX_STREET_NAME_WORDS
-        elif token[:1].isupper() and (street_name_words or start == index + 1):
+        elif token[:1].isupper() and (street_name_words or _house_number_at(tokens, index + 1)):
             # the name before "Street", or before the house number ("Storgata 12")
             street_name_words = max(0, street_name_words - 1)
             start = index
@@ -717,8 +765,12 @@ def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
             continue
         town = (word[:1].isupper() or word in PLACE_PARTICLES) and after_comma
         town = town and word.casefold() not in NEVER_NAMES
+        if word.casefold() in ADDRESS_WORDS and not word.endswith("."):
+            end = token.end()  # "4º izquierda, Madrid 28001"
+            continue
         if word.endswith(".") or not (town or _is_number(word)):
-            if word.endswith(".") and word[:1].isupper() and len(word) > 2 and after_comma:
+            last_word = word.endswith(".") and ((len(word) > 2 and town) or _is_number(word))
+            if last_word:  # "..., Madrid 28001." or "..., Leeds."
                 end = token.end() - 1
             break
         end = token.end()
