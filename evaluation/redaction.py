@@ -191,8 +191,15 @@ def _title(name: str) -> str:
 def round_sets() -> list[Path]:
     """Every round's set, oldest first."""
     return sorted(
-        SETS_DIR.glob(f"{DEFAULT_SET.stem}*.yml"), key=lambda path: int(round_name(path)[1:])
+        SETS_DIR.glob(f"{DEFAULT_SET.stem}*.yml"), key=lambda path: _round_number(round_name(path))
     )
+
+
+def _round_number(name: str) -> tuple[int, str]:
+    """Rounds in number order ("r10" after "r9", not after "r1"), other sets last."""
+    if name[:1] == "r" and name[1:].isdigit():
+        return int(name[1:]), ""
+    return sys.maxsize, name
 
 
 def recorded() -> dict:
@@ -334,7 +341,7 @@ def write_report(result: Result, set_path: Path, label: str = "after") -> None:
     runs_by_round = recorded()
     name = round_name(set_path)
     runs_by_round[name] = with_run(runs_by_round.get(name, {}), label, summary(result, set_path))
-    ordered = dict(sorted(runs_by_round.items(), key=lambda item: item[0]))
+    ordered = dict(sorted(runs_by_round.items(), key=lambda item: _round_number(item[0])))
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     JSON.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     MARKDOWN.write_text(markdown(ordered), encoding="utf-8")

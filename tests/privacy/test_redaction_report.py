@@ -98,6 +98,23 @@ def test_the_report_lists_recall_misses_and_changed_sentences(
     assert recorded["after"]["overall_recall"] == 0.875
 
 
+def test_rounds_are_reported_in_number_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Round 10 comes after round 9 (not after round 1), and its misses are the newest."""
+    monkeypatch.setattr(report, "REPORTS_DIR", tmp_path)
+    monkeypatch.setattr(report, "MARKDOWN", tmp_path / "redaction.md")
+    monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
+    for number in (10, 9):
+        path = tmp_path / f"redaction_set_r{number}.yml"
+        path.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+        assert report.main(["report", "--set", str(path)]) == 0
+    text = (tmp_path / "redaction.md").read_text(encoding="utf-8")
+    assert text.index("## Round 9 ") < text.index("## Round 10 ")
+    assert "## Misses (round 10, newest run)" in text
+    assert list(report.recorded()) == ["r9", "r10"]
+
+
 def test_the_gate_fails_below_a_target(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
