@@ -62,13 +62,17 @@ STRONG_CUE = (
     r"(?:contact|patient|from|caller|sender|attn|attention|for)\s*:|"
     r"i\s*(?:['’]?m|\s+am)\s+called|they\s+call\s+me|signed|sincerely|yours\s+truly|"
     r"me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|"
-    r"mi\s+chiamo|nazywam\s+się|меня\s+зовут|meu\s+nome\s+é|mijn\s+naam\s+is|ik\s+heet"
+    r"mi\s+chiamo|nazywam\s+się|меня\s+зовут|meu\s+nome\s+é|mijn\s+naam\s+is|ik\s+heet|"
+    r"mera\s+naam|nama\s+saya|my\s+names"
 )
 WEAK_CUE = (
     r"i\s*['’]?m|i\s+am|this\s+is|it\s*['’]?s|it\s+is|call\s+me|soy|je\s+suis|ich\s+bin|"
-    r"my\s+name|"
+    r"my\s+name|(?:she|he)\s+is|"
+    # only before a capitalised word: "name Alistair MacLeod", "Doctora Salinas"
+    r"(?:name|(?-i:Doctor|Doctora|Dra|Doutora?)\.?)(?=[ \t]{1,3}(?-i:\p{Lu}))|"
     r"(?:question|message|note|greetings|hello|hi|regards|love|text|request)\s+from|"
-    r"sono|jestem|sou|ik\s+ben|(?:dr|mr|mrs|mx|prof|professor|sr|sra|herr|frau|mme|miss)\.?|"
+    r"sono|jestem|sou|ik\s+ben|"
+    r"(?:dr|mr|mrs|mx|prof|professor|sr|sra|herr|frau|mme|miss)\.?|"
     r"(?-i:Ms|ms|MS(?=\.))\.?|(?:my|our|his|her)\s+(?:wife|husband|partner|spouse|son|daughter|"
     r"child|kid|mom|mum|mother|dad|father|brother|sister|friend|boyfriend|girlfriend|fianc[ée]e?|"
     r"(?:father|mother|son|daughter|brother|sister)-in-law|"
@@ -113,7 +117,7 @@ CONTACT_AFTER = regex.compile(r"\s?,?\s(?:[\-–—]\s|\[(?:PHONE|EMAIL)\]|\d{1,
 NAME_PARTICLES = frozenset(
     {
         *("da", "de", "del", "della", "di", "do", "dos", "du", "la", "le"),
-        *("van", "von", "der", "den", "bin", "al", "el", "y"),
+        *("van", "von", "der", "den", "bin", "binti", "al", "el", "y"),
     }
 )
 # The tokens before a sentence's first word.
@@ -561,14 +565,18 @@ def name_spans(text: str) -> list[Span]:
 
 
 def _is_family_name_in(text: str, span: Span, names: list[Span]) -> bool:
-    """A medical term that is a later word of a cued name and no eponym there: "my
-    name is Dennis Parkinson" (not "... Dennis, Parkinson's disease runs in ...")."""
+    """A medical term that is a word of a cued name of two words or more, and no
+    eponym there: "my name is Dennis Parkinson", "... Dixon Hale" (not "Dennis,
+    Parkinson's disease runs in ...", nor "patient: Dotarem 10 ml")."""
     start, end = span
     if " " in text[start:end] or text.startswith(("'", "’"), end):
         return False
     if EPONYM_AFTER.match(text, end) or SHARED_AFTER.match(text, end):
         return False
-    return any(name_start < start and end <= name_end for name_start, name_end in names)
+    return any(
+        name_start <= start and end <= name_end and " " in text[name_start:name_end]
+        for name_start, name_end in names
+    )
 
 
 def _in_another_language(text: str) -> bool:

@@ -157,9 +157,13 @@ def _compile(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern, regex.VERSION0)
 
 
-EMAIL_PATTERN = _compile(r"(?<![\w.+\-'])[\w.+\-']{1,64}[@＠][\w\-]{1,63}(?:\.[\w\-]{1,63}){1,8}")
-AT = r"(?:\s?[(\[{<'\"‘“]\s?at\s?[)\]}>'\"’”]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
-SPELLED_DOT = r"(?:\s?[(\[{<]\s?dot\s?[)\]}>]\s?|\s+dot\s+)"
+# ... typed twice or with a comma for the last dot ("bloom@@gmail.com", "rg@aol,com")
+EMAIL_PATTERN = _compile(
+    r"(?<![\w.+\-'])[\w.+\-']{1,64}[@＠]{1,2}[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,7}"
+    r"(?:\.[\w\-]{1,63}|,(?:com|net|org|edu)\b)"
+)
+AT = r"(?:\s?[(\[{<'\"‘“]\s?(?:at|@)\s?[)\]}>'\"’”]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
+SPELLED_DOT = r"(?:\s?[(\[{<]\s?(?:dot|\.)\s?[)\]}>]\s?|\s+dot\s+)"
 DOT = rf"(?:{SPELLED_DOT}|\.)"
 # After a plain "." only a known top-level domain: "at home.Then" is no address.
 TLD = (
@@ -198,7 +202,7 @@ SSN_PATTERN = _compile(
     rf"|\b(?:ssn|social(?:\s+security)?)(?:\s+(?:number|no\.?|\#))?\s+(?:is|was|=)\s*:?\s*"
     rf"\K\d{{4}}\b(?!{SEP}?\d)"
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
-    rf"|(?:\bxxx|(?<![\w*\#])(?:\*\*\*|\#\#\#))[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K\d{{4}}\b"
+    rf"|(?:\bxxx|(?<![\w*\#])(?:\*\*\*|\#\#\#))[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K[x*\#]{{0,2}}\d{{2,4}}\b"
 )
 # Near an SSN word and a "last four" cue, in either order, within a clause: any group
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
@@ -221,8 +225,8 @@ SPELLED_DIGIT = (
     r"cinco|seis|siete|ocho|nueve)"
 )
 SPELLED_DIGITS = _compile(
-    rf"(?i)\b{SPELLED_DIGIT}(?:(?:[\s,.]{{1,3}}|\s+(?:dash|hyphen|guion|guión)\s+)"
-    rf"{SPELLED_DIGIT}){{3,10}}\b"
+    rf"(?i)\b(?=(?:\d[\s,.]{{1,3}}){{0,8}}{SPELLED_DIGIT})(?:{SPELLED_DIGIT}|\d)"
+    rf"(?:(?:[\s,.]{{1,3}}|\s+(?:dash|hyphen|guion|guión)\s+)(?:{SPELLED_DIGIT}|\d)){{3,10}}\b"
 )
 SPELLED_SSN_DIGITS = frozenset({4, 9})
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
@@ -241,7 +245,8 @@ def _replace_ssn_last_four(text: str) -> str:
         spans += [
             words.span()
             for words in SPELLED_DIGITS.finditer(text, start, end)
-            if len(regex.findall(rf"(?i)\b{SPELLED_DIGIT}\b", words.group())) in SPELLED_SSN_DIGITS
+            if len(regex.findall(rf"(?i)\b(?:{SPELLED_DIGIT}|\d)\b", words.group()))
+            in SPELLED_SSN_DIGITS
         ]
     apart: list[tuple[int, int]] = []
     for span in sorted(set(spans)):
@@ -350,7 +355,8 @@ POSTCODED_ADDRESS = (
     rf"(?:(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE}){SPACE}{{1,2}})?{POSTCODE_ANY}\b"
 )
 BOX_OR_UNIT = (
-    rf"(?i:\b(?:p\.?{SPACE}?o\.?|post{SPACE}+office|gpo|locked\s+bag|pmb){SPACE}*box{SPACE}*\#?\d{{1,7}})"
+    rf"(?i:\b(?:p\.?{SPACE}?o\.?|post{SPACE}+office|gpo|locked\s+bag|pmb){SPACE}*box{SPACE}*\#?\d{{1,7}}"
+    rf"(?:{DASH}\d{{5}})?)"
     rf"{LOCALITY}"
     rf"|(?i:\bpostfach{SPACE}+\d{{1,7}}(?:{SPACE}\d{{2,4}}){{0,3}})"
     rf"|(?i:\b(?:apt|apartment|unit|suite|ste|flat)\.?{SPACE}*\#?{SPACE}*\d{{1,5}}[A-Za-z]?\b)"
@@ -407,7 +413,7 @@ POSTCODE_PATTERN = _compile(
 # What a text must contain for a pattern to match at all (stdlib `re`, one pass).
 HAS_DIGIT = re.compile(r"\d")
 HAS_AT_SIGN = re.compile("[@＠]")
-HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<'\"‘“]at[\s)\]}>'\"’”]|\s@|@\s|＠")
+HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<'\"‘“](?:at|@)[\s)\]}>'\"’”]|\s@|@\s|＠")
 HAS_DATE_WORD = re.compile(
     r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|teen)"
 )
@@ -666,7 +672,7 @@ ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
     "comp trlr ste. floor fl fl. cross main road rd rd. street st st. avenue ave ave. "
     "lane ln boulevard blvd highway hwy col col. colonia sector block blk km drive dr "
     "dr. court ct way co. co county phase lok lok. m. izquierda izq izq. derecha dcha dcha. "
-    "bajo piso int int. interior esc esc. escalera"
+    "bajo piso int int. interior esc esc. escalera conj conj. conjunto sala andar bloco"
 )
 # Joining words inside a town or street name: "Ciudad de México", "Newcastle upon Tyne".
 PLACE_PARTICLES = _word_set("de del la da do dos das di am an der im upon on sur en y")
@@ -676,13 +682,14 @@ MAX_LOWER_CASE_WORDS = 3
 ANCHOR = _compile(r"\[(?:POSTCODE|ADDRESS)\]")
 INITIAL = _compile(r"\p{Lu}\.")
 # Between the parts of an address: "Carrera 7 # 45-20", "São Paulo - SP", "Çankaya/Ankara".
-JOINERS = frozenset({",", "-", "/", "#", "–", "(", ")"})
+JOINERS = frozenset({",", "-", "/", "#", "–", "(", ")", "&"})
 # Street and building words that a name comes before ("Main Street", "Admiralty Way",
 # "Sunrise Manor, 3450 Lamb Blvd").
 STREET_WORDS = _word_set(
     "street st st. road rd rd. avenue ave ave. lane ln boulevard blvd way drive dr dr. court "
     "ct crescent close place terrace highway hwy manor lodge cottage house hall tower towers "
-    "apartments residences villa villas mansions heights estate farm"
+    "apartments residences villa villas mansions heights estate farm home homes living shelter "
+    "rehab hospice"
 )
 MAX_STREET_NAME_WORDS = 3
 MAX_ADDRESS_PASSES = 3
@@ -765,7 +772,7 @@ def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
             continue
         town = (word[:1].isupper() or word in PLACE_PARTICLES) and after_comma
         town = town and word.casefold() not in NEVER_NAMES
-        if word.casefold() in ADDRESS_WORDS and not word.endswith("."):
+        if word.casefold() in ADDRESS_WORDS:
             end = token.end()  # "4º izquierda, Madrid 28001"
             continue
         if word.endswith(".") or not (town or _is_number(word)):

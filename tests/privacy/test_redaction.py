@@ -686,12 +686,35 @@ CAUGHT_NEWER = [
     ("Rua Augusta 90, 1100-053 Lisboa, Portugal", ["1100-053", "Augusta"]),
     ("ul. Długa 5 lok. 7, 80-831 Gdańsk", ["Długa", "80-831"]),
     ("Calle Alcalá 12, 3º derecha, Madrid 28014.", ["28014", "Alcalá"]),
+    ("write to ana.b[@]mail[.]com please", ["ana.b[@]mail[.]com"]),
+    ("it's pete.r@@yahoo.com", ["pete.r@@yahoo.com"]),
+    ("email jlo77@aol,com for the results", ["jlo77@aol,com"]),
+    ("ssn ***-**-*612 is all I have", ["612"]),
+    ("last 4 of my social: 7 nine 2 one", ["7 nine 2 one"]),
+    ("P.O. Box 1124-00200, Nairobi, Kenya", ["1124-00200"]),
+    ("she's at Oak Hill Care Home, 9 Mill Lane, Derby DE1 3AB now", ["Oak Hill", "9 Mill Lane"]),
+    ("I'm at Pine Grove Nursing & Rehab, 400 Elm Ave, Salem OR 97301", ["Pine Grove", "400 Elm"]),
+    ("Rua Direita 10, sala 5, 1200-195 Lisboa", ["Direita", "1200-195"]),
+    ("Mera naam Ravi Kumar hai, MRI kab hai?", ["Ravi Kumar"]),
+    ("Nama saya Siti Rahmah binti Yusof, boleh MRI?", ["Siti Rahmah", "Yusof"]),
+    ("my names jared, when is my scan", ["jared"]),
+    ("passport on file, name Fergus Campbell, for the MRI", ["Fergus Campbell"]),
+    ("Doctora Quintero pidió la resonancia", ["Quintero"]),
+    ("my name is Dixon Hale and my MRI is Friday", ["Dixon", "Hale"]),
 ]
 
 KEPT_NEWER = [
     "my social worker said two or three scans, one four two six",
     "Is a pain score of 8 * 10 normal after 2*3 scans?",
     "I was 12 weeks. Dr. visits are every month",
+    "Is the Dixon sequence used for my spine?",
+    "Should Neurology or Orthopedics read it?",
+    "My eGFR is 58 and creatinine 1.3 mg/dL, is contrast ok?",
+    "The letter says Level 3, Room 12, is that radiology?",
+    "Patient: Gadavist 7.5 ml was given, is that normal?",
+    "sorry about the name lol, is the scan loud",
+    "I'm not a doctor, it's a question from a patient",
+    "Sunny is a nickname, she's 70 and nervous",
 ]
 
 KEPT_MORE = [
