@@ -68,7 +68,9 @@ from project import CONTENT_DIR
 DEFAULT_RULES_FILE = CONTENT_DIR / "red_flags.yml"
 # Self-harm is checked first: its reply also carries the emergency number.
 KINDS = ("self_harm", "emergency")
-CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band now\b|\bhowever\b", re.IGNORECASE)
+# "and now" starts a new clause that keeps its "now" ("had surgery monday and now my
+# leg is numb": what is new counts).
+CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band (?=now\b)|\bhowever\b", re.IGNORECASE)
 # Parts of a clause: the reach of a negation cue and of a past-time cue.
 PART_BREAK = re.compile(
     r"\b(?:and|then|so|until|till|because|cause|cos|bc|although|though|while|whereas|plus)\b",
