@@ -168,6 +168,7 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "please send help to my house",
         "help",
         "HELP ME PLEASE!!!",
         "911",
@@ -238,6 +239,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "my toddler ate some of grandmas heart tablets",
         "i took too many pills",
         "my son swallowed a whole bottle of tylenol",
         "i took 20 tylenol",
@@ -305,6 +307,8 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "i cant feel anything down there when i wipe",
+        "lower back agony and cant feel my privates",
         "back pain and now i cant go to the bathroom, both feet tingling",
         "i cant feel anything below my hips",
         "I suddenly can't feel my legs",
@@ -319,6 +323,7 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        "she came off her horse and cant feel her legs",
         "we rolled the truck, my son says he cant feel his legs",
         "i was in a car crash",
         "my son was hit by a car",
@@ -331,6 +336,9 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "whats the point of living like this",
+        "i want to drive my car off the bridge tonight",
+        "dont bother booking me in, i wont be here next week",
         "been looking up ways to end it",
         "i might as well just be dead",
         "this is my last message to anyone",
@@ -352,6 +360,10 @@ POSITIVES: dict[str, list[str]] = {
         "I\u2019ve been cutting myself again",
     ],
     "harm_to_others": [
+        "someone is banging on my door and trying to get in",
+        "the carer keeps hitting him",
+        "im going over to his place to hurt him",
+        "theyll regret it, ive got a knife",
         "i think i could hurt my kids tonight",
         "im going to burn his house down",
         "i know where that nurse lives and im coming",
@@ -501,6 +513,19 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "my mom fell and hit her head on the cupboard last year, is MRI ok",
+    "I have a knife in my bag, can I bring it into the MRI room?",
+    "I'm dead tired, can I sleep in the scanner",
+    "parking here is suicide at 8am",
+    "my daughter is so bored she says she's dying",
+    "my feet fell asleep in the waiting room",
+    "I nearly fainted when I saw the queue",
+    "kill me now, they cancelled my scan again",
+    "I could strangle the booking office, 2 hours on hold",
+    "that scanner is loud enough to wake the dead",
+    "he plays Fortnite and his character got shot again",
+    "I take my seizure meds every morning, is that ok before the MRI",
+    "the leaflet says bladder problems with back pain need an MRI, I don't have those",
     "I gave my son my passwords so he can book my MRI",
     "I've made arrangements for the dog while I'm at the MRI",
     "I'm done with the forms, made arrangements for the kids",
