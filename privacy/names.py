@@ -228,8 +228,10 @@ def _first_word_is_name(word: str, strong: bool, following: str | None = None) -
     if word.casefold() in NEVER_NAMES:
         return False
     if is_stop_word(word) and (word.islower() or not strong):
-        if following and word.casefold() in first_names() and _is_family_name_word(following):
-            return True  # "this is will henderson"
+        if following and word.casefold() in first_names():
+            family = following.casefold() in last_names() if strong else False
+            if family or _is_family_name_word(following):
+                return True  # "this is will henderson", "my name is will baker"
         return not strong and word.istitle() and _is_capitalised_given_name(word)
     if strong:
         return True
@@ -338,6 +340,25 @@ def _signed_name(text: str) -> Iterator[Span]:
         span = _name_from(text, _words_after(text, sign_off.end()), strong=False)
         if span and TRAILING.fullmatch(text, span[1]):
             yield span
+
+
+# A sentence that is only a name ("... the MRI requisition. Heather Kowalchuk"), or a
+# name just before a birth-date label ("Precious Oyelowo DOB 23rd August 1963").
+NAME_SENTENCE = regex.compile(
+    r"(?:^|(?<=[.!?,;:]\s{1,3}))(\p{Lu}[\p{Ll}'’\-]+(?:[ \t]\p{Lu}[\p{L}'’\-]+){1,2})"
+    r"(?=[ \t]*(?:[.!?]?\s*$|[.!?][ \t]|,?[ \t]+(?:DOB|D\.O\.B|dob|born|date of birth)\b))"
+)
+
+
+def _name_sentences(text: str) -> Iterator[Span]:
+    """Two or three capitalised words standing alone as a sentence, or before a
+    birth-date label: a given name, then family names or words that are no English
+    ("Heather Kowalchuk", not "Grace Period")."""
+    for match in list(NAME_SENTENCE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
+        first, *rest = match.group(1).split()
+        family = all(w.casefold() in last_names() or not is_english_word(w) for w in rest)
+        if first.casefold() in first_names() and family and not is_protected(first):
+            yield match.span(1)
 
 
 def _non_ascii_names(text: str) -> Iterator[Span]:
@@ -544,6 +565,7 @@ def name_spans(text: str) -> list[Span]:
         *_greeting_name(text),
         *_letterhead_name(text),
         *_signed_name(text),
+        *_name_sentences(text),
     ]
     if english:
         found += [

@@ -65,14 +65,15 @@ BIRTH_CUE = (
     r"data\s+de\s+nascimento|nascid[oa](?:\s+em)?)"
 )
 FILLER = (
-    r"(?:[\s:#=\-.,()]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|on|at|year|"
+    r"(?:[\s:#=\-.,()]|\b(?:is|was|are|number|no|num|nr|id|of|the|my|it's|in|on|at|year|advantage|"
     r"reads|says|shows|card|back|front|digits)\b){0,10}"
 )
 
 # Labels after which a value with a digit is an identifier ("member ID W123456789").
 ID_LABELS = (
     r"member(?:ship)?|subscriber|policy(?:holder)?|medicare|medicaid|mbi|beneficiary|"
-    r"health\s*card|ohip|ramq|passport|driver'?s?\s+licen[cs]e|licen[cs]e|i\.?d\.?|"
+    r"health\s*card|ohip|ramq|passport|reisepass|passeport|pasaporte|passaporto|paszport|"
+    r"driver'?s?\s+licen[cs]e|licen[cs]e|i\.?d\.?|"
     r"identification|versichertennummer|krankenversicherungsnummer|versicherungsnummer|kvnr|"
     r"medicare\s+card|ihi|krankenkasse|versicherung|ahv|svnr|sozialversicherungsnummer|"
     r"authori[sz]ation|prior\s+auth|auth|"
@@ -136,6 +137,13 @@ CITY = (
     rf"{CAPITALISED}(?:{SPACE}{CAPITALISED}){{0,2}}"
     rf"(?:{SPACE}(?:am|an{SPACE}der|im|upon|on|sur|en|de){SPACE}{CAPITALISED})?"
 )
+# A town written after the postcode ("1000 Bruxelles"): a capitalised word that does not
+# start the next sentence.
+TOWN_AFTER_POSTCODE = (
+    r"(?!(?:Can|Could|Is|Are|Do|Does|Did|Will|Would|Should|Please|Thanks|Thank|I|My|What|How|"
+    r"When|Why|Where|Who|The|This|That|It|We|He|She|They|And|But|So|If|Also|Hi|Hello)\b)"
+    r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
+)
 # After a street: ", Springfield, IL 62704", ", London NW1 6XE", ", 10115 Berlin".
 LOCALITY = (
     rf"(?i:,?{SPACE}{{1,2}}(?:(?:apt|apartment|unit|suite|ste|flat|fl|floor|\#)\.?{SPACE}*\#?\w{{1,6}}))?"
@@ -143,7 +151,7 @@ LOCALITY = (
     # a town with no comma when a state or postcode follows: "Collins St Melbourne VIC 3000"
     rf"(?:{SPACE}{CITY}(?=,?{SPACE}{{1,2}}(?:(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE})\b|{POSTCODE_ANY}\b)))?"
     rf"(?:,?{SPACE}{{1,2}}(?:{US_STATE}|{CA_PROVINCE}|{AU_STATE})\b)?"
-    rf"(?:,?{SPACE}{{1,2}}{POSTCODE_ANY}\b)?"
+    rf"(?:,?{SPACE}{{1,2}}{POSTCODE_ANY}\b(?:{SPACE}{TOWN_AFTER_POSTCODE})?)?"
     rf"(?:,?{SPACE}{{1,2}}{COUNTRY})?"
     # in lower case, a town and state count only before a postcode: "springfield il 62704"
     rf"(?:(?:,?{SPACE}{{1,2}}\p{{Ll}}[\p{{L}}'\-]{{1,20}}){{0,3}}?"
@@ -189,7 +197,7 @@ SPELLED_EMAIL_PATTERN = _compile(
 LAST_FOUR = r"(?:last|final)[\s\-]*(?:four|4)(?:\s+digits)?"
 SSN_WORD = r"(?:ssn|ss\#|social(?:\s+security)?|ss|sin)(?:\s+(?:number|no\.?|\#))?"
 SSN_PATTERN = _compile(
-    rf"(?i)(?<![\w\-.])\d{{3}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{2}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{4}}"
+    rf"(?i)(?<![A-Za-z\d_\-.])\d{{3}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{2}}(?:{DASH}|{SPACE}|\.){{1,3}}\d{{4}}"
     rf"(?![\w\-]|{SPACE}\d)"
     rf"|\b(?:ssn|ss\#|soc(?:ial)?(?:\s+sec(?:urity)?)?|sin|social\s+insurance|"
     rf"national\s+insurance|ni)(?:\s+(?:number|no\.?|\#))?{FILLER}"
@@ -202,12 +210,13 @@ SSN_PATTERN = _compile(
     rf"|\b(?:ssn|social(?:\s+security)?)(?:\s+(?:number|no\.?|\#))?\s+(?:is|was|=)\s*:?\s*"
     rf"\K\d{{4}}\b(?!{SEP}?\d)"
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
-    rf"|(?:\bxxx|(?<![\w*\#])(?:\*\*\*|\#\#\#))[\-\s]?(?:xx|\*\*|\#\#)[\-\s]?\K[x*\#]{{0,2}}\d{{2,4}}\b"
+    rf"|(?:\bxxx|(?<![\w*\#•])(?:\*\*\*|\#\#\#|•••))[\-\s]?(?:xx|\*\*|\#\#|••)[\-\s]?\K[x*\#•]{{0,2}}\d{{2,4}}\b"
 )
 # Near an SSN word and a "last four" cue, in either order, within a clause: any group
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
 SSN_CUE = _compile(
-    rf"(?i)\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)(?:\b|(?=\s?\#))"
+    rf"(?i)(?:\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)(?:\b|(?=\s?\#))"
+    r"|社会保障号码?|社安号|社會安全號碼?|사회보장번호)"
     rf"(?!\s+(?:workers?|work|media|services?|anxiety|life|history|skills|support|drinker))"
 )
 LAST_FOUR_CUE = _compile(
@@ -216,8 +225,14 @@ LAST_FOUR_CUE = _compile(
 )
 # Four digits, not a year after a month ("birthday is July 1952"); a dash before
 # them only when it stands apart ("ending -7412").
+# An SSN named outright: four digits near it are its last four in any language
+# ("SSN letzte vier Ziffern: 8841", "Bốn số cuối SSN của tôi là 7730").
+STRONG_SSN_CUE = _compile(
+    r"(?i)ssn|ss\#|social\s+security|社会保障号码?|社安号|社會安全號碼?|사회보장번호"
+)
 FOUR_DIGITS = _compile(
-    rf"(?<![\d/.])(?<![\w]-)(?<!(?i:{MONTH}),?{SPACE})\d(?:[ \-]?\d){{3}}(?![\d\-/]| \d)"
+    rf"(?<![\d/.])(?<![\w]-)(?<![A-Za-z])(?<!(?i:{MONTH}),?{SPACE})"
+    rf"\d(?:[ \-]?\d){{3}}(?![\d\-/]| \d)"
 )
 # Digits told in words, English or Spanish: "nine one one four", "seis uno cuatro".
 SPELLED_DIGIT = (
@@ -230,7 +245,19 @@ SPELLED_DIGITS = _compile(
 )
 SPELLED_SSN_DIGITS = frozenset({4, 9})
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
+# Without a "last four" cue, only four digits this soon after the SSN's name count.
+SSN_NAMED_REACH = 25
 MAX_SSN_CUES = 20
+
+
+def _four_digits_named(text: str, after: int) -> list[tuple[int, int]]:
+    """The first number after an SSN's name, when it is four digits and no value came
+    between ("SSN: 9034", "SSN của tôi là 7730"; not "SSN [SSN], DOB ... 1962")."""
+    first = HAS_DIGIT.search(text, after, min(len(text), after + SSN_NAMED_REACH))
+    if first is None or "[" in text[after : first.start()]:
+        return []
+    group = FOUR_DIGITS.match(text, first.start())
+    return [group.span()] if group else []
 
 
 def _replace_ssn_last_four(text: str) -> str:
@@ -242,6 +269,8 @@ def _replace_ssn_last_four(text: str) -> str:
         end = min(len(text), cue.end() + SSN_WINDOW_AFTER)
         if LAST_FOUR_CUE.search(text, start, end):
             spans += [group.span() for group in FOUR_DIGITS.finditer(text, start, end)]
+        elif STRONG_SSN_CUE.fullmatch(cue.group()) and text[cue.start() - 1 : cue.start()] != "[":
+            spans += _four_digits_named(text, cue.end())
         spans += [
             words.span()
             for words in SPELLED_DIGITS.finditer(text, start, end)
@@ -277,7 +306,7 @@ CODE_PATTERN = _compile(
 
 DATE_SEP = rf"(?:{DASH}|[/.])"
 NUMERIC_DATE = (
-    rf"(?<![\w.\-/])(?:\d{{1,2}}{DATE_SEP}\d{{1,2}}{DATE_SEP}(?:\d{{4}}|\d{{2}})"
+    rf"(?<![\w.\-/])(?:(?:[0-2]?\d|3[01]){DATE_SEP}(?:[0-2]?\d|3[01]){DATE_SEP}(?:\d{{4}}|\d{{2}})"
     rf"|\d{{4}}{DATE_SEP}\d{{1,2}}{DATE_SEP}\d{{1,2}})(?![\w\-/]|\.\d)"
 )
 WORD_SEP = rf"(?:{SPACE}|{DASH}|,){{1,3}}"
@@ -296,7 +325,8 @@ DIGIT_LED_DATE = (
     rf"{NUMERIC_DATE}"
     rf"|{DAY_THEN_WORD}(?:{DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?{MONTH}{WORD_SEP}"
     rf"(?:{OF}{SPACE}+)?(?:{ANY_YEAR}|\d\d)\b"
-    rf"|{DAY_NUMBER}{SPACE}+(?:of{SPACE}+)?{CAPITAL_MONTH}\b)"
+    rf"|{DAY_NUMBER}{SPACE}+(?:of{SPACE}+)?{CAPITAL_MONTH}\b"
+    rf"(?!{SPACE}+\p{{Lu}}\p{{L}}+{SPACE}+(?i:{STREET_TYPE}|{CAPITALISED_STREET_TYPE})\b))"
     # year first: "1963 march 21"
     rf"|\b(?:19|20)\d\d{WORD_SEP}{MONTH}{WORD_SEP}{DAY_NUMBER}\b"
 )
@@ -689,10 +719,12 @@ STREET_WORDS = _word_set(
     "street st st. road rd rd. avenue ave ave. lane ln boulevard blvd way drive dr dr. court "
     "ct crescent close place terrace highway hwy manor lodge cottage house hall tower towers "
     "apartments residences villa villas mansions heights estate farm home homes living shelter "
-    "rehab hospice"
+    "rehab hospice center centre"
 )
 MAX_STREET_NAME_WORDS = 3
 MAX_ADDRESS_PASSES = 3
+# After an address: how many tokens may still belong to it ("/2/14, [POSTCODE] Wien, Österreich").
+ADDRESS_END_TOKENS = 8
 # Labelled values one after the other: "ID ... group ... plan ...".
 LABEL_PASSES = 4
 
@@ -762,7 +794,7 @@ def _address_end(text: str, position: int, town_needs_comma: bool) -> int:
     in Waukegan"; not "... Road Can you", "... in May")."""
     end, after_comma = position, not town_needs_comma
     tokens = list(ADDRESS_TOKEN.finditer(text, position, position + ADDRESS_WINDOW))
-    for token in tokens[:6]:
+    for token in tokens[:ADDRESS_END_TOKENS]:
         word = token.group()
         if word == "," or (word == "in" and end == position):
             after_comma = True

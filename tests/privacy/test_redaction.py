@@ -701,6 +701,18 @@ CAUGHT_NEWER = [
     ("passport on file, name Fergus Campbell, for the MRI", ["Fergus Campbell"]),
     ("Doctora Quintero pidió la resonancia", ["Quintero"]),
     ("my name is Dixon Hale and my MRI is Friday", ["Dixon", "Hale"]),
+    ("Les quatre derniers chiffres de mon SSN: 4821. Merci", ["4821"]),
+    ("社会保障号码是 534-22-9081", ["534-22-9081"]),
+    ("ssn on file shows •••-••-7719", ["7719"]),
+    ("she lives at 9 Jan Hofmeyr Road, Westville, Durban 3629", ["Hofmeyr", "3629"]),
+    ("Wohnung: Landstraße 12/3/7, 1030 Wien, Österreich", ["Landstraße", "Wien"]),
+    ("Rue de la Loi 16, 1000 Bruxelles, Belgique", ["Bruxelles", "1000"]),
+    ("please mail the form there. Ingrid Solberg", ["Ingrid Solberg"]),
+    ("Martha Okafor DOB 3 May 1970, is the scan loud?", ["Martha Okafor"]),
+    ("my name is bill carter and I have a pacemaker", ["bill carter"]),
+    ("Reisepass X9921Z44, bitte", ["X9921Z44"]),
+    ("medicare advantage id H1234 567 890 please check", ["H1234 567 890"]),
+    ("drop me at Brookside Care Center, 77 Elm Rd, Dover DE 19901", ["Brookside", "77 Elm"]),
 ]
 
 KEPT_NEWER = [
@@ -715,6 +727,8 @@ KEPT_NEWER = [
     "sorry about the name lol, is the scan loud",
     "I'm not a doctor, it's a question from a patient",
     "Sunny is a nickname, she's 70 and nervous",
+    "I had two scans in 2019. Is my SSN needed again?",
+    "Grace period. Does it apply to the MRI bill?",
 ]
 
 KEPT_MORE = [
