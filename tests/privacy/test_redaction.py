@@ -658,8 +658,9 @@ CAUGHT_MORE = [
 ]
 # More medical sentences: eponyms, drugs, devices, levels, strengths, counts, and
 # the everyday phrases that look like cues ("I'm nervous", "my wife worries").
-# SSN pieces told as the number itself, and addresses with a building's name, a
-# lettered flat number, a town with a particle, or a state in initials.
+# Kinds that blind rounds 8 to 11 found missed, each written anew here: SSN pieces
+# in words or other languages, odd phone separators, obfuscated e-mails, addresses of
+# more countries and buildings, names signed or before a birth date.
 CAUGHT_NEWER = [
     ("my ssn is 2231 only, is that ok", ["2231"]),
     ("the four numbers of my social: 7710", ["7710"]),

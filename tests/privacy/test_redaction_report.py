@@ -79,12 +79,17 @@ def test_the_sample_is_measured_span_by_span() -> None:
     assert result.ms_per_message > 0
 
 
-def test_the_report_lists_recall_misses_and_changed_sentences(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def reports_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The report and its record written to a temporary folder, not reports/."""
     monkeypatch.setattr(report, "REPORTS_DIR", tmp_path)
     monkeypatch.setattr(report, "MARKDOWN", tmp_path / "redaction.md")
     monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
+    return tmp_path
+
+
+def test_the_report_lists_recall_misses_and_changed_sentences(reports_in_tmp: Path) -> None:
+    tmp_path = reports_in_tmp
     assert report.main(["report", "--set", str(SAMPLE), "--as", "before"]) == 0
     assert report.main(["report", "--set", str(SAMPLE)]) == 0
     text = (tmp_path / "redaction.md").read_text(encoding="utf-8")
@@ -98,13 +103,9 @@ def test_the_report_lists_recall_misses_and_changed_sentences(
     assert recorded["after"]["overall_recall"] == 0.875
 
 
-def test_rounds_are_reported_in_number_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_rounds_are_reported_in_number_order(reports_in_tmp: Path) -> None:
     """Round 10 comes after round 9 (not after round 1), and its misses are the newest."""
-    monkeypatch.setattr(report, "REPORTS_DIR", tmp_path)
-    monkeypatch.setattr(report, "MARKDOWN", tmp_path / "redaction.md")
-    monkeypatch.setattr(report, "JSON", tmp_path / "redaction.json")
+    tmp_path = reports_in_tmp
     for number in (10, 9):
         path = tmp_path / f"redaction_set_r{number}.yml"
         path.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
