@@ -26,6 +26,10 @@ TEMPLATE = PROJECT_ROOT / "deploy" / "nginx" / "nginx.conf.template"
 CONTAINER_RASA_PORT = 5005
 CONTAINER_ACTION_PORT = 5055
 
+# nginx takes an instance out of rotation for this long after one failed connection,
+# then tries it again (tests/cluster waits this long for a restarted instance).
+FAIL_TIMEOUT_SECONDS = 10
+
 
 def as_user(user: str, command: list[str]) -> list[str]:
     """Run command as the service account when we are root, else as ourselves."""
@@ -154,7 +158,10 @@ def stop_redis(config: ClusterConfig) -> None:
 
 def upstream_servers(addresses: list[str]) -> str:
     """A failed instance is taken out for 10 s, so its share goes to the others."""
-    return "\n".join(f"    server {address} max_fails=1 fail_timeout=10s;" for address in addresses)
+    return "\n".join(
+        f"    server {address} max_fails=1 fail_timeout={FAIL_TIMEOUT_SECONDS}s;"
+        for address in addresses
+    )
 
 
 def local(ports: tuple[int, ...]) -> list[str]:
