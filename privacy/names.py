@@ -229,8 +229,8 @@ def _first_word_is_name(word: str, strong: bool, following: str | None = None) -
         return False
     if is_stop_word(word) and (word.islower() or not strong):
         if following and word.casefold() in first_names():
-            family = following.casefold() in last_names() if strong else False
-            if family or _is_family_name_word(following):
+            known_family = strong and following.casefold() in last_names()
+            if known_family or _is_family_name_word(following):
                 return True  # "this is will henderson", "my name is will baker"
         return not strong and word.istitle() and _is_capitalised_given_name(word)
     if strong:

@@ -137,12 +137,12 @@ CITY = (
     rf"{CAPITALISED}(?:{SPACE}{CAPITALISED}){{0,2}}"
     rf"(?:{SPACE}(?:am|an{SPACE}der|im|upon|on|sur|en|de){SPACE}{CAPITALISED})?"
 )
+TOWN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
 # A town written after the postcode ("1000 Bruxelles"): a capitalised word that does not
 # start the next sentence.
 TOWN_AFTER_POSTCODE = (
     r"(?!(?:Can|Could|Is|Are|Do|Does|Did|Will|Would|Should|Please|Thanks|Thank|I|My|What|How|"
-    r"When|Why|Where|Who|The|This|That|It|We|He|She|They|And|But|So|If|Also|Hi|Hello)\b)"
-    r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
+    rf"When|Why|Where|Who|The|This|That|It|We|He|She|They|And|But|So|If|Also|Hi|Hello)\b){TOWN}"
 )
 # After a street: ", Springfield, IL 62704", ", London NW1 6XE", ", 10115 Berlin".
 LOCALITY = (
@@ -214,35 +214,36 @@ SSN_PATTERN = _compile(
 )
 # Near an SSN word and a "last four" cue, in either order, within a clause: any group
 # of four digits ("ss 4 digits 9175", "last four 0093 of my social", "5 5 1 2").
+# The SSN's name in scripts without word boundaries (Chinese, Korean).
+SSN_NAME_CJK = r"社会保障号码?|社安号|社會安全號碼?|사회보장번호"
 SSN_CUE = _compile(
     rf"(?i)(?:\b(?:{SSN_WORD}|social\s+security|seguro\s+social|del\s+social)(?:\b|(?=\s?\#))"
-    r"|社会保障号码?|社安号|社會安全號碼?|사회보장번호)"
+    rf"|{SSN_NAME_CJK})"
     rf"(?!\s+(?:workers?|work|media|services?|anxiety|life|history|skills|support|drinker))"
 )
 LAST_FOUR_CUE = _compile(
     r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?(?:digits|numbers|nums)\b"
     r"|\bend(?:s|ing)?\b|\b[úu]ltimos\s+(?:4|cuatro)\b|\bterminaci[óo]n\b|\btermina\b"
 )
-# Four digits, not a year after a month ("birthday is July 1952"); a dash before
-# them only when it stands apart ("ending -7412").
 # An SSN named outright: four digits near it are its last four in any language
 # ("SSN letzte vier Ziffern: 8841", "Bốn số cuối SSN của tôi là 7730").
-STRONG_SSN_CUE = _compile(
-    r"(?i)ssn|ss\#|social\s+security|社会保障号码?|社安号|社會安全號碼?|사회보장번호"
-)
+STRONG_SSN_CUE = _compile(rf"(?i)ssn|ss\#|social\s+security|{SSN_NAME_CJK}")
+# Four digits, not a year after a month ("birthday is July 1952"); a dash before
+# them only when it stands apart ("ending -7412").
 FOUR_DIGITS = _compile(
     rf"(?<![\d/.])(?<![\w]-)(?<![A-Za-z])(?<!(?i:{MONTH}),?{SPACE})"
     rf"\d(?:[ \-]?\d){{3}}(?![\d\-/]| \d)"
 )
-# Digits told in words, English or Spanish: "nine one one four", "seis uno cuatro".
-SPELLED_DIGIT = (
-    r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|cero|uno|dos|tres|cuatro|"
-    r"cinco|seis|siete|ocho|nueve)"
-)
+# Digits told in words (phones, SSNs): "five five five", "nine one one four"; for
+# SSNs in Spanish too ("seis uno cuatro").
+DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
+SPELLED_DIGIT = rf"(?:{DIGIT_WORD}|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
 SPELLED_DIGITS = _compile(
     rf"(?i)\b(?=(?:\d[\s,.]{{1,3}}){{0,8}}{SPELLED_DIGIT})(?:{SPELLED_DIGIT}|\d)"
     rf"(?:(?:[\s,.]{{1,3}}|\s+(?:dash|hyphen|guion|guión)\s+)(?:{SPELLED_DIGIT}|\d)){{3,10}}\b"
 )
+# One digit of such a run, in words or as a numeral ("3 zero 7 7").
+DIGIT_UNIT = _compile(rf"(?i)\b(?:{SPELLED_DIGIT}|\d)\b")
 SPELLED_SSN_DIGITS = frozenset({4, 9})
 SSN_WINDOW_BEFORE, SSN_WINDOW_AFTER = 40, 60
 # Without a "last four" cue, only four digits this soon after the SSN's name count.
@@ -274,8 +275,7 @@ def _replace_ssn_last_four(text: str) -> str:
         spans += [
             words.span()
             for words in SPELLED_DIGITS.finditer(text, start, end)
-            if len(regex.findall(rf"(?i)\b(?:{SPELLED_DIGIT}|\d)\b", words.group()))
-            in SPELLED_SSN_DIGITS
+            if len(DIGIT_UNIT.findall(words.group())) in SPELLED_SSN_DIGITS
         ]
     apart: list[tuple[int, int]] = []
     for span in sorted(set(spans)):
@@ -422,7 +422,6 @@ LOWER_CASE_STATE = (
     r"ak|ar|az|ca|ct|dc|fl|ga|ia|il|ks|ky|md|mi|mn|mo|ms|mt|nc|nd|nh|nj|nm|nv|ny|pr|ri|sd|tn|"
     r"tx|ut|va|vt|wi|wv|wy"
 )
-TOWN = r"\p{Lu}\p{Ll}[\p{L}\p{M}\-]{1,30}"
 POSTCODE_PATTERN = _compile(
     # "02-520 Warszawa" (Poland), "Bengaluru 560038" (India): digits after a space
     rf"(?<={SPACE})(?=\d)(?:\d\d{DASH}\d{{3}}(?={SPACE}{{1,2}}{TOWN})"
@@ -456,7 +455,6 @@ PHONE_CANDIDATE = _compile(
     rf"(?:,?{SPACE}*(?:ext\.?|extension|x){SPACE}*\d{{1,5}})?"
 )
 PHONE_REGIONS = ("US", "GB", "DE", "AU")
-DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 # "five five five, one two three, four five six seven"
 # ... or three or more such words before digits: "five five five 014 2239"
 SPELLED_PHONE_PATTERN = _compile(
@@ -464,7 +462,7 @@ SPELLED_PHONE_PATTERN = _compile(
     rf"|\b{DIGIT_WORD}(?:[\s,.\-]{{1,3}}{DIGIT_WORD}){{2,14}}"
     rf"(?:[\s,.\-]{{1,3}}(?:\[PHONE\]|\d{{1,4}}\b))++"
 )
-HAS_DIGIT_WORD = re.compile(r"(?i)\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b")
+HAS_DIGIT_WORD = re.compile(rf"(?i)\b{DIGIT_WORD}\b")
 PHONE_MIN_DIGITS, PHONE_MAX_DIGITS = 7, 15
 # phonenumbers takes ~0.5 ms a run: a text with more runs is not a patient's message.
 PHONE_MAX_VALIDATIONS = 50
