@@ -29,7 +29,7 @@ from evaluation.assistant import Assistant, Turn
 from evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
 from evaluation.markdown import table
 from evaluation.metrics import Scored, Target, check, load_targets, rate
-from evaluation.runs import latest, with_run
+from evaluation.runs import latest, round_order, with_run
 from project import DEFAULT_MODEL, REPORTS_DIR
 
 SHIPPED_MODEL = DEFAULT_MODEL
@@ -137,9 +137,7 @@ def misses(scored: list[Scored]) -> list[dict[str, str]]:
 
 def rounds() -> list[str]:
     """Every blind round, oldest first (r1, r2, ...)."""
-    return sorted(
-        (d.name for d in BLIND_DIR.iterdir() if d.is_dir()), key=lambda name: int(name[1:])
-    )
+    return sorted((d.name for d in BLIND_DIR.iterdir() if d.is_dir()), key=round_order)
 
 
 def report_paths(round_name: str) -> tuple[Path, Path]:

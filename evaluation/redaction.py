@@ -41,7 +41,7 @@ from pathlib import Path
 import yaml
 
 from evaluation.markdown import table
-from evaluation.runs import latest, with_run
+from evaluation.runs import latest, round_order, with_run
 from privacy.redaction import redact_uncached
 from project import PROJECT_ROOT, REPORTS_DIR
 
@@ -191,15 +191,8 @@ def _title(name: str) -> str:
 def round_sets() -> list[Path]:
     """Every round's set, oldest first."""
     return sorted(
-        SETS_DIR.glob(f"{DEFAULT_SET.stem}*.yml"), key=lambda path: _round_number(round_name(path))
+        SETS_DIR.glob(f"{DEFAULT_SET.stem}*.yml"), key=lambda path: round_order(round_name(path))
     )
-
-
-def _round_number(name: str) -> tuple[int, str]:
-    """Rounds in number order ("r10" after "r9", not after "r1"), other sets last."""
-    if name[:1] == "r" and name[1:].isdigit():
-        return int(name[1:]), ""
-    return sys.maxsize, name
 
 
 def recorded() -> dict:
@@ -341,7 +334,7 @@ def write_report(result: Result, set_path: Path, label: str = "after") -> None:
     runs_by_round = recorded()
     name = round_name(set_path)
     runs_by_round[name] = with_run(runs_by_round.get(name, {}), label, summary(result, set_path))
-    ordered = dict(sorted(runs_by_round.items(), key=lambda item: _round_number(item[0])))
+    ordered = dict(sorted(runs_by_round.items(), key=lambda item: round_order(item[0])))
     REPORTS_DIR.mkdir(parents=True, exist_ok=True)
     JSON.write_text(json.dumps(ordered, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     MARKDOWN.write_text(markdown(ordered), encoding="utf-8")

@@ -5,7 +5,16 @@ label is an ablation or a development run that is not blind."""
 
 from __future__ import annotations
 
+import sys
+
 LABELS = ("before", "after")
+
+
+def round_order(name: str) -> tuple[int, str]:
+    """Rounds in number order ("r10" after "r9", not after "r1"), other sets last."""
+    if name[:1] == "r" and name[1:].isdigit():
+        return int(name[1:]), ""
+    return sys.maxsize, name
 
 
 def latest(runs: dict[str, dict]) -> dict:
