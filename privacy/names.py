@@ -100,6 +100,15 @@ NON_ASCII_WORD = regex.compile(
     r"(?<![\p{L}\p{M}'’\-])[\p{L}\p{M}'’\-]{0,40}?(?:[^\P{L}\p{Latin}]|[^\P{Latin}A-Za-z]|\p{M})"
     r"[\p{L}\p{M}'’\-]{0,40}(?![\p{L}\p{M}])"
 )
+# Chinese, Japanese and Korean: where their sentences end, and the words that
+# introduce a person's name (I am called, my mother, Mr, -san, my name, I am ...).
+CJK_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+LATIN_LETTER = regex.compile(r"[A-Za-z]")
+CJK_SENTENCE_END = regex.compile(r"[。.!?！？\n]")
+CJK_NAME_CUE = regex.compile(
+    r"叫|我是|名字|姓名|妈妈|爸爸|父亲|母亲|儿子|女儿|丈夫|妻子|先生|女士|小姐"
+    r"|さん|様|申します|と言います|이름|저는|입니다|씨"
+)
 GAZETTEER_WORD = regex.compile(r"(?<![\p{L}\p{M}'’\-])\p{L}[\p{L}\p{M}]{1,30}(?![\p{L}\p{M}])")
 SENTENCE_END = regex.compile(r"[.!?:\n]\s*$")
 SPACES = regex.compile(r"[ \t]{1,2}")
@@ -363,11 +372,30 @@ def _name_sentences(text: str) -> Iterator[Span]:
 
 def _non_ascii_names(text: str) -> Iterator[Span]:
     """Words with a letter outside ASCII, unless protected as a whole or in the part
-    that has it ("café-au-lait", "Guillain–Barré")."""
+    that has it ("café-au-lait", "Guillain–Barré"), or in an uncued question of a
+    script without spaces or capitals."""
     for word in list(NON_ASCII_WORD.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
         parts = [part for part in HYPHENS.split(word.group()) if not part.isascii()]
-        if not is_protected(word.group()) and not all(map(is_protected, parts)):
-            yield word.span()
+        if is_protected(word.group()) or all(map(is_protected, parts)):
+            continue
+        if CJK_LETTER.search(word.group()) and _in_uncued_question(text, *word.span()):
+            continue
+        yield word.span()
+
+
+def _in_uncued_question(text: str, start: int, end: int) -> bool:
+    """In Chinese, Japanese or Korean a whole sentence can read as one word; a question
+    mostly in those scripts names nobody unless a name cue is in it
+    ("腰椎MRIは何分くらいかかりますか？" is a question;
+    "我妈妈李桂兰的核磁共振什么时候出结果？" names her mother)."""
+    before = [match.end() for match in CJK_SENTENCE_END.finditer(text, 0, start)]
+    after = CJK_SENTENCE_END.search(text, end)
+    sentence = text[before[-1] if before else 0 : after.end() if after else len(text)]
+    return (
+        sentence.rstrip().endswith(("?", "？"))
+        and len(CJK_LETTER.findall(sentence)) > len(LATIN_LETTER.findall(sentence))
+        and not CJK_NAME_CUE.search(sentence)
+    )
 
 
 def _is_sentence_start(text: str, start: int) -> bool:

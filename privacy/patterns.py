@@ -171,7 +171,9 @@ EMAIL_PATTERN = _compile(
     r"(?:\.[\w\-]{1,63}|,(?:com|net|org|edu)\b)"
 )
 AT = r"(?:\s?[(\[{<'\"‘“]\s?(?:at|@)\s?[)\]}>'\"’”]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
-SPELLED_DOT = r"(?:\s?[(\[{<]\s?(?:dot|\.)\s?[)\]}>]\s?|\s+dot\s+)"
+# "dot" in the languages of the sets' patients ("anke punkt hoffmann at gmx punkt de")
+DOT_WORD = r"(?:dot|punkt|punto|ponto)"
+SPELLED_DOT = rf"(?:\s?[(\[{{<]\s?(?:{DOT_WORD}|\.)\s?[)\]}}>]\s?|\s+{DOT_WORD}\s+)"
 DOT = rf"(?:{SPELLED_DOT}|\.)"
 # After a plain "." only a known top-level domain: "at home.Then" is no address.
 TLD = (
@@ -180,8 +182,8 @@ TLD = (
 )
 # "sam underscore jones at hotmail dot com"
 JOIN = (
-    r"(?:\s+(?:dot|underscore|dash|hyphen|period)\s+|\s?[._\-]\s?"
-    r"|\s?[(\[{<]\s?(?:dot|underscore)\s?[)\]}>]\s?)"
+    rf"(?:\s+(?:{DOT_WORD}|underscore|dash|hyphen|period)\s+|\s?[._\-]\s?"
+    rf"|\s?[(\[{{<]\s?(?:{DOT_WORD}|underscore)\s?[)\]}}>]\s?)"
 )
 SPELLED_EMAIL_PATTERN = _compile(
     rf"(?i)(?<![\w.+\-])(?!(?:me|us|him|her|them|you|it|email|mail|is)\b)"
@@ -202,12 +204,13 @@ SSN_PATTERN = _compile(
     rf"|\b(?:ssn|ss\#|soc(?:ial)?(?:\s+sec(?:urity)?)?|sin|social\s+insurance|"
     rf"national\s+insurance|ni)(?:\s+(?:number|no\.?|\#))?{FILLER}"
     rf"\K(?:\d(?:{SEP}{{0,2}}\d){{8}}|[A-Z]{{2}}\s?\d{{2}}\s?\d{{2}}\s?\d{{2}}\s?[A-D])(?!\w)"
-    rf"|\b{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the|his|her))?\s+{SSN_WORD}{FILLER}\K\d{{4}}\b"
+    rf"|\b{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the|his|her))?\s*{SSN_WORD}{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}(?:['’]s)?[\s(]+{LAST_FOUR}\)?{FILLER}\K\d{{4}}\b"
     rf"|\b{SSN_WORD}\s+(?:ending|ends)(?:\s+(?:in|with))?\s*:?\s*\K\d{{4}}\b"
     rf"|\b{LAST_FOUR}\s*(?:is|are|was|as|=|:)?\s*\K\d{{4}}\b"
-    # four digits given as the SSN itself: "my social is 4412" (a whole one has nine)
-    rf"|\b(?:ssn|social(?:\s+security)?)(?:\s+(?:number|no\.?|\#))?\s+(?:is|was|=)\s*:?\s*"
+    # four digits given as the SSN itself: "my social is 4412", "my ss is 2208"
+    # (a whole one has nine)
+    rf"|\b(?:ssn|ss|social(?:\s+security)?)(?:\s+(?:number|no\.?|\#))?\s+(?:is|was|=)\s*:?\s*"
     rf"\K\d{{4}}\b(?!{SEP}?\d)"
     rf"|\b\d{{4}}(?=\s+(?:is|are)\s+(?:the\s+)?{LAST_FOUR}(?:\s+of)?(?:\s+(?:my|the))?\s+{SSN_WORD})"
     rf"|(?:\bxxx|(?<![\w*\#•])(?:\*\*\*|\#\#\#|•••))[\-\s]?(?:xx|\*\*|\#\#|••)[\-\s]?\K[x*\#•]{{0,2}}\d{{2,4}}\b"
@@ -223,11 +226,18 @@ SSN_CUE = _compile(
 )
 LAST_FOUR_CUE = _compile(
     r"(?i)\b(?:last|final)[\s\-]*(?:four|4)\b|\b(?:four|4)\s+(?:last\s+)?(?:digits|numbers|nums)\b"
-    r"|\bend(?:s|ing)?\b|\b[úu]ltimos\s+(?:4|cuatro)\b|\bterminaci[óo]n\b|\btermina\b"
+    r"|\bend(?:s|ing)?\b|\b[úu]ltim[oa]s\s+(?:4|cuatro)\b|\bterminaci[óo]n\b|\btermina\b"
 )
 # An SSN named outright: four digits near it are its last four in any language
 # ("SSN letzte vier Ziffern: 8841", "Bốn số cuối SSN của tôi là 7730").
 STRONG_SSN_CUE = _compile(rf"(?i)ssn|ss\#|social\s+security|{SSN_NAME_CJK}")
+# "Last four" without an SSN word, when four digits are the next number: patients
+# answer the booking line's question ("her last four, she said 9 9 0 2", "last 4 is
+# enough so 4437"); not a stretch of time or a count ("the last 4 weeks", "last four MRIs").
+LAST_FOUR_ALONE = _compile(
+    r"(?i)\b(?:last|final)[\s\-]*(?:four|4)(?:ssn|ss)?\b(?!\s+(?:weeks?|months?|years?|days?|"
+    r"hours?|minutes?|times?|nights?|visits?|scans?|mris?|sessions?|appointments?|doses?|pills?)\b)"
+)
 # Four digits, not a year after a month ("birthday is July 1952"); a dash before
 # them only when it stands apart ("ending -7412").
 FOUR_DIGITS = _compile(
@@ -263,7 +273,8 @@ def _four_digits_named(text: str, after: int) -> list[tuple[int, int]]:
 
 def _replace_ssn_last_four(text: str) -> str:
     """Near an SSN word: four digits with a "last four" cue, and an SSN or its last
-    four told in words ("four four one dash two two dash six nine eight zero")."""
+    four told in words ("four four one dash two two dash six nine eight zero"); after
+    a "last four" alone, the next number when it has four digits."""
     spans: list[tuple[int, int]] = []
     for cue in list(SSN_CUE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS))[:MAX_SSN_CUES]:
         start = max(0, cue.start() - SSN_WINDOW_BEFORE)
@@ -277,6 +288,8 @@ def _replace_ssn_last_four(text: str) -> str:
             for words in SPELLED_DIGITS.finditer(text, start, end)
             if len(DIGIT_UNIT.findall(words.group())) in SPELLED_SSN_DIGITS
         ]
+    for cue in list(LAST_FOUR_ALONE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS))[:MAX_SSN_CUES]:
+        spans += _four_digits_named(text, cue.end())
     apart: list[tuple[int, int]] = []
     for span in sorted(set(spans)):
         if not apart or span[0] >= apart[-1][1]:
@@ -351,8 +364,15 @@ BIRTH_DATE = (
 )
 # Each branch starts with a check of its first characters: the regex module tries
 # every alternative at every position otherwise.
+# Chinese, Japanese and Korean dates, with no word boundary before them ("出生于1958年10月3日",
+# "1962년 5월 3일", "昭和25年4月1日").
+CJK_DATE = (
+    r"(?<!\d)(?:\d{4}|(?:昭和|平成|令和|大正)\d{1,2})\s?[年년]\s?[01]?\d\s?[月월]"
+    r"(?:\s?[0-3]?\d\s?[日일])?"
+)
 DATE_PATTERN = _compile(
     rf"(?i)\b(?:(?=\p{{L}})(?:{BIRTH_DATE}|{LETTER_LED_DATE})|(?=\d)(?:{DIGIT_LED_DATE}))"
+    rf"|{CJK_DATE}"
 )
 
 STREET_NUMBER = (
@@ -482,8 +502,11 @@ def _digit_count(value: str) -> int:
 
 def _trim_id_value(value: str) -> str:
     """The identifier at the start of a labelled value: its groups up to the first
-    that is a word ("12345 and 2 scans" -> "12345"), up to the last with a digit."""
+    that is a word ("12345 and 2 scans" -> "12345"), up to the last with a digit;
+    nothing when the value starts with a word."""
     groups = regex.split(rf"((?:[ \-./]|{DASH}){{1,2}})", value)
+    if _is_plain_word(groups[0]):
+        return ""
     kept = groups[:1]
     for separator, group in zip(groups[1::2], groups[2::2], strict=True):
         if not (_has_digit(group) or group.isupper()):
@@ -492,6 +515,12 @@ def _trim_id_value(value: str) -> str:
     while kept and not _has_digit(kept[-1]):
         kept = kept[:-2]
     return "".join(kept)
+
+
+def _is_plain_word(group: str) -> bool:
+    """A lower-case word of three letters or more opens no identifier: after "order"
+    comes "say CPT 72148", a billing code, not an order number."""
+    return len(group) >= 3 and group.isalpha() and group.islower()
 
 
 def _labelled_value(placeholder: str) -> Callable[[regex.Match[str]], str]:
