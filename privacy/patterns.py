@@ -248,9 +248,11 @@ FOUR_DIGITS = _compile(
 # SSNs in Spanish too ("seis uno cuatro").
 DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)"
 SPELLED_DIGIT = rf"(?:{DIGIT_WORD}|cero|uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve)"
+# A dash between groups, as a sign or told ("5 nine 7 - 4 four", "6 0 4 dash 3 3").
+SPOKEN_DASH = r"(?:\s*[\-–]\s*|\s+(?:dash|hyphen|guion|guión)\s+)"
 SPELLED_DIGITS = _compile(
-    rf"(?i)\b(?=(?:\d[\s,.]{{1,3}}){{0,8}}{SPELLED_DIGIT})(?:{SPELLED_DIGIT}|\d)"
-    rf"(?:(?:[\s,.]{{1,3}}|\s+(?:dash|hyphen|guion|guión)\s+)(?:{SPELLED_DIGIT}|\d)){{3,10}}\b"
+    rf"(?i)\b(?=(?:\d(?:[\s,.]{{1,3}}|{SPOKEN_DASH})){{0,8}}(?:{SPELLED_DIGIT}|(?:dash|hyphen)\b))"
+    rf"(?:{SPELLED_DIGIT}|\d)(?:(?:[\s,.]{{1,3}}|{SPOKEN_DASH})(?:{SPELLED_DIGIT}|\d)){{3,10}}\b"
 )
 # One digit of such a run, in words or as a numeral ("3 zero 7 7").
 DIGIT_UNIT = _compile(rf"(?i)\b(?:{SPELLED_DIGIT}|\d)\b")
@@ -290,6 +292,11 @@ def _replace_ssn_last_four(text: str) -> str:
         ]
     for cue in list(LAST_FOUR_ALONE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS))[:MAX_SSN_CUES]:
         spans += _four_digits_named(text, cue.end())
+        spans += [
+            words.span()
+            for words in SPELLED_DIGITS.finditer(text, cue.end(), cue.end() + SSN_NAMED_REACH)
+            if len(DIGIT_UNIT.findall(words.group())) == 4
+        ]
     apart: list[tuple[int, int]] = []
     for span in sorted(set(spans)):
         if not apart or span[0] >= apart[-1][1]:
@@ -396,6 +403,9 @@ DE_STYLE_ADDRESS = (
     rf"|(?:Am|An{SPACE}der|An{SPACE}den|Im|In{SPACE}der|Auf{SPACE}der|Zum|Zur|Unter{SPACE}den)"
     rf"{SPACE}\p{{Lu}}[\p{{L}}\-]{{1,30}})"
     rf"{SPACE}{{1,2}}\d{{1,4}}{SPACE}?[a-z]?\b"
+    # the building and floor: ", Hinterhaus 2. OG", ", 3. Stock"
+    rf"(?:,?{SPACE}{{1,2}}(?:(?:Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus|Hof),?{SPACE}{{1,2}})?"
+    rf"\d{{1,2}}\.?{SPACE}?(?:OG|EG|UG|DG|Stock|Etage)\b)?"
     rf"(?:,{SPACE}{{0,2}}(?:[DA]{DASH})?\d{{4,5}}{SPACE}+{CITY})?"
 )
 # "27 Kingsway, Cardiff CF10 3AT": no street type, but a town and a postcode follow.
@@ -427,6 +437,16 @@ TYPE_THEN_NUMBER_ADDRESS = (
     rf"(?:[Nn][º°o]\.?{SPACE}?)?\d{{1,5}}[A-Za-z]?(?:/\d{{1,4}})?"
     rf"(?:{SPACE}?\#{SPACE}?\d{{1,3}}{DASH}\d{{1,3}})?\b{LOCALITY}"
 )
+# In lower case, a street type that is also an ordinary word ("drive", "court") or a
+# route number counts when a town and a ZIP code follow: "4417 magnolia drive, baton
+# rouge la 70808", "722 county road 14 fairhope al 36532".
+ZIPPED_LOWER_CASE_ADDRESS = (
+    rf"{STREET_NUMBER},?{SPACE}{{1,2}}(?:{STREET_WORD}{SPACE}{{1,2}}){{1,4}}"
+    rf"(?i:{STREET_TYPE}|{CAPITALISED_STREET_TYPE})\b\.?(?:{SPACE}\d{{1,4}}\b)?"
+    rf"(?i:,?{SPACE}{{1,2}}(?:apt|apartment|unit|suite|ste|\#)\.?{SPACE}*\#?\w{{1,6}})?"
+    rf"(?:,?{SPACE}{{1,2}}\p{{Ll}}[\p{{L}}'\-]{{1,20}}){{1,3}}?"
+    rf"(?:,?{SPACE}{{1,2}}(?i:{US_STATE}))?,?{SPACE}{{1,2}}{US_ZIP}\b"
+)
 # A street number is followed by a word within a few characters: checked first, so
 # that runs of digits ("1 1 1 …") cost one step a position, not one per alternative.
 NUMBER_THEN_WORD = (
@@ -434,7 +454,8 @@ NUMBER_THEN_WORD = (
     r"(?:\p{L}|\d{1,3}(?:st|nd|rd|th)))"
 )
 ADDRESS_PATTERN = _compile(
-    rf"{NUMBER_THEN_WORD}(?:{US_STYLE_ADDRESS}|{LEADING_TYPE_ADDRESS}|{POSTCODED_ADDRESS})"
+    rf"{NUMBER_THEN_WORD}(?:{ZIPPED_LOWER_CASE_ADDRESS}|{US_STYLE_ADDRESS}|{LEADING_TYPE_ADDRESS}"
+    rf"|{POSTCODED_ADDRESS})"
     rf"|(?=\p{{L}})(?:{DE_STYLE_ADDRESS}|{BOX_OR_UNIT}|{TYPE_THEN_NUMBER_ADDRESS})"
 )
 # US states whose two letters are no English word, so also in lower case ("hazard ky 41701").

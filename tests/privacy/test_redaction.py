@@ -714,6 +714,18 @@ CAUGHT_NEWER = [
     ("Reisepass X9921Z44, bitte", ["X9921Z44"]),
     ("medicare advantage id H1234 567 890 please check", ["H1234 567 890"]),
     ("drop me at Brookside Care Center, 77 Elm Rd, Dover DE 19901", ["Brookside", "77 Elm"]),
+    ("they wanted her last four and she told them 4 4 1 9", ["4 4 1 9"]),
+    ("last4ssn 7702 if you need it", ["7702"]),
+    ("my ss is 6631, can you check my booking", ["6631"]),
+    ("las últimas 4 de mi social son 8815", ["8815"]),
+    ("the last four are seven one one nine", ["seven one one nine"]),
+    ("my social is 4 1 2 dash 7 7 dash 0 9 3 1", ["4 1 2 dash 7 7 dash 0 9 3 1"]),
+    ("my social is 3 one 2 - 8 eight - 4 zero 1 6", ["3 one 2 - 8 eight - 4 zero 1 6"]),
+    ("email: jonas punkt weber at web punkt de", ["jonas punkt weber"]),
+    ("我出生于1961年2月9日，核磁共振安全吗？", ["1961年2月9日"]),
+    ("생년월일 1957년 4월 12일 입니다", ["1957년 4월 12일"]),
+    ("send it to 209 willow court, fort wayne in 46802 please", ["209 willow", "fort wayne"]),
+    ("Lindenstraße 4, Hinterhaus 3. OG, 80331 München", ["Lindenstraße 4", "3. OG", "80331"]),
 ]
 
 KEPT_NEWER = [
@@ -730,6 +742,11 @@ KEPT_NEWER = [
     "Sunny is a nickname, she's 70 and nervous",
     "I had two scans in 2019. Is my SSN needed again?",
     "Grace period. Does it apply to the MRI bill?",
+    "the last 4 weeks 2019 felt like forever",
+    "my last four MRIs were in 2019 and 2021",
+    "腰椎核磁共振要空腹吗？",
+    "목 MRI 검사는 얼마나 걸리나요?",
+    "Why does the order say CPT 72141?",
 ]
 
 KEPT_MORE = [
