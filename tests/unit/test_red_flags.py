@@ -262,6 +262,7 @@ POSITIVES: dict[str, list[str]] = {
         "blood soaking through the bandage",
         "my wife is bleeding heavily",
         "i cant stop the bleeding",
+        "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
         "she had a fit and now a second one is starting",
@@ -283,6 +284,7 @@ POSITIVES: dict[str, list[str]] = {
         "he bumped his head and passed out",
         "dad slipped on ice, hit the back of his head, now he cant stay awake",
         "she is vomiting and confused after hitting her head on the pool edge",
+        "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
         "worst headache of my life",
