@@ -91,9 +91,12 @@ DEFAULT_NEIGHBOURS_NEEDED = 2
 # A crisis verdict this confident stands without its neighbours: indirect suicidal
 # wording ("I'm saying my goodbyes", "I won't be around much longer") has few near
 # training examples, while the small self-harm class is rarely wrong when this sure.
-# The catch-all emergency class keeps its neighbours' check (development rounds:
-# 5 more crises caught, 1 more look-alike sent to the crisis line, of 1,900 messages).
-DEFAULT_CONFIDENT_ALONE = {"self_harm": 0.9}
+# The catch-all emergency class keeps its neighbours' check. Chosen on used rounds
+# r1, r2 and r4-r7 (5,405 messages): at 0.7 two more crises are caught than at 0.9
+# ("soon it won't matter, i've made up my mind to go") for two more idioms sent to the
+# crisis line ("murder a burger"); the emergency class alone would add 25 false alarms
+# at 0.7 and no emergency.
+DEFAULT_CONFIDENT_ALONE = {"self_harm": 0.7}
 # Whole-message patterns only look at short messages.
 MESSAGE_PATTERN_MAX_CHARS = 120
 

@@ -1,13 +1,17 @@
 """A round's recorded runs, shared by the blind NLU rounds (evaluation/blind.py) and
 the redaction rounds (evaluation/redaction.py): each round is measured once *before*
 (what was shipped when its set was written) and once *after* its changes; any other
-label is an ablation or a development run that is not blind."""
+label is an ablation or a development run that is not blind; *shipped* is a used
+round measured again on a later change, the level its gate holds."""
 
 from __future__ import annotations
 
 import sys
 
 LABELS = ("before", "after")
+# A used round measured again when a later model or rule change ships: the level the
+# gate holds from then on.
+SHIPPED = "shipped"
 
 
 def round_order(name: str) -> tuple[int, str]:
@@ -18,9 +22,16 @@ def round_order(name: str) -> tuple[int, str]:
 
 
 def latest(runs: dict[str, dict]) -> dict:
-    """The run of the current code: *after* once the round's changes are in, else
-    *before* (a round frozen and measured, whose changes have not been made yet)."""
-    return runs.get("after") or runs.get("before") or next(iter(runs.values()), {})
+    """The run of the current code: *shipped* when a later change was measured on this
+    used round (its blind before and after stay as they were), else *after* once the
+    round's changes are in, else *before* (a round frozen and measured, whose changes
+    have not been made yet)."""
+    return (
+        runs.get(SHIPPED)
+        or runs.get("after")
+        or runs.get("before")
+        or next(iter(runs.values()), {})
+    )
 
 
 def with_run(runs: dict[str, dict], label: str, run: dict) -> dict[str, dict]:
