@@ -21,6 +21,7 @@ import json
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from actions.content import load_content
@@ -145,9 +146,15 @@ def report_paths(round_name: str) -> tuple[Path, Path]:
     return REPORTS / f"nlu-blind-{round_name}.md", REPORTS / f"nlu-blind-{round_name}.json"
 
 
+@cache
+def _assistant(model: Path) -> Assistant:
+    """The model loaded once per process: the gate measures every round with it."""
+    return Assistant(model)
+
+
 def evaluate(model: Path, round_dir: Path) -> dict:
     """Every message of the round through the model and the real actions."""
-    assistant = Assistant(model)
+    assistant = _assistant(model)
     cases = all_cases(round_dir)
     turns = assistant.respond_all([case.text for case in cases])
     scored = [Scored(case, turn) for case, turn in zip(cases, turns, strict=True)]
