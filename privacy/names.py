@@ -66,11 +66,11 @@ STRONG_CUE = (
     r"mera\s+naam|nama\s+saya|my\s+names"
 )
 WEAK_CUE = (
-    r"i\s*['’]?m|i\s+am|this\s+is|it\s*['’]?s|it\s+is|call\s+me|soy|je\s+suis|ich\s+bin|"
+    r"i\s*['’]?m|i\s+am|this\s+is|it\s*['’]?s|it\s+is|that\s*['’]?s|call\s+me|soy|je\s+suis|ich\s+bin|"
     r"my\s+name|(?:she|he)\s+is|"
     # only before a capitalised word: "name Alistair MacLeod", "Doctora Salinas"
     r"(?:name|(?-i:Doctor|Doctora|Dra|Doutora?)\.?)(?=[ \t]{1,3}(?-i:\p{Lu}))|"
-    r"(?:question|message|note|greetings|hello|hi|regards|love|text|request)\s+from|"
+    r"(?:question|message|note|greetings|hello|hi|regards|love|text|request)\s+from|ask\s+for|"
     r"sono|jestem|sou|ik\s+ben|"
     r"(?:dr|mr|mrs|mx|prof|professor|sr|sra|herr|frau|mme|miss)\.?|"
     r"(?-i:Ms|ms|MS(?=\.))\.?|(?:my|our|his|her)\s+(?:wife|husband|partner|spouse|son|daughter|"
@@ -259,7 +259,13 @@ def _continues_name(word: str) -> bool:
     "tom hardy": adjectives are allowed, many surnames are one)."""
     if word.endswith(".") or (word[:1].isupper() and not is_stop_word(word)):
         return word.casefold().strip(".") not in NEVER_NAMES
-    return not (is_protected(word) or is_verb_form(word))
+    return not (is_protected(word) or (is_verb_form(word) and not _is_plural_surname(word)))
+
+
+def _is_plural_surname(word: str) -> bool:
+    """ "hayes", "james", "hughes": family names that also read as a verb's "-s" form."""
+    folded = word.casefold()
+    return folded.endswith("s") and folded in last_names()
 
 
 def _name_from(text: str, words: list[Span], strong: bool) -> Span | None:
@@ -351,6 +357,36 @@ def _signed_name(text: str) -> Iterator[Span]:
             yield span
 
 
+# A contact detail an earlier step replaced, and the words that touch it: a name
+# written beside a phone number or address ("rebecca stone [PHONE]", "[PHONE] Elena.").
+CONTACT = regex.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
+WORDS_BEFORE_CONTACT = regex.compile(
+    r"(?<![\p{L}\p{M}'’\-])(?:\p{L}[\p{L}\p{M}'’\-]{0,40}[ \t]){0,2}\p{L}[\p{L}\p{M}'’\-]{0,40}"
+    r"(?=[ \t]{0,2}[,:(\-–—]?[ \t]{0,2}$)"
+)
+AFTER_CONTACT = regex.compile(r"[ \t]{0,2}[,)\-–—]?[ \t]{0,2}")
+
+
+def _contact_names(text: str) -> Iterator[Span]:
+    """A name that touches a replaced phone number, e-mail or address: the longest run
+    of up to three words before it that reads as a name after a weak cue ("frank
+    deluca [PHONE]", "Jade Nguyen, [EMAIL]"), or the words just after it ("[PHONE]
+    Elena.")."""
+    for contact in list(CONTACT.finditer(text)):
+        before = WORDS_BEFORE_CONTACT.search(text, max(0, contact.start() - 130), contact.start())
+        if before:
+            words = _words_after(text, before.start())
+            for first in range(len(words)):
+                span = _name_from(text, words[first:], strong=False)
+                if span and span[1] == words[-1][1]:
+                    yield span
+                    break
+        gap = AFTER_CONTACT.match(text, contact.end())
+        span = _name_from(text, _words_after(text, gap.end()), strong=False) if gap else None
+        if span:
+            yield span
+
+
 # A sentence that is only a name ("... the MRI requisition. Heather Kowalchuk"), or a
 # name just before a birth-date label ("Precious Oyelowo DOB 23rd August 1963").
 NAME_SENTENCE = regex.compile(
@@ -422,23 +458,28 @@ def _is_given_name(text: str, start: int, end: int) -> bool:
     return bool(following and following.group().casefold() in last_names())
 
 
-def _gazetteer_names(text: str) -> Iterator[Span]:
-    """Given names of Faker's lists, each with a family name that follows it."""
+def _gazetteer_names(text: str, english: bool = True) -> Iterator[Span]:
+    """Given names of Faker's lists, each with a family name that follows it (in another
+    language, only a known or capitalised one: "una orden" is no name)."""
     for word in list(GAZETTEER_WORD.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
         if not _is_given_name(text, *word.span()):
             continue
         end = word.end()
         following = NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
-        if following and _is_family_name(following.group()):
+        if following and _is_family_name(following.group(), english):
             end = following.end()
         if not _is_eponym_or_medical(text, word.start(), end):
             yield word.start(), end
 
 
-def _is_family_name(word: str) -> bool:
+def _is_family_name(word: str, english: bool = True) -> bool:
+    """A known family name, a capitalised word that is not ordinary English, or in an
+    English message a lower-case one that is no English at all ("terrence mcallister")."""
     if is_protected(word) or is_verb_form(word):
         return False
-    return word.casefold() in last_names() or (word.istitle() and not is_ordinary(word))
+    if word.casefold() in last_names() or (word.istitle() and not is_ordinary(word)):
+        return True
+    return english and word.islower() and not is_stop_word(word) and not is_english_word(word)
 
 
 def _is_eponym_or_medical(text: str, start: int, end: int) -> bool:
@@ -594,6 +635,7 @@ def name_spans(text: str) -> list[Span]:
         *_letterhead_name(text),
         *_signed_name(text),
         *_name_sentences(text),
+        *_contact_names(text),
     ]
     if english:
         found += [
@@ -669,7 +711,7 @@ def _names_in_another_language(text: str) -> list[Span]:
             spans.append((start, end))
     spans += [
         (start, end)
-        for start, end in _gazetteer_names(text)
+        for start, end in _gazetteer_names(text, english=False)
         if " " in text[start:end]
         or (text[start : start + 1].isupper() and not _is_sentence_start(text, start))
     ]

@@ -44,6 +44,7 @@ NEVER_NAMES = frozenset(
         *("redacted", "mri", "ct", "x-ray", "xray", "scan", "type", "stage", "grade"),
         *("mate", "doc", "all", "everyone", "everybody", "team", "guys", "folks", "buddy"),
         *("sir", "madam", "ma'am", "love", "dear", "again", "im", "iam", "pls", "plz", "thx"),
+        *("thats", "whats", "heres", "theres", "ur", "bc", "btw", "fyi"),
     }
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

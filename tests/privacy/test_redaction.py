@@ -726,6 +726,13 @@ CAUGHT_NEWER = [
     ("생년월일 1957년 4월 12일 입니다", ["1957년 4월 12일"]),
     ("send it to 209 willow court, fort wayne in 46802 please", ["209 willow", "fort wayne"]),
     ("Lindenstraße 4, Hinterhaus 3. OG, 80331 München", ["Lindenstraße 4", "3. OG", "80331"]),
+    # a lower-case family name that is no English word, after a given name
+    ("the scan is for terrence quimby, back mri", ["quimby"]),
+    # a family name that reads as a verb's "-s" form, after a strong cue
+    ("my name is della mae burns and i have a stent", ["della mae burns"]),
+    # names touching a contact detail, before or after it
+    ("+44 7700 900461 Bronwen. do I need to fast?", ["Bronwen"]),
+    ("ring the ward and ask for Precious", ["Precious"]),
 ]
 
 KEPT_NEWER = [
@@ -747,6 +754,8 @@ KEPT_NEWER = [
     "腰椎核磁共振要空腹吗？",
     "목 MRI 검사는 얼마나 걸리나요?",
     "Why does the order say CPT 72141?",
+    "¿Puedo comer antes del estudio de la columna?",
+    "ask for sedation before the scan",
 ]
 
 KEPT_MORE = [
@@ -1153,6 +1162,20 @@ KEPT_MORE = [
     "Cheers",
     "Best regards",
 ]
+
+
+# A contact detail with ordinary words before and after it: only the detail goes.
+CONTACT_WITHOUT_NAME = [
+    ("call me back at 312-555-0187 if they can", "call me back at [PHONE] if they can"),
+    ("my mobile 07700 900461, thanks", "my mobile [PHONE], thanks"),
+    ("Lower back MRI, mark@example.org. Will it hurt?", "Lower back MRI, [EMAIL]. Will it hurt?"),
+    ("email me at hb77@example.org thats hank", "email me at [EMAIL] thats [NAME]"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CONTACT_WITHOUT_NAME)
+def test_words_beside_a_contact_detail_are_no_name(text: str, expected: str) -> None:
+    assert redact(text) == expected
 
 
 @pytest.mark.parametrize(("text", "raw", "placeholder"), REDACTED_TABLE)
