@@ -40,7 +40,16 @@ MONTH = (
     r"avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|enero|febrero|"
     r"marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|"
     r"febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|janeiro|fevereiro|"
-    r"março|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus)\.?"
+    r"março|maio|junho|julho|setembro|outubro|dezembro|januari|februari|maart|mei|augustus|"
+    # Polish, Russian and Ukrainian (as written in dates), Turkish, Greek, Tagalog, Hindi
+    r"stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|wrzesnia|"
+    r"października|pazdziernika|listopada|grudnia|января|февраля|марта|апреля|мая|июня|"
+    r"июля|августа|сентября|октября|ноября|декабря|січня|лютого|березня|квітня|травня|"
+    r"червня|липня|серпня|вересня|жовтня|листопада|грудня|ocak|şubat|subat|nisan|mayıs|"
+    r"haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|ιανουαρίου|φεβρουαρίου|μαρτίου|"
+    r"απριλίου|μαΐου|ιουνίου|ιουλίου|αυγούστου|σεπτεμβρίου|οκτωβρίου|νοεμβρίου|δεκεμβρίου|"
+    r"pebrero|marso|hunyo|hulyo|setyembre|oktubre|nobyembre|disyembre|जनवरी|फ़रवरी|फरवरी|"
+    r"मार्च|अप्रैल|मई|जून|जुलाई|अगस्त|सितंबर|सितम्बर|अक्टूबर|नवंबर|नवम्बर|दिसंबर|दिसम्बर)\.?"
 )
 ORDINAL_WORD = (
     r"(?:(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
@@ -340,7 +349,7 @@ NOT_DURATION = rf"(?!{SPACE}*(?:weeks?|days?|months?|years?|hours?|minutes?|mg|m
 # "14-Mar-1961", "3rd of April 1975", "14 March" (capitalised), "3/14/1961".
 # "14 of March", "3 de mayo de 1970"
 OF = r"(?:of|de|del)"
-DAY_THEN_WORD = rf"\b(?={DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?[A-Za-z])"
+DAY_THEN_WORD = rf"\b(?={DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?\p{{L}})"
 DIGIT_LED_DATE = (
     rf"{NUMERIC_DATE}"
     rf"|{DAY_THEN_WORD}(?:{DAY_NUMBER}{WORD_SEP}(?:{OF}{SPACE}+)?{MONTH}{WORD_SEP}"
@@ -743,14 +752,16 @@ ADDRESS_STARTS = _word_set(
     "no no. nr nr. ul ul. ulica calle via viale av av. avenida rua rue strada piazza "
     "plaza carrer paseo house bldg building plot wohnung whg whg. piso puerta bloque "
     "apto apto. depto depto. dpto dpto. carrera casa lote manzana psc cmr jl jl. jalan rm "
-    "app app. general delivery casilla al. aleja os. osiedle"
+    "app app. general delivery casilla al. aleja os. osiedle purok brgy brgy. barangay "
+    "blk blk. sitio"
 )
 # ... and the further words it may have, in any case.
 ADDRESS_WORDS = ADDRESS_STARTS | _word_set(
     "comp trlr ste. floor fl fl. cross main road rd rd. street st st. avenue ave ave. "
     "lane ln boulevard blvd highway hwy col col. colonia sector block blk km drive dr "
     "dr. court ct way co. co county phase lok lok. m. izquierda izq izq. derecha dcha dcha. "
-    "bajo piso int int. interior esc esc. escalera conj conj. conjunto sala andar bloco"
+    "bajo piso int int. interior esc esc. escalera conj conj. conjunto sala andar bloco "
+    "phường phuong quận quan huyện xã thôn ấp tp tp."
 )
 # Joining words inside a town or street name: "Ciudad de México", "Newcastle upon Tyne".
 PLACE_PARTICLES = _word_set("de del la da do dos das di am an der im upon on sur en y")

@@ -732,6 +732,13 @@ CAUGHT_NEWER = [
     ("my name is della mae burns and i have a stent", ["della mae burns"]),
     # names touching a contact detail, before or after it
     ("+44 7700 900461 Bronwen. do I need to fast?", ["Bronwen"]),
+    # month names of more languages, as written in dates
+    ("Irina, 3 октября 1952, MRI of the back", ["3 октября 1952"]),
+    ("народився 21 квітня 1949, питання про МРТ", ["21 квітня 1949"]),
+    ("ur. 5 października 1958, rezonans", ["5 października 1958"]),
+    ("doğum tarihi 17 Şubat 1966", ["17 Şubat 1966"]),
+    ("जन्म 4 सितंबर 1961 है", ["4 सितंबर 1961"]),
+    ("ipinanganak noong 8 Hunyo 1959", ["8 Hunyo 1959"]),
     ("ring the ward and ask for Precious", ["Precious"]),
 ]
 
