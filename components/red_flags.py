@@ -193,6 +193,7 @@ class Category:
     message_patterns: tuple[re.Pattern[str], ...] = ()
     question_patterns: tuple[re.Pattern[str], ...] = ()
     context_can_be_past: bool = True
+    ongoing_cancels: bool = True
     note: str = ""
 
     @cached_property
@@ -216,6 +217,7 @@ class Category:
             message_patterns=_patterns(raw.get("message_patterns"), terms),
             question_patterns=_patterns(raw.get("question_patterns"), terms),
             context_can_be_past=bool(raw.get("context_can_be_past", True)),
+            ongoing_cancels=bool(raw.get("ongoing_cancels", True)),
             note=str(raw.get("note", "")).strip(),
         )
 
@@ -230,7 +232,7 @@ class _Clause:
         self._rules = rules
         self._hypothetical: bool | None = None
         self._general: bool | None = None
-        self._past: dict[tuple[int, int], bool] = {}
+        self._past: dict[tuple[int, int, bool], bool] = {}
         starts = [0]
         for found in PART_BREAK.finditer(text):
             starts += [found.start(), found.end()]
@@ -285,6 +287,7 @@ class RedFlagRules:
     negation_after: re.Pattern[str]
     background: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
+    ongoing: tuple[re.Pattern[str], ...]
     general_question: re.Pattern[str]
     first_person: re.Pattern[str]
     idioms: re.Pattern[str] | None
@@ -306,6 +309,7 @@ class RedFlagRules:
             negation_after=_compile(_expand(raw["negation_after"], terms)),
             background=_patterns(raw["background_cues"], terms),
             past=_patterns(raw["past_cues"], terms),
+            ongoing=_patterns(raw["ongoing_cues"], terms),
             general_question=_compile(raw["general_question_start"]),
             first_person=_compile(raw["first_person"]),
             idioms=_compile("|".join(f"(?:{p})" for p in idioms)) if idioms else None,
@@ -351,22 +355,28 @@ class RedFlagRules:
             return True
         return bool(self.negation_after.match(clause.text, end))
 
-    def _is_past(self, clause: _Clause, start: int, end: int) -> bool:
-        """A past-time or long-standing cue in the match's own part of the clause."""
-        bounds = clause.scope(start, end)
-        past = clause._past.get(bounds)
+    def _is_past(self, clause: _Clause, start: int, end: int, ongoing: bool = True) -> bool:
+        """A past-time cue in the match's own part of the clause, or a long-standing one
+        unless `ongoing` is False."""
+        first, last = clause.scope(start, end)
+        past = clause._past.get((first, last, ongoing))
         if past is None:
-            scope = clause.text[bounds[0] : bounds[1]]
-            past = clause._past[bounds] = any(cue.search(scope) for cue in self.past)
+            scope = clause.text[first:last]
+            cues = (*self.past, *self.ongoing) if ongoing else self.past
+            past = clause._past[(first, last, ongoing)] = any(cue.search(scope) for cue in cues)
         return past
 
-    def _stands(self, clause: _Clause, match: re.Match[str], general_ok: bool = False) -> bool:
+    def _stands(
+        self, clause: _Clause, match: re.Match[str], general_ok: bool = False, ongoing: bool = True
+    ) -> bool:
+        """Not negated, past or (with `ongoing`) long-standing; not hypothetical nor a
+        general question, unless `general_ok`: a question pattern ("how many pills would
+        it take to die") is a red flag however it is asked."""
         start, end = match.span()
         return not (
-            clause.hypothetical
-            or (clause.general and not general_ok)
+            (clause.background and not general_ok)
             or self._is_negated(clause, start, end)
-            or self._is_past(clause, start, end)
+            or self._is_past(clause, start, end, ongoing)
         )
 
     # -- matching ----------------------------------------------------------------------
@@ -387,22 +397,30 @@ class RedFlagRules:
         return _Message(text, whole, clauses, "\n".join(c.text for c in clauses), idioms_found)
 
     def _found(
-        self, clause: _Clause, patterns: tuple[re.Pattern[str], ...], general_ok: bool = False
+        self,
+        clause: _Clause,
+        patterns: tuple[re.Pattern[str], ...],
+        general_ok: bool = False,
+        ongoing: bool = True,
     ) -> list[bool]:
         """One entry per match in the clause: True when it stands."""
         return [
-            self._stands(clause, match, general_ok)
+            self._stands(clause, match, general_ok, ongoing)
             for pattern in patterns
             for match in pattern.finditer(clause.text)
         ]
 
     def _any_stands(
-        self, message: _Message, patterns: tuple[re.Pattern[str], ...], general_ok: bool = False
+        self,
+        message: _Message,
+        patterns: tuple[re.Pattern[str], ...],
+        general_ok: bool = False,
+        ongoing: bool = True,
     ) -> bool:
         for clause in message.clauses:
             for pattern in patterns:
                 for match in pattern.finditer(clause.text):
-                    if self._stands(clause, match, general_ok):
+                    if self._stands(clause, match, general_ok, ongoing):
                         return True
         return False
 
@@ -417,7 +435,7 @@ class RedFlagRules:
                     if category.context_can_be_past:
                         present = not self._is_negated(clause, *match.span())
                     else:
-                        present = self._stands(clause, match)
+                        present = self._stands(clause, match, ongoing=category.ongoing_cancels)
                     if present:
                         message._context_cache[category.id] = True
                         return True
@@ -433,13 +451,14 @@ class RedFlagRules:
             return True
         if not gated or (category.gate is not None and not category.gate.search(message.joined)):
             return False
-        if self._any_stands(message, category.patterns):
+        ongoing = category.ongoing_cancels
+        if self._any_stands(message, category.patterns, ongoing=ongoing):
             return True
-        if self._any_stands(message, category.question_patterns, general_ok=True):
+        if self._any_stands(message, category.question_patterns, general_ok=True, ongoing=ongoing):
             return True
         return (
             bool(category.context_patterns)
-            and self._any_stands(message, category.context_patterns)
+            and self._any_stands(message, category.context_patterns, ongoing=ongoing)
             and self._context_present(message, category)
         )
 
@@ -460,16 +479,19 @@ class RedFlagRules:
         return next(c.kind for c in self.categories if c.id == found)
 
     def only_cancelled_mentions(self, text: str) -> bool:
-        """True when symptoms are mentioned but every mention is negated, past, general or idiom."""
+        """True when symptoms are mentioned but every mention is negated, past, general or
+        idiom. A symptom that stands but lacks its category's context ("I can't feel my
+        feet" with no injury) is no cancelled mention: the learned layer decides."""
         message = self._prepare(text)
         found = [False] * message.idioms_found
         for clause in message.clauses:
             for category in self.categories:
-                found += self._found(clause, category.patterns)
-                found += self._found(clause, category.question_patterns, general_ok=True)
-                context_found = self._found(clause, category.context_patterns)
+                ongoing = category.ongoing_cancels
+                found += self._found(clause, category.patterns, ongoing=ongoing)
+                found += self._found(clause, category.question_patterns, True, ongoing)
+                context_found = self._found(clause, category.context_patterns, ongoing=ongoing)
                 if any(context_found) and not self._context_present(message, category):
-                    context_found = [False] * len(context_found)
+                    context_found = [found_ for found_ in context_found if not found_]
                 found += context_found
             found += self._found(clause, self.mentions)
         return bool(found) and not any(found)

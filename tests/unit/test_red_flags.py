@@ -609,6 +609,48 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
     assert RULES.classify(text) is not None
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # suicidal thoughts that have lasted a while are a crisis now
+        ("i have wanted to kill myself for 3 weeks", "self_harm"),
+        ("been thinking about ending it all for months now", "self_harm"),
+        ("my son keeps wanting to die ever since the divorce", "self_harm"),
+        # a question about a method, however it is asked
+        ("what happens if you take the whole bottle of xanax on purpose", "self_harm"),
+        ("if i swallow all my sleeping pills will i die", "self_harm"),
+        # a learner's English: "no can" for "cannot", "now is" as a statement
+        ("my mother no can breathe", "emergency"),
+        ("back surgery 5 days ago. now is fever and the wound is leaking", "emergency"),
+    ],
+)
+def test_long_standing_method_questions_and_learners_wording_are_caught(
+    text: str, kind: str
+) -> None:
+    assert RULES.classify(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my legs have been numb for 3 weeks",
+        "i tried to kill myself years ago, doing well now, can i have the mri",
+        "if i take all my pain pills at once will it upset my stomach",
+    ],
+)
+def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
+def test_a_symptom_without_its_context_leaves_the_learned_verdict_standing() -> None:
+    """ "Talking nonsense" needs a head injury to count as a rule; without one it is no
+    cancelled mention, so the learned layer's emergency stands instead of "say it
+    another way" (negated or past mentions still cancel it)."""
+    assert RULES.classify("my dad is talking nonsense") is None
+    assert RULES.override("my dad is talking nonsense", None, "emergency") == "emergency"
+    assert RULES.override("no numbness at all", None, "emergency") == FALLBACK_INTENT
+
+
 def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     assert RULES.override("my back is killing me", "self_harm") == FALLBACK_INTENT
     assert RULES.override("this wait is killing me, i want to kill myself", None) == "self_harm"
