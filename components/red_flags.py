@@ -522,15 +522,17 @@ def learned_kind(
     """The learned layer's verdict: the safety intent the classifier ranks at or above
     its own recall-first threshold, far below the general fallback threshold, so an
     emergency the classifier half-recognises never loses to "say it another way"."""
-    scores = {
-        entry["name"]: float(entry.get("confidence") or 0.0)
-        for entry in ranking
-        if entry.get("name") in KINDS
-    }
-    if not scores:
-        return None
-    best = max(KINDS, key=lambda kind: scores.get(kind, 0.0))
-    return best if scores.get(best, 0.0) >= threshold else None
+    best = max(KINDS, key=lambda kind: confidence_of(kind, ranking))
+    score = confidence_of(best, ranking)
+    return best if score > 0 and score >= threshold else None
+
+
+def confidence_of(intent: str, ranking: list[dict[str, Any]]) -> float:
+    """The classifier's confidence in one intent (0 when the ranking lacks it)."""
+    return max(
+        (float(entry.get("confidence") or 0.0) for entry in ranking if entry.get("name") == intent),
+        default=0.0,
+    )
 
 
 def _clauses(text: str) -> list[str]:
@@ -594,16 +596,9 @@ class RedFlagDetector(GraphComponent):
     def _confirmed(self, kind: str, ranking: list[dict[str, Any]], message: Message) -> bool:
         """The learned verdict stands when the classifier is sure enough of this kind
         on its own, or when the message's nearest training examples agree."""
-        confidence = max(
-            (
-                float(entry.get("confidence") or 0.0)
-                for entry in ranking
-                if entry.get("name") == kind
-            ),
-            default=0.0,
-        )
         alone = self._confident_alone.get(kind)
-        return (alone is not None and confidence >= alone) or self._neighbours_agree(message)
+        confident = alone is not None and confidence_of(kind, ranking) >= alone
+        return confident or self._neighbours_agree(message)
 
     def _neighbours_agree(self, message: Message) -> bool:
         """The learned layer's second opinion: enough of the message's nearest training
