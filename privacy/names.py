@@ -91,7 +91,7 @@ GREETING = regex.compile(
 )
 SIGN_OFF = regex.compile(
     r"(?i)(?:^|(?<=[\s,.!]))(?:(?:thanks|thank\s+you|many\s+thanks|regards|kind\s+regards|"
-    r"best\s+wishes|sincerely|yours)\b|(?:best|cheers|love|ta|xx|x)\s*[,!\n]|[-—–~])"
+    r"best\s+wishes|sincerely|yours|thx|thnx|thanx)\b|(?:best|cheers|love|ta|xx|x)\s*[,!\n]|[-—–~])"
     r"[\s,!.:]{0,3}(?=\p{L})",
 )
 TRAILING = regex.compile(r"[\s.!]{0,5}$")
@@ -359,11 +359,21 @@ def _signed_name(text: str) -> Iterator[Span]:
 
 # A contact detail an earlier step replaced, and the words that touch it: a name
 # written beside a phone number or address ("rebecca stone [PHONE]", "[PHONE] Elena.").
-CONTACT = regex.compile(r"\[(?:PHONE|EMAIL|ADDRESS)\]")
+CONTACT = regex.compile(r"\[(?:PHONE|EMAIL|ADDRESS|SSN|MRN|ID|DATE)\]")
+# Labels between a name and the detail it owns: "Joyce ssn [SSN]", "Grace born in [DATE]".
+CONTACT_LABELS = frozenset(
+    {
+        *("ssn", "ss", "social", "dob", "born", "in", "on", "mrn", "id", "phone", "tel"),
+        *("cell", "mobile", "email", "e-mail", "no", "number", "medicare", "medicaid"),
+    }
+)
 WORDS_BEFORE_CONTACT = regex.compile(
-    r"(?<![\p{L}\p{M}'’\-])(?:\p{L}[\p{L}\p{M}'’\-]{0,40}[ \t]){0,2}\p{L}[\p{L}\p{M}'’\-]{0,40}"
+    r"(?<![\p{L}\p{M}'’\-])(?:\p{L}[\p{L}\p{M}'’\-]{0,40}[ \t]){0,3}\p{L}[\p{L}\p{M}'’\-]{0,40}"
     r"(?=[ \t]{0,2}[,:(\-–—]?[ \t]{0,2}$)"
 )
+# A patient's message has a few details; a long text full of them (metadata, an
+# attack) gets this many looked at, so the work stays small.
+MAX_CONTACTS = 20
 AFTER_CONTACT = regex.compile(r"[ \t]{0,2}[,)\-–—]?[ \t]{0,2}")
 
 
@@ -372,10 +382,12 @@ def _contact_names(text: str) -> Iterator[Span]:
     of up to three words before it that reads as a name after a weak cue ("frank
     deluca [PHONE]", "Jade Nguyen, [EMAIL]"), or the words just after it ("[PHONE]
     Elena.")."""
-    for contact in list(CONTACT.finditer(text)):
+    for contact in list(CONTACT.finditer(text))[:MAX_CONTACTS]:
         before = WORDS_BEFORE_CONTACT.search(text, max(0, contact.start() - 130), contact.start())
         if before:
             words = _words_after(text, before.start())
+            while words and text[slice(*words[-1])].casefold() in CONTACT_LABELS:
+                words.pop()
             for first in range(len(words)):
                 span = _name_from(text, words[first:], strong=False)
                 if span and span[1] == words[-1][1]:
@@ -395,15 +407,27 @@ NAME_SENTENCE = regex.compile(
 )
 
 
+# A capitalised word that is the message's last sentence.
+LAST_NAME_SENTENCE = regex.compile(r"(?:^|(?<=[.!?]\s{1,3}))(\p{Lu}\p{Ll}{2,20})[ \t]*[.!]?\s*$")
+
+
 def _name_sentences(text: str) -> Iterator[Span]:
     """Two or three capitalised words standing alone as a sentence, or before a
     birth-date label: a given name, then family names or words that are no English
-    ("Heather Kowalchuk", not "Grace Period")."""
+    ("Heather Kowalchuk", not "Grace Period"); or a given name that is no English
+    word closing the message on its own ("... at the entrance. Lillian")."""
     for match in list(NAME_SENTENCE.finditer(text, timeout=PATTERN_TIMEOUT_SECONDS)):
         first, *rest = match.group(1).split()
         family = all(w.casefold() in last_names() or not is_english_word(w) for w in rest)
         if first.casefold() in first_names() and family and not is_protected(first):
             yield match.span(1)
+    last = LAST_NAME_SENTENCE.search(text, max(0, len(text) - 40))
+    if last and _is_given_name_alone(last.group(1)):
+        yield last.span(1)
+
+
+def _is_given_name_alone(word: str) -> bool:
+    return word.casefold() in first_names() and not is_english_word(word) and not is_protected(word)
 
 
 def _non_ascii_names(text: str) -> Iterator[Span]:
@@ -723,7 +747,10 @@ def _beside_capitalised(text: str, start: int, end: int) -> bool:
         return False
     after = NAME_WORD.match(text, end + 1) if text[end : end + 1] == " " else None
     before = LEFT_WORD.search(text, max(0, start - 45), start)
-    return bool((after and after.group()[:1].isupper()) or before)
+    return bool(
+        (after and after.group()[:1].isupper() and not is_protected(after.group()))
+        or (before and not is_protected(before.group(1)))
+    )
 
 
 def _whole_words(text: str, span: Span, characters: regex.Pattern[str] = WORD_CHARACTER) -> Span:

@@ -740,6 +740,11 @@ CAUGHT_NEWER = [
     ("जन्म 4 सितंबर 1961 है", ["4 सितंबर 1961"]),
     ("ipinanganak noong 8 Hunyo 1959", ["8 Hunyo 1959"]),
     ("ring the ward and ask for Precious", ["Precious"]),
+    # a name before the label of the detail it owns, and a name closing the message
+    ("Marisol ssn 123-45-6789 about my neck mri", ["Marisol"]),
+    ("Thaddeus born in 1950 March, back mri today?", ["Thaddeus"]),
+    ("wheelchair at the entrance please. Lorraine", ["Lorraine"]),
+    ("ok thx Bettina", ["Bettina"]),
 ]
 
 KEPT_NEWER = [
@@ -763,6 +768,9 @@ KEPT_NEWER = [
     "Why does the order say CPT 72141?",
     "¿Puedo comer antes del estudio de la columna?",
     "ask for sedation before the scan",
+    "Chụp MRI cột sống cổ có đau không?",
+    "Schwannoma at L2, does it need contrast?",
+    "is it loud? Thanks. Gadolinium.",
 ]
 
 KEPT_MORE = [
@@ -1177,6 +1185,7 @@ CONTACT_WITHOUT_NAME = [
     ("my mobile 07700 900461, thanks", "my mobile [PHONE], thanks"),
     ("Lower back MRI, mark@example.org. Will it hurt?", "Lower back MRI, [EMAIL]. Will it hurt?"),
     ("email me at hb77@example.org thats hank", "email me at [EMAIL] thats [NAME]"),
+    ("my MRI is on 12 March 2025, is it loud?", "my MRI is on [DATE], is it loud?"),
 ]
 
 
