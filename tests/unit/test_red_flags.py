@@ -621,6 +621,8 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("if i swallow all my sleeping pills will i die", "self_harm"),
         # a learner's English: "no can" for "cannot", "now is" as a statement
         ("my mother no can breathe", "emergency"),
+        # finality about the scan itself
+        ("no point booking the scan, i wont be around by then", "self_harm"),
         ("back surgery 5 days ago. now is fever and the wound is leaking", "emergency"),
     ],
 )
@@ -636,6 +638,7 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "my legs have been numb for 3 weeks",
         "i tried to kill myself years ago, doing well now, can i have the mri",
         "if i take all my pain pills at once will it upset my stomach",
+        "i wont be around for the appointment, im travelling, can i move it",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
