@@ -100,14 +100,23 @@ NON_ASCII_WORD = regex.compile(
     r"(?<![\p{L}\p{M}'’\-])[\p{L}\p{M}'’\-]{0,40}?(?:[^\P{L}\p{Latin}]|[^\P{Latin}A-Za-z]|\p{M})"
     r"[\p{L}\p{M}'’\-]{0,40}(?![\p{L}\p{M}])"
 )
-# Chinese, Japanese and Korean: where their sentences end, and the words that
-# introduce a person's name (I am called, my mother, Mr, -san, my name, I am ...).
-CJK_LETTER = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+# Scripts without capital letters (Chinese, Japanese, Korean, Arabic, Hebrew,
+# Devanagari, Thai): where their sentences end, and the words that introduce a
+# person's name (I am called, my mother, Mr, -san, my name, I am ...).
+CASELESS_LETTER = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Arabic}\p{Hebrew}\p{Devanagari}\p{Thai}]"
+)
 LATIN_LETTER = regex.compile(r"[A-Za-z]")
-CJK_SENTENCE_END = regex.compile(r"[。.!?！？\n]")
-CJK_NAME_CUE = regex.compile(
+# Clause ends too: only a clause that is itself the question counts ("田中 一郎、..." no).
+CASELESS_SENTENCE_END = regex.compile(r"[。.!?！？؟।\n、，,;；،]")
+QUESTION_MARKS = ("?", "？", "؟")
+CASELESS_NAME_CUE = regex.compile(
     r"叫|我是|名字|姓名|妈妈|爸爸|父亲|母亲|儿子|女儿|丈夫|妻子|先生|女士|小姐"
     r"|さん|様|申します|と言います|이름|저는|입니다|씨"
+    r"|اسمي|اسم|أنا|انا|ابني|ابنتي|أمي|امي|أبي|ابي|زوجي|زوجتي|السيد|السيدة"
+    r"|שמי|שם|אני|אמא|אבא|בעלי|אשתי"
+    r"|मेरा नाम|नाम|मैं|श्री|श्रीमती|माँ|मां|पिता|पति|पत्नी|बेटा|बेटी|जी"
+    r"|ชื่อ|ฉัน|ผม|คุณ"
 )
 GAZETTEER_WORD = regex.compile(r"(?<![\p{L}\p{M}'’\-])\p{L}[\p{L}\p{M}]{1,30}(?![\p{L}\p{M}])")
 SENTENCE_END = regex.compile(r"[.!?:\n]\s*$")
@@ -438,23 +447,24 @@ def _non_ascii_names(text: str) -> Iterator[Span]:
         parts = [part for part in HYPHENS.split(word.group()) if not part.isascii()]
         if is_protected(word.group()) or all(map(is_protected, parts)):
             continue
-        if CJK_LETTER.search(word.group()) and _in_uncued_question(text, *word.span()):
+        if CASELESS_LETTER.search(word.group()) and _in_uncued_question(text, *word.span()):
             continue
         yield word.span()
 
 
 def _in_uncued_question(text: str, start: int, end: int) -> bool:
-    """In Chinese, Japanese or Korean a whole sentence can read as one word; a question
-    mostly in those scripts names nobody unless a name cue is in it
+    """In a script without capitals no letter case tells a name from a word, and in
+    Chinese, Japanese or Korean a whole sentence can read as one word; a question
+    mostly in such a script names nobody unless a name cue is in it
     ("腰椎MRIは何分くらいかかりますか？" is a question;
     "我妈妈李桂兰的核磁共振什么时候出结果？" names her mother)."""
-    before = [match.end() for match in CJK_SENTENCE_END.finditer(text, 0, start)]
-    after = CJK_SENTENCE_END.search(text, end)
+    before = [match.end() for match in CASELESS_SENTENCE_END.finditer(text, 0, start)]
+    after = CASELESS_SENTENCE_END.search(text, end)
     sentence = text[before[-1] if before else 0 : after.end() if after else len(text)]
     return (
-        sentence.rstrip().endswith(("?", "？"))
-        and len(CJK_LETTER.findall(sentence)) > len(LATIN_LETTER.findall(sentence))
-        and not CJK_NAME_CUE.search(sentence)
+        sentence.rstrip().endswith(QUESTION_MARKS)
+        and len(CASELESS_LETTER.findall(sentence)) > len(LATIN_LETTER.findall(sentence))
+        and not CASELESS_NAME_CUE.search(sentence)
     )
 
 
@@ -552,10 +562,15 @@ def _entities(text: str) -> Entities:
         and not all(word.islower() and is_ordinary(word) for word in entity.text.split())
         and not _is_sentence_opening_word(entity)
         and not _is_eponym_or_medical(text, entity.start_char, entity.end_char)
+        and not _is_caseless_question(text, entity.start_char, entity.end_char)
     ]
     medical = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "MEDICAL"]
     places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS]
     return Entities(persons, medical, places)
+
+
+def _is_caseless_question(text: str, start: int, end: int) -> bool:
+    return bool(CASELESS_LETTER.search(text, start, end)) and _in_uncued_question(text, start, end)
 
 
 def _is_sentence_opening_word(entity: Any) -> bool:

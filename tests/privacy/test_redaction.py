@@ -745,6 +745,9 @@ CAUGHT_NEWER = [
     ("Thaddeus born in 1950 March, back mri today?", ["Thaddeus"]),
     ("wheelchair at the entrance please. Lorraine", ["Lorraine"]),
     ("ok thx Bettina", ["Bettina"]),
+    # a caseless script: a name cue, or a name in a clause that is no question
+    ("اسمي سلمى حداد، هل الرنين آمن؟", ["سلمى", "حداد"]),
+    ("佐藤 花子、腰椎MRIの予約は?", ["佐藤", "花子"]),
 ]
 
 KEPT_NEWER = [
@@ -769,6 +772,10 @@ KEPT_NEWER = [
     "¿Puedo comer antes del estudio de la columna?",
     "ask for sedation before the scan",
     "Chụp MRI cột sống cổ có đau không?",
+    "Can Zoladex injections change how my spine MRI looks?",
+    "頸椎のMRIは痛いですか？",
+    "هل الرنين المغناطيسي للظهر مؤلم؟",
+    "क्या गर्दन का MRI सुरक्षित है?",
     "Schwannoma at L2, does it need contrast?",
     "is it loud? Thanks. Gadolinium.",
 ]
