@@ -59,6 +59,7 @@ WORD_GAP = regex.compile(r"[ \t]{1,2}|,[ \t]{1,2}(?=\p{Lu})")
 
 STRONG_CUE = (
     r"my\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|['’]s|:)|(?:full\s+|patient\s+|the\s+)?name\s*(?::|is|-|['’]s)|"
+    r"(?:last|first|family|given|sur)\s?name(?=[ \t])|"
     r"(?:contact|patient|from|caller|sender|attn|attention|for)\s*:|"
     r"i\s*(?:['’]?m|\s+am)\s+called|they\s+call\s+me|signed|sincerely|yours\s+truly|"
     r"me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|"
@@ -268,6 +269,8 @@ def _continues_name(word: str) -> bool:
     "tom hardy": adjectives are allowed, many surnames are one)."""
     if word.endswith(".") or (word[:1].isupper() and not is_stop_word(word)):
         return word.casefold().strip(".") not in NEVER_NAMES
+    if len(word) == 1:
+        return word not in ("a", "i")  # a middle initial: "pamela j hudgens"
     return not (is_protected(word) or (is_verb_form(word) and not _is_plural_surname(word)))
 
 
@@ -387,10 +390,11 @@ AFTER_CONTACT = regex.compile(r"[ \t]{0,2}[,)\-–—]?[ \t]{0,2}")
 
 
 def _contact_names(text: str) -> Iterator[Span]:
-    """A name that touches a replaced phone number, e-mail or address: the longest run
-    of up to three words before it that reads as a name after a weak cue ("frank
-    deluca [PHONE]", "Jade Nguyen, [EMAIL]"), or the words just after it ("[PHONE]
-    Elena.")."""
+    """A name that touches a replaced detail: the longest run of up to four words
+    before it (less the detail's label) that reads as a name after a weak cue and
+    starts with a given name or a capitalised word that is no English ("frank deluca
+    [PHONE]", "Jade Nguyen, [EMAIL]", "Joyce ssn [SSN]"), or such words just after it
+    ("[PHONE] Elena."); "mi correo es [EMAIL], tengo ..." names nobody."""
     for contact in list(CONTACT.finditer(text))[:MAX_CONTACTS]:
         before = WORDS_BEFORE_CONTACT.search(text, max(0, contact.start() - 130), contact.start())
         if before:
@@ -398,14 +402,26 @@ def _contact_names(text: str) -> Iterator[Span]:
             while words and text[slice(*words[-1])].casefold() in CONTACT_LABELS:
                 words.pop()
             for first in range(len(words)):
-                span = _name_from(text, words[first:], strong=False)
+                span = _contact_name_from(text, words[first:])
                 if span and span[1] == words[-1][1]:
                     yield span
                     break
         gap = AFTER_CONTACT.match(text, contact.end())
-        span = _name_from(text, _words_after(text, gap.end()), strong=False) if gap else None
+        span = _contact_name_from(text, _words_after(text, gap.end())) if gap else None
         if span:
             yield span
+
+
+def _contact_name_from(text: str, words: list[Span]) -> Span | None:
+    span = _name_from(text, words, strong=False)
+    if span is None:
+        return None
+    start, end = words[0]
+    first = text[start:end]
+    after_name = text[max(0, start - 7) : start] == "[NAME] "  # "[NAME] j hudgens [SSN]"
+    known = regex.sub(r"['’]s$", "", first.casefold()) in first_names()
+    foreign = first[:1].isupper() and not is_english_word(first)
+    return span if known or foreign or after_name else None
 
 
 # A sentence that is only a name ("... the MRI requisition. Heather Kowalchuk"), or a

@@ -179,9 +179,14 @@ EMAIL_PATTERN = _compile(
     r"(?<![\w.+\-'])[\w.+\-']{1,64}[@＠]{1,2}[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,7}"
     r"(?:\.[\w\-]{1,63}|,(?:com|net|org|edu)\b)"
 )
-AT = r"(?:\s?[(\[{<'\"‘“]\s?(?:at|@)\s?[)\]}>'\"’”]\s?|\s+at\s+|\s+at\s+sign\s+|\s*[@＠]\s*)"
-# "dot" in the languages of the sets' patients ("anke punkt hoffmann at gmx punkt de")
-DOT_WORD = r"(?:dot|punkt|punto|ponto)"
+# "at" in English, Spanish and Portuguese ("arroba"), and "dot" in the languages of the
+# sets' patients ("anke punkt hoffmann at gmx punkt de", "amadou at orange point fr")
+AT_WORD = r"(?:at|arroba)"
+AT = (
+    rf"(?:\s?[(\[{{<'\"‘“]\s?(?:{AT_WORD}|@)\s?[)\]}}>'\"’”]\s?|\s+{AT_WORD}\s+|\s+at\s+sign\s+"
+    r"|\s*[@＠]\s*)"
+)
+DOT_WORD = r"(?:dot|punkt|punto|ponto|point)"
 SPELLED_DOT = rf"(?:\s?[(\[{{<]\s?(?:{DOT_WORD}|\.)\s?[)\]}}>]\s?|\s+{DOT_WORD}\s+)"
 DOT = rf"(?:{SPELLED_DOT}|\.)"
 # After a plain "." only a known top-level domain: "at home.Then" is no address.
@@ -492,7 +497,7 @@ POSTCODE_PATTERN = _compile(
 # What a text must contain for a pattern to match at all (stdlib `re`, one pass).
 HAS_DIGIT = re.compile(r"\d")
 HAS_AT_SIGN = re.compile("[@＠]")
-HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<'\"‘“](?:at|@)[\s)\]}>'\"’”]|\s@|@\s|＠")
+HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<'\"‘“](?:at|arroba|@)[\s)\]}>'\"’”]|\s@|@\s|＠")
 HAS_DATE_WORD = re.compile(
     r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|teen)"
 )

@@ -745,6 +745,10 @@ CAUGHT_NEWER = [
     ("Thaddeus born in 1950 March, back mri today?", ["Thaddeus"]),
     ("wheelchair at the entrance please. Lorraine", ["Lorraine"]),
     ("ok thx Bettina", ["Bettina"]),
+    ("mi correo: lucia.ferro arroba gmail punto com", ["lucia.ferro", "gmail"]),
+    ("écrivez à jp.morel at free point fr svp", ["jp.morel"]),
+    ("last name okonkwo-baptiste, first name ada, scan friday", ["okonkwo-baptiste"]),
+    ("that's me, doris k feldmann 312-555-0143", ["doris k feldmann"]),
     # a caseless script: a name cue, or a name in a clause that is no question
     ("اسمي سلمى حداد، هل الرنين آمن؟", ["سلمى", "حداد"]),
     ("佐藤 花子、腰椎MRIの予約は?", ["佐藤", "花子"]),
@@ -1193,6 +1197,7 @@ CONTACT_WITHOUT_NAME = [
     ("Lower back MRI, mark@example.org. Will it hurt?", "Lower back MRI, [EMAIL]. Will it hurt?"),
     ("email me at hb77@example.org thats hank", "email me at [EMAIL] thats [NAME]"),
     ("my MRI is on 12 March 2025, is it loud?", "my MRI is on [DATE], is it loud?"),
+    ("mi correo es ana@example.org, tengo miedo", "mi correo es [EMAIL], tengo miedo"),
 ]
 
 
