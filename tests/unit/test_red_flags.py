@@ -275,6 +275,8 @@ POSITIVES: dict[str, list[str]] = {
         "my husband is seizing",
         "her eyes rolled back and shes twitching",
         "i have epilepsy but this one is different, im having a siezure",
+        "my daughter is epileptic and has been jerking for five minutes",
+        "he has epilepsy and the shaking wont stop",
     ],
     "head_injury": [
         "my son fell off the trampoline and hit his head, now hes throwing up",
@@ -298,6 +300,7 @@ POSITIVES: dict[str, list[str]] = {
     "post_surgery": [
         "he had a fusion last week and now cant lift his left foot",
         "had my laminectomy on monday and now my leg is numb",
+        "my discectomy was three days ago and now both feet are going numb",
         "i had back surgery last week and now i have a fever",
         "my incision is red and leaking pus",
         "the wound from my spinal fusion is opening up",
@@ -360,6 +363,8 @@ POSITIVES: dict[str, list[str]] = {
         "my son says hes suicidal",
         "i said goodbye to everyone",
         "I\u2019ve been cutting myself again",
+        "i have felt like dying for weeks now",
+        "id rather die than keep living with this",
     ],
     "harm_to_others": [
         "someone is banging on my door and trying to get in",
@@ -377,6 +382,7 @@ POSITIVES: dict[str, list[str]] = {
         "someone is hurting me right now",
         "theres a man with a gun outside",
         "i feel like hurting my baby",
+        "i want to hurt someone and i cant stop thinking about it",
     ],
 }
 
@@ -452,6 +458,14 @@ IDIOMS = [
     "the website is not responding",
     "my husband is killing me with his snoring lol",
     "the scanner is so loud my ears are bleeding lol",
+    "i could strangle my son, he forgot to book the mri again \U0001F602",
+    "my heart races when i think about how much the scan costs",
+    "im drowning in the costs of all these scans",
+    "my son says ill give myself a stroke worrying about the mri",
+    "can you get an overdose of radiation from an mri",
+    "i collapsed onto the sofa after my shift, is the mri tomorrow",
+    "i pass out at the sight of blood, will they take any for the mri",
+    "im dying for a coffee after fasting for the scan",
 ]
 NEGATED = [
     "no numbness, bladder control is fine",
