@@ -46,7 +46,10 @@ def requested_topic(intent: str, tracker: Tracker, content: Content) -> Topic | 
     if intent == CHOOSE_INTENT:
         return offered_topic(tracker, content)
     if intent in REGION_INTENTS:
-        return content.topic_for(WHY_INTENT, tracker.get_slot(REGION_SLOT))
+        region = tracker.get_slot(REGION_SLOT)
+        if region is None and intent == WHY_INTENT:
+            return content.topic_mentioned_in_why(tracker.latest_message.get("text") or "")
+        return content.topic_for(WHY_INTENT, region)
     return content.topic_for(intent)
 
 

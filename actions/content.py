@@ -41,6 +41,8 @@ class Topic:
     excerpt: str | None = None
     source: str | None = None
     related: tuple[str, ...] = ()
+    # A "why an MRI" question that names no region but matches this is this topic's.
+    why_mentions: re.Pattern[str] | None = None
 
     @property
     def payload(self) -> str:
@@ -120,6 +122,14 @@ class Content:
                 return topic
         return None
 
+    def topic_mentioned_in_why(self, text: str) -> Topic | None:
+        """The topic a region-less "why an MRI" question names ("why an MRI after my
+        fusion"), so it gets that answer instead of a question about the region."""
+        for topic in self.topics.values():
+            if topic.why_mentions is not None and topic.why_mentions.search(text):
+                return topic
+        return None
+
     def answer_text(self, topic: Topic) -> str:
         """The document's answer, a marked excerpt, or an honest 'no details'."""
         if topic.answer:
@@ -157,6 +167,9 @@ def _topic(topic_id: str, raw: dict) -> Topic:
         excerpt=_normalise(raw["excerpt"]) if raw.get("excerpt") else None,
         source=raw.get("source"),
         related=tuple(raw.get("related", ())),
+        why_mentions=re.compile(raw["why_mentions"], re.IGNORECASE)
+        if raw.get("why_mentions")
+        else None,
     )
 
 

@@ -76,6 +76,32 @@ def test_why_question_without_region_asks_neck_or_lower_back(content: Content) -
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "why does my surgeon want another mri a year after the operation",
+        "Why an MRI after a spinal fusion?",
+        "why mri before surgery",
+    ],
+)
+def test_why_question_naming_an_operation_gets_the_surgery_answer(
+    content: Content, text: str
+) -> None:
+    messages, events = run_action(ActionAnswer(), make_tracker("ask_why_mri", text=text))
+    assert single_message(messages)["text"].startswith(content.topics["mri_surgery"].answer)
+    assert offered(events) == list(content.topics["mri_surgery"].related)
+
+
+def test_why_question_naming_a_region_and_an_operation_answers_for_the_region(
+    content: Content,
+) -> None:
+    tracker = make_tracker(
+        "ask_why_mri", text="why a neck mri before surgery", slots={"region": "cervical"}
+    )
+    messages, _ = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"].startswith(content.topics["why_cervical_mri"].answer)
+
+
+@pytest.mark.parametrize(
     ("text", "topic_id"), [("1", "why_cervical_mri"), ("2.", "why_lumbar_mri")]
 )
 def test_numbered_choice_answers_the_offered_topic(

@@ -458,7 +458,7 @@ IDIOMS = [
     "the website is not responding",
     "my husband is killing me with his snoring lol",
     "the scanner is so loud my ears are bleeding lol",
-    "i could strangle my son, he forgot to book the mri again \U0001F602",
+    "i could strangle my son, he forgot to book the mri again \U0001f602",
     "my heart races when i think about how much the scan costs",
     "im drowning in the costs of all these scans",
     "my son says ill give myself a stroke worrying about the mri",
