@@ -168,6 +168,8 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "is emergency, please",
+        "call doctor now please",
         "please send help to my house",
         "help",
         "HELP ME PLEASE!!!",
@@ -183,6 +185,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "im passing out over and over",
         "grandma went down suddenly in the kitchen and isnt reacting",
         "my dad just collapsed in the kitchen",
         "she fainted and wont wake up",
@@ -207,6 +210,8 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "my mum is gripping her chest and sweating",
+        "strong pain around my heart right now",
         "chest pain",
         "i have crushing chest pain and im sweating",
         "feels like an elephant sitting on my chest",
@@ -228,6 +233,7 @@ POSITIVES: dict[str, list[str]] = {
         "im having trouble breathing",
     ],
     "allergic_reaction": [
+        "after the contrast shot my tongue feels thick",
         "my tongue is swelling",
         "my throat is closing up",
         "got the contrast injection and now i have hives all over and feel dizzy",
@@ -239,6 +245,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "she took extra sleeping pills and now she is barely awake",
         "my toddler ate some of grandmas heart tablets",
         "i took too many pills",
         "my son swallowed a whole bottle of tylenol",
@@ -277,8 +284,10 @@ POSITIVES: dict[str, list[str]] = {
         "i have epilepsy but this one is different, im having a siezure",
         "my daughter is epileptic and has been jerking for five minutes",
         "he has epilepsy and the shaking wont stop",
+        "my uncle is lying on the floor shaking all over",
     ],
     "head_injury": [
+        "grandad fell and hit his head and does not know where he is",
         "my son fell off the trampoline and hit his head, now hes throwing up",
         "i hit my head yesterday and now im confused",
         "banged my head on a shelf and keep vomiting",
@@ -301,6 +310,7 @@ POSITIVES: dict[str, list[str]] = {
         "he had a fusion last week and now cant lift his left foot",
         "had my laminectomy on monday and now my leg is numb",
         "my discectomy was three days ago and now both feet are going numb",
+        "had back surgery last week and the scar is open and wet",
         "i had back surgery last week and now i have a fever",
         "my incision is red and leaking pus",
         "the wound from my spinal fusion is opening up",
@@ -328,6 +338,7 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        "a van hit my car and now my hands are tingling",
         "she came off her horse and cant feel her legs",
         "we rolled the truck, my son says he cant feel his legs",
         "i was in a car crash",
@@ -365,6 +376,12 @@ POSITIVES: dict[str, list[str]] = {
         "I\u2019ve been cutting myself again",
         "i have felt like dying for weeks now",
         "id rather die than keep living with this",
+        "tonight is my last night, thank you for everything",
+        "i am in my garage with the engine running",
+        "whats the lethal dose of oxycodone",
+        "said all my goodbyes. whats the point anymore",
+        "i keep scratching my legs until they bleed",
+        "ive got the gun loaded",
     ],
     "harm_to_others": [
         "someone is banging on my door and trying to get in",
@@ -383,6 +400,13 @@ POSITIVES: dict[str, list[str]] = {
         "theres a man with a gun outside",
         "i feel like hurting my baby",
         "i want to hurt someone and i cant stop thinking about it",
+        "my dads carer shoves him and slaps him",
+        "my ex said hell kill me if i go to the police",
+        "a man is hitting a woman outside the clinic",
+        "im going to hurt him when he gets back",
+        "someone has been following me since the bus stop",
+        "i have a knife and im heading to his work",
+        "gonna run my boss over with the car",
     ],
 }
 
@@ -466,6 +490,7 @@ IDIOMS = [
     "i collapsed onto the sofa after my shift, is the mri tomorrow",
     "i pass out at the sight of blood, will they take any for the mri",
     "im dying for a coffee after fasting for the scan",
+    "my mum will kill me if i forget her birthday lol",
 ]
 NEGATED = [
     "no numbness, bladder control is fine",
@@ -529,6 +554,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "today is my last day at work before the mri",
+    "what is the lethal dose of gadolinium",
+    "I took my pain pills twice today by mistake, is that ok before the MRI",
     "my mom fell and hit her head on the cupboard last year, is MRI ok",
     "I have a knife in my bag, can I bring it into the MRI room?",
     "I'm dead tired, can I sleep in the scanner",
