@@ -60,6 +60,10 @@ WORD_GAP = regex.compile(r"[ \t]{1,2}|,[ \t]{1,2}(?=\p{Lu})")
 STRONG_CUE = (
     r"my\s+(?:full\s+|first\s+|last\s+|sur)?name\s*(?:is|was|['’]s|:)|(?:full\s+|patient\s+|the\s+)?name\s*(?::|is|-|['’]s)|"
     r"(?:last|first|family|given|sur)\s?name(?=[ \t])|"
+    # "name" opening the message or a sentence: "name oscar medina"
+    r"(?<![\p{L}\p{N},]\s{0,3})(?<![\p{L}\p{N}])name(?=[ \t]+\p{L})"
+    r"(?![ \t]+(?:brand|of|for|on|tags?|change|badge|card|plate|and|or|the|a|was|is|wrong|spel\w*|"
+    r"misspel\w*|incorrect|different|missing|not|please|pls|correction)\b)|"
     r"(?:contact|patient|from|caller|sender|attn|attention|for)\s*:|"
     r"i\s*(?:['’]?m|\s+am)\s+called|they\s+call\s+me|signed|sincerely|yours\s+truly|"
     r"me\s+llamo|mi\s+nombre\s+es|je\s+m['’]appelle|mein\s+name\s+ist|ich\s+hei(?:ß|ss)e|"

@@ -90,7 +90,10 @@ ID_LABELS = (
     r"aadhaa?r|pan(?=\s*(?:is\s+)?(?:card|number|no|\#|:|[A-Z]{5}\d{4}[A-Z]\b))|cpf|accession|dl|d\.l\.|curp|rfc|ppsn?|nino|bsn|personnummer|"
     r"steuer-?id|s[ée]cu(?:rit[ée]\s+sociale)?|num[ée]ro\s+de\s+s[ée]curit[ée]\s+sociale|"
     r"codice\s+fiscale|dni|nie|nif|rut|cedula|cédula|a-?number|alien\s+number|uscis|"
-    r"green\s+card|personalausweis(?:nummer)?|ausweisnummer|carte\s+d['’]identit[ée]"
+    r"green\s+card|personalausweis(?:nummer)?|ausweisnummer|carte\s+d['’]identit[ée]|"
+    # New Zealand and Singapore health and identity numbers, Russian and Ukrainian
+    # passports, prescription group and bin numbers, and "group" with ":" or "is"
+    r"nhi|nric|паспорт\w*|снилс|rx\s*grp|rx\s*bin|rx\s*pcn|grp|group(?=\s*(?:is\b|:|\#))"
 )
 # Labels that name an identifier only with "number", "no", "#" or "id" after them.
 WEAK_ID_LABELS = (
@@ -179,15 +182,19 @@ EMAIL_PATTERN = _compile(
     r"(?<![\w.+\-'])[\w.+\-']{1,64}[@＠]{1,2}[\w\-]{1,63}(?:\.[\w\-]{1,63}){0,7}"
     r"(?:\.[\w\-]{1,63}|,(?:com|net|org|edu)\b)"
 )
-# "at" in English, Spanish and Portuguese ("arroba"), and "dot" in the languages of the
-# sets' patients ("anke punkt hoffmann at gmx punkt de", "amadou at orange point fr")
-AT_WORD = r"(?:at|arroba)"
+# "at" in English, Spanish and Portuguese ("arroba"), French ("arobase") and Italian
+# ("chiocciola"), and "dot" in the languages of the sets' patients ("anke punkt hoffmann
+# at gmx punkt de", "amadou at orange point fr"); "(a)" only in brackets.
+AT_WORD = r"(?:at|arroba|arobase|chiocciola)"
 AT = (
-    rf"(?:\s?[(\[{{<'\"‘“]\s?(?:{AT_WORD}|@)\s?[)\]}}>'\"’”]\s?|\s+{AT_WORD}\s+|\s+at\s+sign\s+"
-    r"|\s*[@＠]\s*)"
+    rf"(?:\s?[(\[{{<'\"‘“]\s?(?:{AT_WORD}|@|a)\s?[)\]}}>'\"’”]\s?|\s+{AT_WORD}\s+"
+    r"|\s+at\s+(?:sign|symbol)\s+|\s*[@＠]\s*)"
 )
 DOT_WORD = r"(?:dot|punkt|punto|ponto|point)"
-SPELLED_DOT = rf"(?:\s?[(\[{{<]\s?(?:{DOT_WORD}|\.)\s?[)\]}}>]\s?|\s+{DOT_WORD}\s+)"
+# A spaced-out dot only before a top-level domain: "gmail . com".
+SPELLED_DOT = (
+    rf"(?:\s?[(\[{{<]\s?(?:{DOT_WORD}|\.)\s?[)\]}}>]\s?|\s+{DOT_WORD}\s+|\s\.\s(?=[a-z]{{2,6}}\b))"
+)
 DOT = rf"(?:{SPELLED_DOT}|\.)"
 # After a plain "." only a known top-level domain: "at home.Then" is no address.
 TLD = (
@@ -497,7 +504,9 @@ POSTCODE_PATTERN = _compile(
 # What a text must contain for a pattern to match at all (stdlib `re`, one pass).
 HAS_DIGIT = re.compile(r"\d")
 HAS_AT_SIGN = re.compile("[@＠]")
-HAS_SPELLED_AT = re.compile(r"(?i)[\s(\[{<'\"‘“](?:at|arroba|@)[\s)\]}>'\"’”]|\s@|@\s|＠")
+HAS_SPELLED_AT = re.compile(
+    r"(?i)[\s(\[{<'\"‘“](?:at|arroba|arobase|chiocciola|@)[\s)\]}>'\"’”]|\s@|@\s|＠|\(a\)"
+)
 HAS_DATE_WORD = re.compile(
     r"\d|(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|first|second|third|th\b|teen)"
 )

@@ -752,6 +752,19 @@ CAUGHT_NEWER = [
     # a caseless script: a name cue, or a name in a clause that is no question
     ("اسمي سلمى حداد، هل الرنين آمن؟", ["سلمى", "حداد"]),
     ("佐藤 花子、腰椎MRIの予約は?", ["佐藤", "花子"]),
+    # spelled e-mails in French and Italian, "at symbol", "(a)" and a spaced dot
+    ("mon mail: j.martin arobase free point fr merci", ["j.martin", "free point fr"]),
+    ("scrivimi a luca.bianchi chiocciola tiscali punto it", ["luca.bianchi", "tiscali"]),
+    ("write to pennyw at symbol yahoo.com please", ["pennyw", "yahoo.com"]),
+    ("nguyen.hoa (a) gmail . com is my email", ["nguyen.hoa", "gmail"]),
+    # prescription group, NZ and Singapore numbers, a passport in Cyrillic
+    ("rx grp 774012 and bin 610014", ["774012"]),
+    ("my group is: HX-2291, is the mri covered", ["HX-2291"]),
+    ("NHI ABC1234 for my mum", ["ABC1234"]),
+    ("NRIC T7654321J, flying in for the scan", ["T7654321J"]),
+    ("паспорт EK 771204, нужна МРТ", ["771204"]),
+    # "name" opening the message or a sentence
+    ("name dolores pike. is the mri loud", ["dolores pike"]),
 ]
 
 KEPT_NEWER = [
@@ -782,6 +795,10 @@ KEPT_NEWER = [
     "क्या गर्दन का MRI सुरक्षित है?",
     "Schwannoma at L2, does it need contrast?",
     "is it loud? Thanks. Gadolinium.",
+    "Name brand or generic gabapentin, does it matter for the MRI?",
+    "name of the test on my form is MRI L-spine w/o contrast",
+    "a group of 3 of us have scans today",
+    "I had one at (a) clinic near home",
 ]
 
 KEPT_MORE = [
