@@ -201,7 +201,7 @@ cluster: train web ## Production topology here: PostgreSQL, Redis, nginx :8000, 
 cluster-stop: ## Stop `make cluster`; its data and logs stay in var/cluster/
 	$(PY) -m ops.cluster stop
 
-test-cluster: train web ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
+test-cluster: train web redis-server ## 100 concurrent conversations via nginx; PostgreSQL/Redis restart; a Rasa killed
 	$(PY) -m pytest tests/cluster
 
 # --- performance (bench/, speedups/, tests/bench/, reports/bench.md, docs/performance.md) ---
