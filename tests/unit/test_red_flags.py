@@ -170,6 +170,7 @@ POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
         "is emergency, please",
         "call doctor now please",
+        "what is the ambulance number, hurry",
         "please send help to my house",
         "help",
         "HELP ME PLEASE!!!",
@@ -407,6 +408,7 @@ POSITIVES: dict[str, list[str]] = {
         "someone has been following me since the bus stop",
         "i have a knife and im heading to his work",
         "gonna run my boss over with the car",
+        "my brother said he will stab me when he gets out",
     ],
 }
 
@@ -491,6 +493,13 @@ IDIOMS = [
     "i pass out at the sight of blood, will they take any for the mri",
     "im dying for a coffee after fasting for the scan",
     "my mum will kill me if i forget her birthday lol",
+    "my wife about had a heart attack when she saw the invoice",
+    "my feet are dead from standing in the queue",
+    "i almost fell off my seat when they told me the cost",
+    "breathless with anticipation for my results",
+    "my heart sank when i heard the wait",
+    "i feel buried alive in small spaces like the mri",
+    "sorry, english is not my first language, what is an mri",
 ]
 NEGATED = [
     "no numbness, bladder control is fine",
@@ -554,6 +563,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "i dont feel like hurting myself, just tired of waiting",
+    "hypothetically if my dad collapsed in the scanner who would help",
+    "whats the emergency number in the us, just asking for a form",
+    "my chest hurts sometimes when i cough, can i still have the mri",
     "today is my last day at work before the mri",
     "what is the lethal dose of gadolinium",
     "I took my pain pills twice today by mistake, is that ok before the MRI",
