@@ -730,6 +730,7 @@ ADDRESS_CUE = _compile(
     r"moro\s+(?:na|no|em)|mieszkam\s+(?:na|przy|w)|"
     r"(?:my|our|home|mailing|postal|street|billing|current|new|delivery)\s+address"
     r"(?:\s+(?:is|was))?|address\s*(?:is|:)|reside\s+at|living\s+at|staying\s+at|"
+    r"(?:i|we)\s+stay\s+at|nakatira\s+(?:po\s+)?sa|address\s+ko\s+(?:po\s+)?ay|"
     r"(?:send|mail|post|ship|deliver)\s+(?:it|them|this|that|the\s+\w{1,15}|mail|letters?|"
     r"results?|a\s+copy|my\s+\w{1,15})\s+to|delivered\s+to)\s*[:\-]?\s*"
 )
@@ -737,7 +738,8 @@ ADDRESS_CUE = _compile(
 # a new line, or a word that starts another clause.
 ADDRESS_END = _compile(
     r"(?i)(?<!\b(?:st|rd|ave|av|dr|ln|blvd|ct|apt|ste|n|s|e|w|ne|nw|se|sw|p|o|no|mt|ft|pl|sq|"
-    r"hwy|str|nr|bd|cres|pde|esp|jr|sr|col|ul|av|co|[a-z]))[.?!;](?=\s|$)|\n|"
+    r"hwy|str|nr|bd|cres|pde|esp|jr|sr|col|ul|av|co|brgy|blk|subd|fracc|bldg|boul|[a-z]))"
+    r"[.?!;](?=\s|$)|\n|"
     r"[ \t,]+(?:and|but|so|because|if|when|for|can|could|will|would|do|does|should|please|"
     r"thanks|thank|which|where|is|am(?!\s(?-i:\p{Lu}))|are|"
     r"i|i'm|my|what|how|since|until|before|after)\b"
@@ -748,7 +750,7 @@ LETTERS = _compile(r"\p{L}{2}")
 # a capitalised name that a number or a street type follows ("Rose Cottage, 4 Mill Lane").
 ADDRESS_START = _compile(
     rf"\d|(?i:(?:flat|unit|apt|apartment|suite|ste|p\.?\s?o\.?|box|gpo|rr|postfach|"
-    rf"house|building|bldg)\b)|\p{{Lu}}[^\n]{{0,60}}?(?:\d|\b(?i:{STREET_TYPE})\b|"
+    rf"house|building|bldg|plot|lot|blk|block|purok|brgy|casilla|privada)\b)|\p{{Lu}}[^\n]{{0,60}}?(?:\d|\b(?i:{STREET_TYPE})\b|"
     rf"\b(?:{CAPITALISED_STREET_TYPE})\b|(?i:{DE_STREET})\b)"
 )
 
@@ -908,6 +910,19 @@ def _join_address_once(text: str) -> str:
     return "".join([*pieces, text[last:]]) if pieces else text
 
 
+# A care home's name right before its address is part of it ("Sunny Acres nursing
+# home, 1200 Meadowlark Rd", "The Willows Memory Care, 88 Stony Brook Way").
+FACILITY = (
+    r"nursing\s+home|memory\s+care|residential\s+care|assisted\s+living|senior\s+living|"
+    r"care\s+home|care\s+cent(?:er|re)|retirement\s+(?:home|village|community)|manor|lodge|"
+    r"rest\s+home|hospice|residence"
+)
+HAS_ADDRESS = re.compile(re.escape(ADDRESS))
+FACILITY_BEFORE_ADDRESS = _compile(
+    rf"(?<![\p{{L}}\p{{M}}'’])(?:\p{{Lu}}[\p{{L}}\p{{M}}'’.\-]{{0,30}}[ \t]){{1,4}}(?i:{FACILITY})"
+    rf"[ \t]*,[ \t]*{re.escape(ADDRESS)}"
+)
+
 DIGIT_WORD_PATTERN = _compile(rf"(?i)\b{DIGIT_WORD}\b")
 
 
@@ -935,6 +950,7 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_DIGIT, POSTCODE_PATTERN, POSTCODE),
     # again until stable, so that parts found apart join up ("[ADDRESS], [POSTCODE] Sevilla")
     until_stable(_join_address_once, MAX_ADDRESS_PASSES),
+    _substitute(HAS_ADDRESS, FACILITY_BEFORE_ADDRESS, ADDRESS),
     _replace_phone,
     _substitute(HAS_DIGIT_WORD, SPELLED_PHONE_PATTERN, _spelled_phone),
 )

@@ -45,6 +45,9 @@ NEVER_NAMES = frozenset(
         *("mate", "doc", "all", "everyone", "everybody", "team", "guys", "folks", "buddy"),
         *("sir", "madam", "ma'am", "love", "dear", "again", "im", "iam", "pls", "plz", "thx"),
         *("thats", "whats", "heres", "theres", "ur", "bc", "btw", "fyi"),
+        # words of an address ("Blk 7 Lot 22", "Purok 3, Brgy. Lahug", "Plot 12")
+        *("lot", "blk", "block", "purok", "brgy", "barangay", "sitio", "phase", "plot"),
+        *("subd", "fracc", "privada", "casilla", "house", "flat", "unit", "apt"),
     }
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")

@@ -765,6 +765,10 @@ CAUGHT_NEWER = [
     ("паспорт EK 771204, нужна МРТ", ["771204"]),
     # "name" opening the message or a sentence
     ("name dolores pike. is the mri loud", ["dolores pike"]),
+    # Philippine block-and-lot addresses after "nakatira sa" / "I stay at"; care homes
+    ("nakatira po sa Blk 3 Lot 9, Phase 1, Brgy. Mabini, Taytay. Magkano?", ["Lot 9", "Mabini"]),
+    ("we stay at Plot 4, Off Aba Road, Owerri, thanks", ["Plot 4", "Aba Road", "Owerri"]),
+    ("dad is at Green Meadows Assisted Living, 12 Oak St, Salem OR 97301.", ["Green Meadows"]),
 ]
 
 KEPT_NEWER = [
@@ -799,6 +803,8 @@ KEPT_NEWER = [
     "name of the test on my form is MRI L-spine w/o contrast",
     "a group of 3 of us have scans today",
     "I had one at (a) clinic near home",
+    "Lot of pain in my L4-L5, is the Lodge clinic open?",
+    "The nursing home said the MRI is at 10, is that ok?",
 ]
 
 KEPT_MORE = [
