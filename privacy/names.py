@@ -136,6 +136,7 @@ LETTERHEAD_END = regex.compile(r"\s?[.,:;!\-–—](?=\s|$)")
 # "Łukasz Żmuda here", "Krzysztof tutaj", "Ana aquí".
 HERE_WORDS = frozenset({"here", "tutaj", "aquí", "aqui", "ici", "hier", "qui", "здесь"})
 # After a one-word letterhead name: a dash, a phone number or e-mail placeholder, an age.
+APPOSITIVE_GAP = regex.compile(r",[ \t]{1,2}")
 CONTACT_AFTER = regex.compile(r"\s?,?\s(?:[\-–—]\s|\[(?:PHONE|EMAIL)\]|\d{1,3}\s?,)")
 NAME_PARTICLES = frozenset(
     {
@@ -305,6 +306,17 @@ def _cued_names(text: str, english: bool = True) -> Iterator[Span]:
         span = _name_from(text, _words_after(text, cue.end()), cue.group("strong") is not None)
         if span:
             yield span
+
+
+def _appositive_names(text: str, names: list[Span]) -> Iterator[Span]:
+    """A name right after a cued one and a comma, read as after a weak cue: patients
+    repeat or spell out their name ("it's Ivy, ivy chen", "I am Lily, lily o'hare")."""
+    for _, end in names:
+        gap = APPOSITIVE_GAP.match(text, end)
+        if gap is not None:
+            span = _name_from(text, _words_after(text, gap.end()), strong=False)
+            if span:
+                yield span
 
 
 def _greeting_name(text: str) -> Iterator[Span]:
@@ -690,6 +702,7 @@ def name_spans(text: str) -> list[Span]:
     cued = _outside_places(text, list(_cued_names(text, english)), entities.places, is_ordinary)
     found = [
         *cued,
+        *_appositive_names(text, cued),
         *_greeting_name(text),
         *_letterhead_name(text),
         *_signed_name(text),

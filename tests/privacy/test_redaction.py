@@ -769,6 +769,8 @@ CAUGHT_NEWER = [
     ("nakatira po sa Blk 3 Lot 9, Phase 1, Brgy. Mabini, Taytay. Magkano?", ["Lot 9", "Mabini"]),
     ("we stay at Plot 4, Off Aba Road, Owerri, thanks", ["Plot 4", "Aba Road", "Owerri"]),
     ("dad is at Green Meadows Assisted Living, 12 Oak St, Salem OR 97301.", ["Green Meadows"]),
+    # a name repeated or spelled out after a cued one
+    ("hi its Mai, Mai Nguyen, is the scan loud", ["Mai Nguyen"]),
 ]
 
 KEPT_NEWER = [
