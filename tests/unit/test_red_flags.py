@@ -262,6 +262,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "so much blood from his hand, it not stop",
         "bleeding that wont stop",
         "theres blood everywhere",
         "he is coughing up blood",
@@ -383,6 +384,9 @@ POSITIVES: dict[str, list[str]] = {
         "said all my goodbyes. whats the point anymore",
         "i keep scratching my legs until they bleed",
         "ive got the gun loaded",
+        "i left a letter for my kids in the kitchen",
+        "im scared ill still be alive next christmas",
+        "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
         "someone is banging on my door and trying to get in",
@@ -409,6 +413,7 @@ POSITIVES: dict[str, list[str]] = {
         "i have a knife and im heading to his work",
         "gonna run my boss over with the car",
         "my brother said he will stab me when he gets out",
+        "next time they cancel ill get them, i mean really hurt them",
     ],
 }
 
@@ -563,6 +568,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "my nose bleeds sometimes and i cant stop sneezing",
+    "i wont stick around for the results, can you email them",
+    "i wrote a note for my wife to bring the forms",
     "i dont feel like hurting myself, just tired of waiting",
     "hypothetically if my dad collapsed in the scanner who would help",
     "whats the emergency number in the us, just asking for a form",
