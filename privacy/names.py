@@ -135,8 +135,9 @@ HYPHENS = regex.compile(r"[\-\u2010-\u2015]")
 LETTERHEAD_END = regex.compile(r"\s?[.,:;!\-–—](?=\s|$)")
 # "Łukasz Żmuda here", "Krzysztof tutaj", "Ana aquí".
 HERE_WORDS = frozenset({"here", "tutaj", "aquí", "aqui", "ici", "hier", "qui", "здесь"})
-# After a one-word letterhead name: a dash, a phone number or e-mail placeholder, an age.
+# Between a cued name and the same name repeated: "it's Ivy, ivy chen".
 APPOSITIVE_GAP = regex.compile(r",[ \t]{1,2}")
+# After a one-word letterhead name: a dash, a phone number or e-mail placeholder, an age.
 CONTACT_AFTER = regex.compile(r"\s?,?\s(?:[\-–—]\s|\[(?:PHONE|EMAIL)\]|\d{1,3}\s?,)")
 NAME_PARTICLES = frozenset(
     {
