@@ -1304,6 +1304,8 @@ def test_the_cache_holds_no_raw_text() -> None:
         assert "Zabriskie" not in value and "7788" not in value
 
 
+# The worst inputs of issue #17, and inputs that wake several steps at once
+# (postcodes and the address around them, the last four of an SSN).
 WORST_INPUTS = {
     "digits": "1",
     "letters": "a",
@@ -1314,23 +1316,21 @@ WORST_INPUTS = {
     "words": "Aa ",
     "a dot": "a dot ",
     "accents": "é",
-}
-# Inputs that wake several steps at once (postcodes and the address around them, the
-# last four of an SSN): about 0.3 s of CPU for 64 KB, within the issue's 1 s a turn.
-MIXED_INPUTS = {
     "postcodes": "AB1 2CD ",
     "towns and codes": ", 12345 Town ",
     "ssn cues": "ssn last 4 1234 ",
 }
-MIXED_INPUT_SECONDS = 0.5
+# Half of the issue's 1 s a turn. Here the slowest input takes about 0.4 s; the
+# single-step inputs about 0.2 s, which CI's machine has taken 1.7 times as long for.
+WORST_INPUT_SECONDS = 0.5
 
 
 def _cpu_seconds(unit: str, size: int) -> float:
-    """The least CPU time of three redactions of `unit` repeated to `size` characters
+    """The least CPU time of five redactions of `unit` repeated to `size` characters
     (the least, so that another process on the machine does not count)."""
     text = (unit * size)[:size]
     times = []
-    for _ in range(3):
+    for _ in range(5):
         started = time.process_time()
         redacted = redact_uncached(text)
         times.append(time.process_time() - started)
@@ -1340,21 +1340,12 @@ def _cpu_seconds(unit: str, size: int) -> float:
 
 @pytest.mark.parametrize("name", WORST_INPUTS)
 def test_every_pattern_is_linear_on_the_worst_inputs(name: str) -> None:
-    """64 KB of the worst inputs of issue #17 each take under 0.2 s, and four times
-    the text takes about four times as long (a quadratic pattern would take 16)."""
+    """64 KB of each worst input takes well within a second, and four times the text
+    takes about four times as long (a quadratic pattern would take 16)."""
     redact_uncached("warm up the model")
     unit = WORST_INPUTS[name]
     small, large = _cpu_seconds(unit, 16384), _cpu_seconds(unit, 65536)
-    assert large < 0.2
-    assert large < 8 * max(small, 0.002)
-
-
-@pytest.mark.parametrize("name", MIXED_INPUTS)
-def test_mixed_worst_inputs_stay_linear_and_well_within_a_second(name: str) -> None:
-    redact_uncached("warm up the model")
-    unit = MIXED_INPUTS[name]
-    small, large = _cpu_seconds(unit, 16384), _cpu_seconds(unit, 65536)
-    assert large < MIXED_INPUT_SECONDS
+    assert large < WORST_INPUT_SECONDS
     assert large < 8 * max(small, 0.002)
 
 
