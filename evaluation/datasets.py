@@ -32,6 +32,11 @@ DEFLECTIONS = frozenset(
     }
 )
 
+# Small talk among out-of-scope messages ("hi", "thank you", "good night") is rightly
+# answered in kind; the greeting also says what the assistant can answer.
+SMALL_TALK_REPLIES = frozenset({"reply:greet", "reply:thank", "reply:goodbye"})
+SMALL_TALK_SUBGROUPS = frozenset({"other", "chit_chat"})
+
 
 def is_answer(outcome: str) -> bool:
     """True when the patient received a document answer."""
@@ -91,11 +96,17 @@ def answer_cases(data_dir: Path = DATA_DIR) -> list[Case]:
     return cases + _cases(raw["clarification"], "clarification", CLARIFY, frozenset({CLARIFY}))
 
 
+def _out_of_scope_replies(subgroup: str) -> frozenset[str]:
+    if subgroup in SMALL_TALK_SUBGROUPS:
+        return DEFLECTIONS | SMALL_TALK_REPLIES
+    return DEFLECTIONS
+
+
 def out_of_scope_cases(data_dir: Path = DATA_DIR) -> list[Case]:
     return [
         case
         for subgroup, texts in _load("out_of_scope.yml", data_dir).items()
-        for case in _cases(texts, "out_of_scope", subgroup, DEFLECTIONS)
+        for case in _cases(texts, "out_of_scope", subgroup, _out_of_scope_replies(subgroup))
     ]
 
 
