@@ -171,6 +171,7 @@ POSITIVES: dict[str, list[str]] = {
         "is emergency, please",
         "call doctor now please",
         "what is the ambulance number, hurry",
+        "whats the emergency number",
         "please send help to my house",
         "help",
         "HELP ME PLEASE!!!",
@@ -186,6 +187,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "mum is still not awake and wont answer me",
+        "my uncle hit the floor in the kitchen and is not conscious",
         "im passing out over and over",
         "grandma went down suddenly in the kitchen and isnt reacting",
         "my dad just collapsed in the kitchen",
@@ -262,6 +265,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "the cut from the accident is gushing blood",
         "so much blood from his hand, it not stop",
         "bleeding that wont stop",
         "theres blood everywhere",
@@ -354,6 +358,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "easiest way to od on my pills",
         "whats the point of living like this",
         "i want to drive my car off the bridge tonight",
         "dont bother booking me in, i wont be here next week",
@@ -414,6 +419,10 @@ POSITIVES: dict[str, list[str]] = {
         "gonna run my boss over with the car",
         "my brother said he will stab me when he gets out",
         "next time they cancel ill get them, i mean really hurt them",
+        "she told me if i leave the house shell kill me",
+        "my son is hitting the nurse on the ward",
+        "a man in reception is attacking a receptionist",
+        "hes got a knife in the kitchen",
     ],
 }
 
@@ -568,6 +577,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "my dad snores like hes suffocating, will he be able to lie still",
+    "in a movie i saw someone overdosed in a hospital, does that happen",
+    "im not going to hurt anybody, im just fed up with the waiting",
     "my nose bleeds sometimes and i cant stop sneezing",
     "i wont stick around for the results, can you email them",
     "i wrote a note for my wife to bring the forms",
