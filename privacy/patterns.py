@@ -793,8 +793,14 @@ JOINERS = frozenset({",", "-", "/", "#", "–", "(", ")", "&"})
 STREET_WORDS = _word_set(
     "street st st. road rd rd. avenue ave ave. lane ln boulevard blvd way drive dr dr. court "
     "ct crescent close place terrace highway hwy manor lodge cottage house hall tower towers "
-    "apartments residences villa villas mansions heights estate farm home homes living shelter "
-    "rehab hospice center centre"
+    "apartments residences residence villa villas mansions heights estate farm home homes "
+    "living care shelter rehab hospice center centre village community"
+)
+# A care home's kind, which patients type in lower case too: "Sunny Acres nursing home,
+# 1200 Meadowlark Rd", "The Willows memory care, 88 Stony Brook Way".
+FACILITY_WORDS = _word_set(
+    "nursing memory residential assisted senior retirement rest care home living hospice "
+    "residence center centre village community lodge manor"
 )
 MAX_STREET_NAME_WORDS = 3
 MAX_ADDRESS_PASSES = 3
@@ -830,7 +836,8 @@ def _house_number_at(tokens: list[regex.Match[str]], index: int) -> bool:
 def _address_start(tokens: list[regex.Match[str]]) -> int | None:
     """Going back from the token before a postcode or an address, the index of the
     furthest token an address can start with (a number, "RR", "Flat", "Calle", the
-    name before "Street"...), or None. Capitalised words, numbers, joiners and
+    name before "Street" or before a care home's kind, "Sunny Acres nursing home"...),
+    or None. Capitalised words, numbers, joiners and
     address words may come between, and up to three lower-case words (a town typed
     in lower case); a sentence's end or a medical term ("MRI", "L4-L5") stops it."""
     start, lower_case_words, street_name_words = None, 0, 0
@@ -842,9 +849,10 @@ def _address_start(tokens: list[regex.Match[str]]) -> int | None:
         abbreviation = folded in ADDRESS_WORDS or INITIAL.fullmatch(token)
         if (token.endswith(".") and not abbreviation) or _is_medical_code(token):
             break
-        if token[:1].isupper() and folded in STREET_WORDS:
+        capitalised = token[:1].isupper() or folded in FACILITY_WORDS
+        if capitalised and folded in STREET_WORDS:
             street_name_words = MAX_STREET_NAME_WORDS
-        elif token[:1].isupper() and (street_name_words or _house_number_at(tokens, index + 1)):
+        elif capitalised and (street_name_words or _house_number_at(tokens, index + 1)):
             # the name before "Street", or before the house number ("Storgata 12")
             street_name_words = max(0, street_name_words - 1)
             start = index
@@ -910,19 +918,6 @@ def _join_address_once(text: str) -> str:
     return "".join([*pieces, text[last:]]) if pieces else text
 
 
-# A care home's name right before its address is part of it ("Sunny Acres nursing
-# home, 1200 Meadowlark Rd", "The Willows Memory Care, 88 Stony Brook Way").
-FACILITY = (
-    r"nursing\s+home|memory\s+care|residential\s+care|assisted\s+living|senior\s+living|"
-    r"care\s+home|care\s+cent(?:er|re)|retirement\s+(?:home|village|community)|manor|lodge|"
-    r"rest\s+home|hospice|residence"
-)
-HAS_ADDRESS = re.compile(re.escape(ADDRESS))
-FACILITY_BEFORE_ADDRESS = _compile(
-    rf"(?<![\p{{L}}\p{{M}}'’])(?:\p{{Lu}}[\p{{L}}\p{{M}}'’.\-]{{0,30}}[ \t]){{1,4}}(?i:{FACILITY})"
-    rf"[ \t]*,[ \t]*{re.escape(ADDRESS)}"
-)
-
 DIGIT_WORD_PATTERN = _compile(rf"(?i)\b{DIGIT_WORD}\b")
 
 
@@ -950,7 +945,6 @@ STRUCTURED_STEPS: tuple[Callable[[str], str], ...] = (
     _substitute(HAS_DIGIT, POSTCODE_PATTERN, POSTCODE),
     # again until stable, so that parts found apart join up ("[ADDRESS], [POSTCODE] Sevilla")
     until_stable(_join_address_once, MAX_ADDRESS_PASSES),
-    _substitute(HAS_ADDRESS, FACILITY_BEFORE_ADDRESS, ADDRESS),
     _replace_phone,
     _substitute(HAS_DIGIT_WORD, SPELLED_PHONE_PATTERN, _spelled_phone),
 )

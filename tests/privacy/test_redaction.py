@@ -695,6 +695,8 @@ CAUGHT_NEWER = [
     ("P.O. Box 1124-00200, Nairobi, Kenya", ["1124-00200"]),
     ("she's at Oak Hill Care Home, 9 Mill Lane, Derby DE1 3AB now", ["Oak Hill", "9 Mill Lane"]),
     ("I'm at Pine Grove Nursing & Rehab, 400 Elm Ave, Salem OR 97301", ["Pine Grove", "400 Elm"]),
+    ("she is at Sunny Acres nursing home, 1200 Meadowlark Rd", ["Sunny Acres", "nursing"]),
+    ("mom's in Golden Years assisted living, 45 Pine Ave", ["Golden Years", "assisted"]),
     ("Rua Direita 10, sala 5, 1200-195 Lisboa", ["Direita", "1200-195"]),
     ("Mera naam Ravi Kumar hai, MRI kab hai?", ["Ravi Kumar"]),
     ("Nama saya Siti Rahmah binti Yusof, boleh MRI?", ["Siti Rahmah", "Yusof"]),
