@@ -168,6 +168,8 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "socorro por favor",
+        "auxilio emergencia",
         "is emergency, please",
         "call doctor now please",
         "what is the ambulance number, hurry",
@@ -187,6 +189,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "she no breathing no moving",
         "mum is still not awake and wont answer me",
         "my uncle hit the floor in the kitchen and is not conscious",
         "im passing out over and over",
@@ -227,6 +230,8 @@ POSITIVES: dict[str, list[str]] = {
         "i was waiting for my appointment letter and now theres a pain in my chest",
     ],
     "breathing": [
+        "no breath help",
+        "she can barely get out two words without gasping",
         "i cant breathe",
         "my son is struggling to breathe",
         "he is choking",
@@ -304,6 +309,8 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        "my head pain started all at once like never before",
+        "my headache is so bad i never had one like this",
         "worst headache of my life",
         "sudden severe headache",
         "i have a thunderclap headache",
@@ -313,6 +320,7 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        "the op wound from last week is leaking yellow stuff",
         "he had a fusion last week and now cant lift his left foot",
         "had my laminectomy on monday and now my leg is numb",
         "my discectomy was three days ago and now both feet are going numb",
@@ -358,6 +366,10 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "how could i make my death look like an accident",
+        "whats a peaceful way to go",
+        "gave our cat away to a friend, i wont be needing to feed her anymore",
+        "i might just steer into oncoming traffic tomorrow",
         "easiest way to od on my pills",
         "whats the point of living like this",
         "i want to drive my car off the bridge tonight",
@@ -420,6 +432,10 @@ POSITIVES: dict[str, list[str]] = {
         "my brother said he will stab me when he gets out",
         "next time they cancel ill get them, i mean really hurt them",
         "she told me if i leave the house shell kill me",
+        "her carer pinched her and locked her in the bathroom",
+        "the aide shoves my dad around",
+        "im going back there with my knife tonight",
+        "my brother is being beaten up outside the pub",
         "my son is hitting the nurse on the ward",
         "a man in reception is attacking a receptionist",
         "hes got a knife in the kitchen",
@@ -577,6 +593,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "im going to smash this stupid printer",
+    "if my neck pain gets worse and i cant sleep should i call my doctor",
+    "the baby was choking on giggles at bath time",
+    "we took too many photos at the wedding",
     "my dad snores like hes suffocating, will he be able to lie still",
     "in a movie i saw someone overdosed in a hospital, does that happen",
     "im not going to hurt anybody, im just fed up with the waiting",
