@@ -168,6 +168,8 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "can you call somebody for me",
+        "fetch a doctor right now",
         "socorro por favor",
         "auxilio emergencia",
         "is emergency, please",
@@ -189,6 +191,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "my father no waking, i call his name, nothing",
         "she no breathing no moving",
         "mum is still not awake and wont answer me",
         "my uncle hit the floor in the kitchen and is not conscious",
@@ -254,6 +257,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "she swallowed her sleeping tablets with all my other meds",
         "she took extra sleeping pills and now she is barely awake",
         "my toddler ate some of grandmas heart tablets",
         "i took too many pills",
@@ -283,6 +287,8 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        "my son had a seizure and its still going on for ten minutes",
+        "he had three fits in a row this morning",
         "she had a fit and now a second one is starting",
         "he had a seizure and now hes not waking up",
         "my son is having a seizure",
@@ -309,6 +315,7 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        "never had a migraine this bad",
         "my head pain started all at once like never before",
         "my headache is so bad i never had one like this",
         "worst headache of my life",
@@ -320,6 +327,7 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        "temperature is 38.9 three days after my fusion",
         "the op wound from last week is leaking yellow stuff",
         "he had a fusion last week and now cant lift his left foot",
         "had my laminectomy on monday and now my leg is numb",
@@ -366,6 +374,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "how far do you need to jump for it to be fatal",
+        "could i overdose on my lyrica and i want to",
         "how could i make my death look like an accident",
         "whats a peaceful way to go",
         "gave our cat away to a friend, i wont be needing to feed her anymore",
@@ -432,6 +442,9 @@ POSITIVES: dict[str, list[str]] = {
         "my brother said he will stab me when he gets out",
         "next time they cancel ill get them, i mean really hurt them",
         "she told me if i leave the house shell kill me",
+        "im going to get even with that clinic, im bringing my knife",
+        "the staff at her nursing home shoved her, she has marks",
+        "they are punching him on the ground outside",
         "her carer pinched her and locked her in the bathroom",
         "the aide shoves my dad around",
         "im going back there with my knife tonight",
@@ -593,6 +606,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "ill kill my sister, she forgot to pick me up from the scan",
+    "im allergic to latex, only a mild rash, does that matter for the mri",
+    "a doctor on youtube said a stroke in the scanner is rare, is that true",
     "im going to smash this stupid printer",
     "if my neck pain gets worse and i cant sleep should i call my doctor",
     "the baby was choking on giggles at bath time",
