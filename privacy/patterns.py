@@ -849,10 +849,11 @@ def _address_start(tokens: list[regex.Match[str]]) -> int | None:
         abbreviation = folded in ADDRESS_WORDS or INITIAL.fullmatch(token)
         if (token.endswith(".") and not abbreviation) or _is_medical_code(token):
             break
-        capitalised = token[:1].isupper() or folded in FACILITY_WORDS
-        if capitalised and folded in STREET_WORDS:
+        # a name's word, or a care home's kind in lower case ("nursing home")
+        name_word = token[:1].isupper() or folded in FACILITY_WORDS
+        if name_word and folded in STREET_WORDS:
             street_name_words = MAX_STREET_NAME_WORDS
-        elif capitalised and (street_name_words or _house_number_at(tokens, index + 1)):
+        elif name_word and (street_name_words or _house_number_at(tokens, index + 1)):
             # the name before "Street", or before the house number ("Storgata 12")
             street_name_words = max(0, street_name_words - 1)
             start = index
