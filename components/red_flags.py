@@ -286,6 +286,7 @@ class RedFlagRules:
     negation: re.Pattern[str]
     negation_after: re.Pattern[str]
     background: tuple[re.Pattern[str], ...]
+    not_now_cues: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
     ongoing: tuple[re.Pattern[str], ...]
     general_question: re.Pattern[str]
@@ -308,6 +309,7 @@ class RedFlagRules:
             negation=_compile(rf"\b(?:{'|'.join(raw['negation_cues'])})\b"),
             negation_after=_compile(_expand(raw["negation_after"], terms)),
             background=_patterns(raw["background_cues"], terms),
+            not_now_cues=_patterns(raw.get("not_now_cues"), terms),
             past=_patterns(raw["past_cues"], terms),
             ongoing=_patterns(raw["ongoing_cues"], terms),
             general_question=_compile(raw["general_question_start"]),
@@ -503,7 +505,9 @@ class RedFlagRules:
         (`learned`, or the classifier's own top intent) is kept as a safety net
         for wording the rules do not know, except when the rules see only
         negated, past, general or idiomatic mentions ("no numbness", "my back
-        is killing me"): then the patient is asked to rephrase rather than alarmed.
+        is killing me"), or when the message says it is not happening now (`not_now`,
+        for an emergency guess only): then the patient is asked to rephrase rather
+        than alarmed.
         """
         kind = self.classify(text)
         if kind is not None:
@@ -511,9 +515,15 @@ class RedFlagRules:
         guess = learned or (intent if intent in KINDS else None)
         if guess is None:
             return None
-        if self.only_cancelled_mentions(text):
+        if self.only_cancelled_mentions(text) or (guess == "emergency" and self.not_now(text)):
             return FALLBACK_INTENT
         return None if guess == intent else guess
+
+    def not_now(self, text: str) -> bool:
+        """The message says it is over, a joke or a story (`not_now_cues`): "my legs went
+        numb on the plane, back to normal now", "my kid is choking on laughter lol"."""
+        prepared = self._prepare(text).text
+        return any(cue.search(prepared) for cue in self.not_now_cues)
 
 
 def learned_kind(

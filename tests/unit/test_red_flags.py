@@ -785,6 +785,69 @@ def test_a_standing_allergy_medicine_or_figure_of_speech_cancels_a_classifier_al
     assert RULES.override(text, None, learned="emergency") == FALLBACK_INTENT
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my foot fell asleep in the car, all good now",
+        "my hands went numb on the bike ride, back to normal now",
+        "i felt really strange at the bus stop but it passed",
+        "saw a tiktok about a woman whose throat closed up from peanuts",
+        "my nephew nearly choked on popcorn laughing haha",
+        "i'm gonna pass out from hunger before this scan lol",
+    ],
+)
+def test_an_emergency_guess_on_something_over_or_a_joke_becomes_fallback(text: str) -> None:
+    """`not_now_cues`: over, a joke or a story. The learned layer's emergency guess is asked to
+    be put another way instead of sending 911."""
+    assert RULES.override(text, None, learned="emergency") == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "learned", "expected"),
+    [
+        # A crisis guess stands: "lol" or "I'm fine now" can hide one.
+        ("lol nobody would even notice if i was gone", "self_harm", "self_harm"),
+        ("im fine now but i still have the pills saved up", "self_harm", "self_harm"),
+        # A rule that stands wins over the cue.
+        ("haha he just collapsed and isnt breathing", None, "emergency"),
+        ("my wife is not ok now, she cant breathe", None, "emergency"),
+    ],
+)
+def test_not_now_cues_never_cancel_a_crisis_guess_or_a_rule(
+    text: str, learned: str | None, expected: str
+) -> None:
+    assert RULES.override(text, None, learned=learned) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saw a tv show where a man had a stroke in the scanner, does that happen",
+        "in my story a nurse overdoses on insulin, is that realistic",
+        "there was a tiktok of someone fitting in an mri machine",
+        "watched greys anatomy where a patient had a heart attack in the mri",
+    ],
+)
+def test_a_story_on_screen_or_in_a_book_is_not_an_alarm(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("why do they want a neck mri after my neck injury", None),
+        ("neck injury at rugby, now both arms are numb", "emergency"),
+        ("we were watching a movie and my dad collapsed", "emergency"),
+    ],
+)
+def test_a_neck_injury_alone_is_the_documents_reason_not_an_alarm(
+    text: str, expected: str | None
+) -> None:
+    """The document names an injury as a reason for a neck MRI; with numbness or
+    weakness it is major trauma. A film being watched names no story."""
+    assert RULES.classify(text) == expected
+
+
 # -- rules file ------------------------------------------------------------------------------
 
 
