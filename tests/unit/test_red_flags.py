@@ -786,6 +786,51 @@ def test_a_standing_allergy_medicine_or_figure_of_speech_cancels_a_classifier_al
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("up on the top floor of the car park and i want to jump", "self_harm"),
+        ("im about to jump from the ledge of my balcony", "self_harm"),
+        ("thinking about stepping out into the traffic on the motorway", "self_harm"),
+        ("my sleeping tablets are counted out on the bed", "self_harm"),
+        ("how much insulin so i wont wake up", "self_harm"),
+        ("could i od on my gabapentin, asking cause i want to", "self_harm"),
+        ("my stepfather is beating my mum", "emergency"),
+        ("surgery on my back 2 weeks ago and suddenly my legs wont hold me up", "emergency"),
+        ("bad sciatica and now hes wetting himself", "emergency"),
+        ("numb on the inside of my thighs since this morning", "emergency"),
+        ("there is no reason left to keep going", "self_harm"),
+        ("nobody is going to notice if i disappeared", "self_harm"),
+        ("sorted out my will and gave my cat to my sister, its time", "self_harm"),
+        ("what tablets are lethal if you take a lot", "self_harm"),
+        ("he took a bunch of oxys with beer", "emergency"),
+        ("my son drank blue stuff from under the kitchen sink", "emergency"),
+        ("the aide at my grandads home keeps pushing him", "emergency"),
+        ("please help me something feels really wrong", "emergency"),
+        ("my butt is numb and i cant feel when i have to wee", "emergency"),
+        ("a heavy pressing feeling across my chest", "emergency"),
+    ],
+)
+def test_high_places_traffic_pills_at_hand_and_legs_that_give_way_are_caught(
+    text: str, kind: str
+) -> None:
+    assert RULES.classify(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much sedation so i dont wake up during the mri",
+        "my husband pushed me to finally book the mri",
+        "nobody will care if i am a bit late for the scan",
+        "which medicines are safe with the mri dye",
+        "is there no reason to go on with the mri if my pain is gone",
+    ],
+)
+def test_questions_near_the_new_crisis_wordings_stay_calm(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "my foot fell asleep in the car, all good now",
