@@ -871,9 +871,27 @@ def test_not_now_cues_never_cancel_a_crisis_guess_or_a_rule(
         "in my story a nurse overdoses on insulin, is that realistic",
         "there was a tiktok of someone fitting in an mri machine",
         "watched greys anatomy where a patient had a heart attack in the mri",
+        "on the news a lady had a seizure in a scanner, could that happen to me",
+        "the film had a guy stop breathing in the tube, is that real",
+        "for my first aid exam im studying stroke signs, does an mri show a stroke",
     ],
 )
 def test_a_story_on_screen_or_in_a_book_is_not_an_alarm(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im going to have a heart attack over all these hospital bills",
+        "id happily jump off a bridge for a parking space here",
+        "how would i spot a stroke in my mum, just want to know",
+        "leg numbness is given as one of the reasons for a lumbar mri, why",
+    ],
+)
+def test_figures_of_speech_recognising_signs_and_the_documents_reasons_are_not_alarms(
+    text: str,
+) -> None:
     assert RULES.classify(text) is None
 
 
