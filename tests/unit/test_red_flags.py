@@ -808,6 +808,12 @@ def test_a_standing_allergy_medicine_or_figure_of_speech_cancels_a_classifier_al
         ("please help me something feels really wrong", "emergency"),
         ("my butt is numb and i cant feel when i have to wee", "emergency"),
         ("a heavy pressing feeling across my chest", "emergency"),
+        ("standing at the top floor window thinking of jumping", "self_harm"),
+        ("everything is ruined and my life is over, today is the day", "self_harm"),
+        ("would it be painless to od on my tramadol", "self_harm"),
+        ("my neighbour keeps groping my daughter", "emergency"),
+        ("an old lady just dropped at the bus stop", "emergency"),
+        ("the carer who comes to my grandmas on tuesdays is slapping her", "emergency"),
     ],
 )
 def test_high_places_traffic_pills_at_hand_and_legs_that_give_way_are_caught(
@@ -824,6 +830,10 @@ def test_high_places_traffic_pills_at_hand_and_legs_that_give_way_are_caught(
         "nobody will care if i am a bit late for the scan",
         "which medicines are safe with the mri dye",
         "is there no reason to go on with the mri if my pain is gone",
+        "my husband dropped me off at the entrance, where is radiology",
+        "she is not moving house until after my scan",
+        "the nurse was touching her arm to find a vein",
+        "tonight is the night before my mri, can i eat",
     ],
 )
 def test_questions_near_the_new_crisis_wordings_stay_calm(text: str) -> None:
