@@ -286,10 +286,6 @@ def _single_threaded() -> None:
     tf.config.threading.set_intra_op_parallelism_threads(1)
 
 
-def _evaluate_round(model: Path, round_name: str) -> dict:
-    return evaluate(model, BLIND_DIR / round_name)
-
-
 def evaluate_rounds(model: Path, names: list[str]) -> dict[str, dict]:
     """Every round measured, one worker per core (each loads the model once).
 
@@ -299,7 +295,7 @@ def evaluate_rounds(model: Path, names: list[str]) -> dict[str, dict]:
     largest_first = sorted(names, key=lambda name: -len(all_cases(BLIND_DIR / name)))
     context = multiprocessing.get_context("spawn")  # TensorFlow must not be forked
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool:
-        futures = {name: pool.submit(_evaluate_round, model, name) for name in largest_first}
+        futures = {name: pool.submit(evaluate, model, BLIND_DIR / name) for name in largest_first}
         return {name: futures[name].result() for name in names}
 
 

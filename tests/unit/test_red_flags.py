@@ -168,6 +168,7 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "please help me something feels really wrong",
         "can you call somebody for me",
         "fetch a doctor right now",
         "socorro por favor",
@@ -191,6 +192,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "an old lady just dropped at the bus stop",
+        "we were watching a movie and my dad collapsed",
         "my father no waking, i call his name, nothing",
         "she no breathing no moving",
         "mum is still not awake and wont answer me",
@@ -220,6 +223,7 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "a heavy pressing feeling across my chest",
         "my mum is gripping her chest and sweating",
         "strong pain around my heart right now",
         "chest pain",
@@ -257,6 +261,8 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "he took a bunch of oxys with beer",
+        "my son drank blue stuff from under the kitchen sink",
         "she swallowed her sleeping tablets with all my other meds",
         "she took extra sleeping pills and now she is barely awake",
         "my toddler ate some of grandmas heart tablets",
@@ -344,6 +350,10 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "surgery on my back 2 weeks ago and suddenly my legs wont hold me up",
+        "bad sciatica and now hes wetting himself",
+        "numb on the inside of my thighs since this morning",
+        "my butt is numb and i cant feel when i have to wee",
         "i cant feel anything down there when i wipe",
         "lower back agony and cant feel my privates",
         "back pain and now i cant go to the bathroom, both feet tingling",
@@ -360,6 +370,7 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        "neck injury at rugby, now both arms are numb",
         "a van hit my car and now my hands are tingling",
         "she came off her horse and cant feel her legs",
         "we rolled the truck, my son says he cant feel his legs",
@@ -374,6 +385,19 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "up on the top floor of the car park and i want to jump",
+        "im about to jump from the ledge of my balcony",
+        "thinking about stepping out into the traffic on the motorway",
+        "my sleeping tablets are counted out on the bed",
+        "how much insulin so i wont wake up",
+        "could i od on my gabapentin, asking cause i want to",
+        "there is no reason left to keep going",
+        "nobody is going to notice if i disappeared",
+        "sorted out my will and gave my cat to my sister, its time",
+        "what tablets are lethal if you take a lot",
+        "standing at the top floor window thinking of jumping",
+        "everything is ruined and my life is over, today is the day",
+        "would it be painless to od on my tramadol",
         "how far do you need to jump for it to be fatal",
         "could i overdose on my lyrica and i want to",
         "how could i make my death look like an accident",
@@ -416,6 +440,10 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "my stepfather is beating my mum",
+        "the aide at my grandads home keeps pushing him",
+        "my neighbour keeps groping my daughter",
+        "the carer who comes to my grandmas on tuesdays is slapping her",
         "someone is banging on my door and trying to get in",
         "the carer keeps hitting him",
         "im going over to his place to hurt him",
@@ -491,6 +519,8 @@ def test_a_negated_context_does_not_count() -> None:
 # -- cancelling cues and look-alikes -------------------------------------------------------
 
 IDIOMS = [
+    "im going to have a heart attack over all these hospital bills",
+    "id happily jump off a bridge for a parking space here",
     "the parking fees are giving me a stroke",
     "my mum will have a heart attack when she sees this bill",
     "I almost had a seizure when they said 45 minutes",
@@ -577,6 +607,15 @@ PAST = [
     "i get chest pain when i climb stairs, is the mri safe",
 ]
 HYPOTHETICAL = [
+    "how would i spot a stroke in my mum, just want to know",
+    # a story on a screen, in the news or in a book, or signs being studied
+    "saw a tv show where a man had a stroke in the scanner, does that happen",
+    "in my story a nurse overdoses on insulin, is that realistic",
+    "there was a tiktok of someone fitting in an mri machine",
+    "watched greys anatomy where a patient had a heart attack in the mri",
+    "on the news a lady had a seizure in a scanner, could that happen to me",
+    "the film had a guy stop breathing in the tube, is that real",
+    "for my first aid exam im studying stroke signs, does an mri show a stroke",
     "if my arm ever went numb should I worry",
     "can i take an antihistamine before the dye if im allergic",
     "what if I lose bladder control during the scan",
@@ -592,6 +631,9 @@ HYPOTHETICAL = [
     "im having surgery next week what if i get a fever",
 ]
 GENERAL = [
+    # the document names an injury and these symptoms as reasons for the scan
+    "leg numbness is given as one of the reasons for a lumbar mri, why",
+    "why do they want a neck mri after my neck injury",
     "is gadolinium safe",
     "can people with a stent have an MRI",
     "why would leg weakness need an MRI",
@@ -606,6 +648,16 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # near the crisis and emergency wordings, but ordinary
+    "how much sedation so i dont wake up during the mri",
+    "my husband pushed me to finally book the mri",
+    "nobody will care if i am a bit late for the scan",
+    "which medicines are safe with the mri dye",
+    "is there no reason to go on with the mri if my pain is gone",
+    "my husband dropped me off at the entrance, where is radiology",
+    "she is not moving house until after my scan",
+    "the nurse was touching her arm to find a vein",
+    "tonight is the night before my mri, can i eat",
     "ill kill my sister, she forgot to pick me up from the scan",
     "im allergic to latex, only a mild rash, does that matter for the mri",
     "a doctor on youtube said a stroke in the scanner is rare, is that true",
@@ -776,73 +828,7 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "im allergic to shellfish, is the mri contrast the same",
         "i take blood thinners, does the scan make people bleed",
         "the paperwork alone gave me a headache",
-    ],
-)
-def test_a_standing_allergy_medicine_or_figure_of_speech_cancels_a_classifier_alarm(
-    text: str,
-) -> None:
-    """The learned layer's guess on these becomes "say it another way", not 911."""
-    assert RULES.override(text, None, learned="emergency") == FALLBACK_INTENT
-
-
-@pytest.mark.parametrize(
-    ("text", "kind"),
-    [
-        ("up on the top floor of the car park and i want to jump", "self_harm"),
-        ("im about to jump from the ledge of my balcony", "self_harm"),
-        ("thinking about stepping out into the traffic on the motorway", "self_harm"),
-        ("my sleeping tablets are counted out on the bed", "self_harm"),
-        ("how much insulin so i wont wake up", "self_harm"),
-        ("could i od on my gabapentin, asking cause i want to", "self_harm"),
-        ("my stepfather is beating my mum", "emergency"),
-        ("surgery on my back 2 weeks ago and suddenly my legs wont hold me up", "emergency"),
-        ("bad sciatica and now hes wetting himself", "emergency"),
-        ("numb on the inside of my thighs since this morning", "emergency"),
-        ("there is no reason left to keep going", "self_harm"),
-        ("nobody is going to notice if i disappeared", "self_harm"),
-        ("sorted out my will and gave my cat to my sister, its time", "self_harm"),
-        ("what tablets are lethal if you take a lot", "self_harm"),
-        ("he took a bunch of oxys with beer", "emergency"),
-        ("my son drank blue stuff from under the kitchen sink", "emergency"),
-        ("the aide at my grandads home keeps pushing him", "emergency"),
-        ("please help me something feels really wrong", "emergency"),
-        ("my butt is numb and i cant feel when i have to wee", "emergency"),
-        ("a heavy pressing feeling across my chest", "emergency"),
-        ("standing at the top floor window thinking of jumping", "self_harm"),
-        ("everything is ruined and my life is over, today is the day", "self_harm"),
-        ("would it be painless to od on my tramadol", "self_harm"),
-        ("my neighbour keeps groping my daughter", "emergency"),
-        ("an old lady just dropped at the bus stop", "emergency"),
-        ("the carer who comes to my grandmas on tuesdays is slapping her", "emergency"),
-    ],
-)
-def test_high_places_traffic_pills_at_hand_and_legs_that_give_way_are_caught(
-    text: str, kind: str
-) -> None:
-    assert RULES.classify(text) == kind
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "how much sedation so i dont wake up during the mri",
-        "my husband pushed me to finally book the mri",
-        "nobody will care if i am a bit late for the scan",
-        "which medicines are safe with the mri dye",
-        "is there no reason to go on with the mri if my pain is gone",
-        "my husband dropped me off at the entrance, where is radiology",
-        "she is not moving house until after my scan",
-        "the nurse was touching her arm to find a vein",
-        "tonight is the night before my mri, can i eat",
-    ],
-)
-def test_questions_near_the_new_crisis_wordings_stay_calm(text: str) -> None:
-    assert RULES.classify(text) is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
+        # over, a joke or a story (`not_now_cues`)
         "my foot fell asleep in the car, all good now",
         "my hands went numb on the bike ride, back to normal now",
         "i felt really strange at the bus stop but it passed",
@@ -851,9 +837,12 @@ def test_questions_near_the_new_crisis_wordings_stay_calm(text: str) -> None:
         "i'm gonna pass out from hunger before this scan lol",
     ],
 )
-def test_an_emergency_guess_on_something_over_or_a_joke_becomes_fallback(text: str) -> None:
-    """`not_now_cues`: over, a joke or a story. The learned layer's emergency guess is asked to
-    be put another way instead of sending 911."""
+def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
+    text: str,
+) -> None:
+    """The learned layer's guess on these becomes "say it another way", not 911: a
+    standing allergy, a medicine or a figure of speech, or a message that says it is
+    over, a joke or a story."""
     assert RULES.override(text, None, learned="emergency") == FALLBACK_INTENT
 
 
@@ -872,53 +861,6 @@ def test_not_now_cues_never_cancel_a_crisis_guess_or_a_rule(
     text: str, learned: str | None, expected: str
 ) -> None:
     assert RULES.override(text, None, learned=learned) == expected
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "saw a tv show where a man had a stroke in the scanner, does that happen",
-        "in my story a nurse overdoses on insulin, is that realistic",
-        "there was a tiktok of someone fitting in an mri machine",
-        "watched greys anatomy where a patient had a heart attack in the mri",
-        "on the news a lady had a seizure in a scanner, could that happen to me",
-        "the film had a guy stop breathing in the tube, is that real",
-        "for my first aid exam im studying stroke signs, does an mri show a stroke",
-    ],
-)
-def test_a_story_on_screen_or_in_a_book_is_not_an_alarm(text: str) -> None:
-    assert RULES.classify(text) is None
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "im going to have a heart attack over all these hospital bills",
-        "id happily jump off a bridge for a parking space here",
-        "how would i spot a stroke in my mum, just want to know",
-        "leg numbness is given as one of the reasons for a lumbar mri, why",
-    ],
-)
-def test_figures_of_speech_recognising_signs_and_the_documents_reasons_are_not_alarms(
-    text: str,
-) -> None:
-    assert RULES.classify(text) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("why do they want a neck mri after my neck injury", None),
-        ("neck injury at rugby, now both arms are numb", "emergency"),
-        ("we were watching a movie and my dad collapsed", "emergency"),
-    ],
-)
-def test_a_neck_injury_alone_is_the_documents_reason_not_an_alarm(
-    text: str, expected: str | None
-) -> None:
-    """The document names an injury as a reason for a neck MRI; with numbness or
-    weakness it is major trauma. A film being watched names no story."""
-    assert RULES.classify(text) == expected
 
 
 # -- rules file ------------------------------------------------------------------------------
