@@ -1,9 +1,14 @@
-"""Finds a misspelt spine region ("nek", "lumbr") that the entity extractor missed.
+"""Finds the spine region that the entity extractor missed or misread.
 
 The region decides which document answer a "why an MRI" question gets, and
-patients type on phones. DIET learns the spellings in the training data; this
-component adds the region entity when DIET found none but a word is a close
-spelling of a region term. It never replaces an extracted region.
+patients do not write "cervical" or "lumbar": they type on phones ("nek",
+"lumbr"), write in capitals ("WHY MRI LOW BACK PAIN", where DIET read the
+region as "LOW"), or say it their own way ("the bottom part of my spine",
+"L4 L5", "back pain with a fever", the document's own words for a lumbar MRI).
+This component adds the `region` entity when DIET found no region it knows,
+from a close spelling of a one-word region term or one of the region phrases
+below, matched in any case. A message that names both regions gets neither:
+the assistant asks which one. A region DIET found is never replaced.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ ENTITY = "region"
 WORD = re.compile(r"[a-z][a-z-]*")
 # Short words are too easily confused with other words ("nek" is the shortest we accept).
 MIN_WORD_LENGTH = 3
+# The upper or middle back is neither region the document covers.
+NOT_LOWER = r"(?<!upper )(?<!mid )(?<!middle )(?<!mid-)"
+PART = r"(?:\s+(?:part|end|area|section|bit))?"
+WHOSE = r"(?:\s+of\s+(?:my|the|your|his|her|our))?"
 
 
 def similarity(word: str, term: str) -> float:
@@ -34,7 +43,7 @@ def similarity(word: str, term: str) -> float:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class RegionSpellingMatcher(GraphComponent):
-    """Adds the `region` entity for a close misspelling of a one-word region term."""
+    """Adds the `region` entity for a misspelt region term or a patient's region phrase."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -43,11 +52,34 @@ class RegionSpellingMatcher(GraphComponent):
                 "cervical": ["neck", "cervical"],
                 "lumbar": ["lumbar"],
             },
+            # Regular expressions over the lower-cased message.
+            "phrases": {
+                "cervical": [
+                    r"\bc[\s-]?spine\b",
+                    r"\bc[1-7](?:\s*[-/]\s*c?[1-7])?\b",
+                    rf"\b(?:upper|top){PART}{WHOSE}\s+spine\b",
+                ],
+                "lumbar": [
+                    r"\bl[\s-]?spine\b",
+                    r"\bl[1-5](?:\s*[-/]\s*(?:l?[1-5]|s1))?\b",
+                    r"\blow(?:e?r)?[\s-]*bac?k\b",
+                    rf"\b(?:low|lower|bottom|down){PART}{WHOSE}\s+(?:back|spine)\b",
+                    r"\bback\b(?:\s+\w+){0,2}\s+down low\b",
+                    rf"{NOT_LOWER}\bback\s*(?:pain|ache)\b",
+                    r"\bsciatica\b",
+                ],
+            },
             "min_similarity": 0.8,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._terms = [(term, value) for value, terms in config["terms"].items() for term in terms]
+        self._phrases = [
+            (re.compile(pattern), value)
+            for value, patterns in config["phrases"].items()
+            for pattern in patterns
+        ]
+        self._regions = set(config["terms"]) | set(config["phrases"])
         self._min_similarity = float(config["min_similarity"])
 
     @classmethod
@@ -60,33 +92,51 @@ class RegionSpellingMatcher(GraphComponent):
     ) -> RegionSpellingMatcher:
         return cls(config)
 
-    def find(self, text: str) -> dict[str, Any] | None:
-        """The best-matching region mention in the text, as a Rasa entity."""
-        best: tuple[float, dict[str, Any]] | None = None
-        for match in WORD.finditer(text.lower()):
+    def _entity(self, value: str, start: int, end: int, score: float) -> dict[str, Any]:
+        return {
+            "entity": ENTITY,
+            "value": value,
+            "start": start,
+            "end": end,
+            "confidence_entity": score,
+            "extractor": type(self).__name__,
+        }
+
+    def _phrase_mentions(self, lowered: str) -> list[dict[str, Any]]:
+        return [
+            self._entity(value, match.start(), match.end(), 1.0)
+            for pattern, value in self._phrases
+            for match in pattern.finditer(lowered)
+        ]
+
+    def _spelling_mentions(self, lowered: str) -> list[dict[str, Any]]:
+        mentions = []
+        for match in WORD.finditer(lowered):
             word = match.group()
             if len(word) < MIN_WORD_LENGTH:
                 continue
             for term, value in self._terms:
                 score = similarity(word, term)
-                if score >= self._min_similarity and (best is None or score > best[0]):
-                    entity = {
-                        "entity": ENTITY,
-                        "value": value,
-                        "start": match.start(),
-                        "end": match.end(),
-                        "confidence_entity": score,
-                        "extractor": type(self).__name__,
-                    }
-                    best = (score, entity)
-        return None if best is None else best[1]
+                if score >= self._min_similarity:
+                    mentions.append(self._entity(value, match.start(), match.end(), score))
+        return mentions
+
+    def find(self, text: str) -> dict[str, Any] | None:
+        """The surest region mention in the text, as a Rasa entity; none when both
+        regions are named."""
+        lowered = text.lower()
+        mentions = self._phrase_mentions(lowered) + self._spelling_mentions(lowered)
+        if len({mention["value"] for mention in mentions}) != 1:
+            return None
+        return max(mentions, key=lambda mention: mention["confidence_entity"])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             entities = message.get(ENTITIES) or []
-            if any(e.get("entity") == ENTITY for e in entities):
+            if any(e.get("entity") == ENTITY and e.get("value") in self._regions for e in entities):
                 continue
             found = self.find(message.get(TEXT) or "")
             if found is not None:
-                message.set(ENTITIES, [*entities, found], add_to_output=True)
+                others = [e for e in entities if e.get("entity") != ENTITY]
+                message.set(ENTITIES, [*others, found], add_to_output=True)
         return messages

@@ -1,4 +1,5 @@
-"""The region spelling matcher alone: typos found, other words and DIET regions left alone."""
+"""The region matcher alone: typos, capitals and patients' region phrases found; other
+words, the upper back and DIET's regions left alone."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ MATCHER = RegionSpellingMatcher(RegionSpellingMatcher.get_default_config())
         ("why a lumbr MRI", "lumbar"),
         ("why a cervicle scan", "cervical"),
         ("why would I need a NECK mri", "cervical"),
+        ("why mri lowr bak", "lumbar"),
     ],
 )
 def test_misspelt_regions_are_found(text: str, value: str) -> None:
@@ -28,9 +30,49 @@ def test_misspelt_regions_are_found(text: str, value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["what happens next", "I need an MRI", "my knee hurts", "check my back", "number 2"]
+    ("text", "value"),
+    [
+        ("WHY MRI LOW BACK PAIN", "lumbar"),
+        ("C SPINE MRI REASON", "cervical"),
+        ("why would back pain with a fever need an MRI", "lumbar"),
+        ("my backache is not getting better, why the scan", "lumbar"),
+        ("why an mri of the bottom part of my spine", "lumbar"),
+        ("my back down low hurts, why the mri", "lumbar"),
+        ("why scan the lower part of my back", "lumbar"),
+        ("L4 L5 pain for a year, why mri now", "lumbar"),
+        ("disc at L5-S1, why an MRI", "lumbar"),
+        ("c5/6 nerve, why mri", "cervical"),
+        ("why scan the upper part of the spine", "cervical"),
+        ("sciatica for months, why the mri", "lumbar"),
+    ],
+)
+def test_patients_region_phrases_are_found(text: str, value: str) -> None:
+    found = MATCHER.find(text)
+    assert found is not None
+    assert found["value"] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what happens next",
+        "I need an MRI",
+        "my knee hurts",
+        "check my back",
+        "number 2",
+        "why would i need a back mri",
+        "upper back pain, why an mri",
+        "mid back pain why mri",
+        "I had a fall a few months back",
+        "why mri after back surgery",
+    ],
 )
 def test_other_words_are_not_regions(text: str) -> None:
+    assert MATCHER.find(text) is None
+
+
+@pytest.mark.parametrize("text", ["my neck and lower back both hurt", "c spine or l spine"])
+def test_both_regions_named_gives_neither(text: str) -> None:
     assert MATCHER.find(text) is None
 
 
@@ -39,6 +81,13 @@ def test_a_region_the_extractor_found_is_kept() -> None:
     message = Message(data={TEXT: "neck or lumbar", ENTITIES: [diet_entity]})
     MATCHER.process([message])
     assert message.get(ENTITIES) == [diet_entity]
+
+
+def test_a_region_the_extractor_misread_is_replaced() -> None:
+    misread = {"entity": "region", "value": "LOW", "start": 8, "end": 11}
+    message = Message(data={TEXT: "WHY MRI LOW BACK PAIN", ENTITIES: [misread]})
+    MATCHER.process([message])
+    assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [("region", "lumbar")]
 
 
 def test_a_missed_region_is_added_as_an_entity() -> None:
