@@ -194,6 +194,7 @@ class Category:
     question_patterns: tuple[re.Pattern[str], ...] = ()
     context_can_be_past: bool = True
     ongoing_cancels: bool = True
+    not_now_cancels: bool = True
     note: str = ""
 
     @cached_property
@@ -218,6 +219,8 @@ class Category:
             question_patterns=_patterns(raw.get("question_patterns"), terms),
             context_can_be_past=bool(raw.get("context_can_be_past", True)),
             ongoing_cancels=bool(raw.get("ongoing_cancels", True)),
+            # A crisis is never set aside by a laugh or a date.
+            not_now_cancels=kind == "emergency" and bool(raw.get("not_now_cancels", True)),
             note=str(raw.get("note", "")).strip(),
         )
 
@@ -287,6 +290,7 @@ class RedFlagRules:
     negation_after: re.Pattern[str]
     background: tuple[re.Pattern[str], ...]
     not_now_cues: tuple[re.Pattern[str], ...]
+    not_now_for_rules: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
     ongoing: tuple[re.Pattern[str], ...]
     general_question: re.Pattern[str]
@@ -310,6 +314,7 @@ class RedFlagRules:
             negation_after=_compile(_expand(raw["negation_after"], terms)),
             background=_patterns(raw["background_cues"], terms),
             not_now_cues=_patterns(raw.get("not_now_cues"), terms),
+            not_now_for_rules=_patterns(raw.get("not_now_for_rules"), terms),
             past=_patterns(raw["past_cues"], terms),
             ongoing=_patterns(raw["ongoing_cues"], terms),
             general_question=_compile(raw["general_question_start"]),
@@ -465,10 +470,18 @@ class RedFlagRules:
         )
 
     def category(self, text: str) -> str | None:
-        """The id of the first red-flag category whose phrase stands in the message."""
+        """The id of the first red-flag category whose phrase stands in the message.
+
+        A message that laughs at itself or dates itself (`not_now_for_rules`: "worst
+        headache ever filling in these forms haha", "that was 30 years ago") raises no
+        emergency from a category with `not_now_cancels`; a crisis still stands, since
+        "lol" can hide one."""
         message = self._prepare(text)
         gated = self.gate is None or bool(self.gate.search(message.joined))
+        not_now = any(cue.search(message.text) for cue in self.not_now_for_rules)
         for category in self.categories:
+            if not_now and category.not_now_cancels:
+                continue
             if self._category_stands(message, category, gated):
                 return category.id
         return None
@@ -523,7 +536,7 @@ class RedFlagRules:
         """The message says it is over, a joke or a story (`not_now_cues`): "my legs went
         numb on the plane, back to normal now", "my kid is choking on laughter lol"."""
         prepared = self._prepare(text).text
-        return any(cue.search(prepared) for cue in self.not_now_cues)
+        return any(cue.search(prepared) for cue in (*self.not_now_cues, *self.not_now_for_rules))
 
 
 def learned_kind(

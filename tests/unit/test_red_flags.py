@@ -573,6 +573,10 @@ IDIOMS = [
     "my heart sank when i heard the wait",
     "i feel buried alive in small spaces like the mri",
     "sorry, english is not my first language, what is an mri",
+    # A message that laughs at itself and names nothing happening now.
+    "worst headache of my life during that maths exam lol",
+    "my legs went numb in those cinema seats haha, why a lumbar mri",
+    "nearly blacked out when i saw the parking price 😂",
 ]
 NEGATED = [
     "no numbness, bladder control is fine",
@@ -605,6 +609,9 @@ PAST = [
     "i fainted during my last mri",
     "since the car accident my neck hurts, why do i need an mri",
     "i get chest pain when i climb stairs, is the mri safe",
+    # The message dates what it tells and names nothing happening now.
+    "my dad knocked himself out on a low door frame at college, that was decades ago",
+    "i had a fit and swallowed my tongue, that happened in 1998",
 ]
 HYPOTHETICAL = [
     "how would i spot a stroke in my mum, just want to know",
@@ -852,12 +859,21 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         # A crisis guess stands: "lol" or "I'm fine now" can hide one.
         ("lol nobody would even notice if i was gone", "self_harm", "self_harm"),
         ("im fine now but i still have the pills saved up", "self_harm", "self_harm"),
-        # A rule that stands wins over the cue.
+        # A rule that stands wins over the cue, and over a laugh or a date when the
+        # message says it is happening now; a crisis or violence is never set aside.
         ("haha he just collapsed and isnt breathing", None, "emergency"),
+        ("lol my dad collapsed and is still not breathing", None, "emergency"),
+        (
+            "i hit my head in 2019, that was years ago, now im vomiting and confused",
+            None,
+            "emergency",
+        ),
+        ("i want to kill myself lol", None, "self_harm"),
+        ("he is hitting her lol", None, "emergency"),
         ("my wife is not ok now, she cant breathe", None, "emergency"),
     ],
 )
-def test_not_now_cues_never_cancel_a_crisis_guess_or_a_rule(
+def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
     text: str, learned: str | None, expected: str
 ) -> None:
     assert RULES.override(text, None, learned=learned) == expected
