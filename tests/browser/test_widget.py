@@ -286,6 +286,16 @@ def test_every_control_is_at_least_24_px(page: Page, site: Site) -> None:
         assert small == [], (name, small)
 
 
+def test_a_crisis_reply_offers_each_number_as_a_one_tap_call(page: Page, site: Site) -> None:
+    """On a phone, the emergency number and the crisis line are one tap away."""
+    hospital = load_content().hospital
+    widget = open_and_greet(page, site)
+    reply = widget.ask("i want to kill myself")
+    for number in (hospital["emergency_number"], hospital["crisis_line"]):
+        expect(reply.locator(f"a[href='tel:{number}']")).to_have_text(number)
+    expect(reply.locator("a[target]")).to_have_count(0)
+
+
 def test_markup_and_script_links_stay_inert_text(page: Page, site: Site) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -1,7 +1,11 @@
 /**
  * The small Markdown subset the bot may use: **bold**, [label](url) and bare
- * http(s) URLs. Bot text is never parsed as HTML: it becomes text nodes and a
- * few elements built one by one, so markup in a message stays inert text.
+ * http(s) URLs. A number the text asks the patient to call, text or dial
+ * ("call 911 now", "call or text 988", "call General Hospital on (555)
+ * 010-0100") becomes a tel: link, so one tap on a phone places the call; the
+ * content file stays plain text for every other channel. Bot text is never
+ * parsed as HTML: it becomes text nodes and a few elements built one by one,
+ * so markup in a message stays inert text.
  */
 
 export type Segment =
@@ -10,8 +14,10 @@ export type Segment =
   | { kind: "link"; text: string; href: string };
 
 const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:", "tel:"]);
+// Groups: bold; link label and target; bare URL; the words before a number to call
+// (no lookbehind: older Safari cannot compile one) and the number.
 const TOKEN =
-  /\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])/gi;
+  /\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])|\b((?:call|text|dial)(?: or text)?(?: [^\n.\d]{1,40}? on)? )(\+?\(?\d[\d ().-]*\d)/gi;
 
 /** The URL if it is absolute and of a harmless scheme, else null (javascript:, data:, ...). */
 export function safeHref(raw: string): string | null {
@@ -31,12 +37,19 @@ function pushText(segments: Segment[], text: string): void {
   else segments.push({ kind: "text", text });
 }
 
-function tokenSegment(match: RegExpExecArray): Segment {
-  const [source, strong, label, target, bare] = match;
-  if (strong !== undefined) return { kind: "strong", text: strong };
+function tokenSegments(match: RegExpExecArray): Segment[] {
+  const [source, strong, label, target, bare, callWords, number] = match;
+  if (strong !== undefined) return [{ kind: "strong", text: strong }];
+  if (number !== undefined) {
+    const href = `tel:${number.replace(/[^\d+]/g, "")}`;
+    return [
+      { kind: "text", text: callWords },
+      { kind: "link", text: number, href },
+    ];
+  }
   const href = safeHref(label !== undefined ? target : bare);
-  if (href === null) return { kind: "text", text: source };
-  return { kind: "link", text: label ?? bare, href };
+  if (href === null) return [{ kind: "text", text: source }];
+  return [{ kind: "link", text: label ?? bare, href }];
 }
 
 /** Split one line into segments; an unsafe link is kept as its literal source text. */
@@ -46,9 +59,10 @@ export function parseInline(line: string): Segment[] {
   for (const match of line.matchAll(TOKEN)) {
     const index = match.index ?? 0;
     pushText(segments, line.slice(position, index));
-    const segment = tokenSegment(match);
-    if (segment.kind === "text") pushText(segments, segment.text);
-    else segments.push(segment);
+    for (const segment of tokenSegments(match)) {
+      if (segment.kind === "text") pushText(segments, segment.text);
+      else segments.push(segment);
+    }
     position = index + match[0].length;
   }
   pushText(segments, line.slice(position));

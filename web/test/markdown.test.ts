@@ -46,6 +46,35 @@ describe("bot text rendering", () => {
     expect(p.textContent?.endsWith("(opens in a new tab).")).toBe(true);
   });
 
+  it("turns a number to call, text or dial into a phone link", () => {
+    expect(parseInline("Please call 911 now.")).toEqual([
+      { kind: "text", text: "Please call " },
+      { kind: "link", text: "911", href: "tel:911" },
+      { kind: "text", text: " now." },
+    ]);
+    const p = rendered(
+      "You can also call or text 988 (Suicide & Crisis Lifeline). " +
+        "Please call General Hospital on (555) 010-0100.",
+    );
+    expect(
+      [...p.querySelectorAll("a")].map((a) => [a.textContent, a.getAttribute("href")]),
+    ).toEqual([
+      ["988", "tel:988"],
+      ["(555) 010-0100", "tel:5550100100"],
+    ]);
+    expect(p.querySelector("a")?.hasAttribute("target")).toBe(false);
+    expect(p.textContent).toBe(
+      "You can also call or text 988 (Suicide & Crisis Lifeline). " +
+        "Please call General Hospital on (555) 010-0100.",
+    );
+  });
+
+  it("leaves numbers that are not to be called as text", () => {
+    for (const line of ["An MRI can take 45 minutes.", "I had surgery in 1998", "L4 L5"]) {
+      expect(rendered(line).querySelector("a")).toBeNull();
+    }
+  });
+
   it("supports bold and phone links", () => {
     expect(parseInline("**Call** [us](tel:5550100)")).toEqual([
       { kind: "strong", text: "Call" },
