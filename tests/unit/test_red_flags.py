@@ -385,6 +385,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "no quiero vivir, ya no puedo mas",
+        "me quiero matar esta noche",
         "up on the top floor of the car park and i want to jump",
         "im about to jump from the ledge of my balcony",
         "thinking about stepping out into the traffic on the motorway",
@@ -440,6 +442,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "a man just stabbed my brother outside the pharmacy",
+        "my boyfriend punched me and locked the door",
         "my stepfather is beating my mum",
         "the aide at my grandads home keeps pushing him",
         "my neighbour keeps groping my daughter",
@@ -655,6 +659,8 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "the nurse pushed me in a wheelchair to radiology last time",
+    "my dog attacked my slippers again lol",
     # near the crisis and emergency wordings, but ordinary
     "how much sedation so i dont wake up during the mri",
     "my husband pushed me to finally book the mri",
