@@ -168,6 +168,8 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "my dad is not ok, please send help to the house",
+        "we are in danger, please hurry",
         "please help me something feels really wrong",
         "can you call somebody for me",
         "fetch a doctor right now",
@@ -261,6 +263,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "my toddler drank lysol",
         "he took a bunch of oxys with beer",
         "my son drank blue stuff from under the kitchen sink",
         "she swallowed her sleeping tablets with all my other meds",
@@ -385,6 +388,9 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "i swallowed a whole lot of my tablets on purpose",
+        "i cant see any way out of this anymore",
+        "im checking out for good tonight",
         "no quiero vivir, ya no puedo mas",
         "me quiero matar esta noche",
         "up on the top floor of the car park and i want to jump",
@@ -442,6 +448,9 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "my uncle is hitting his son with a belt",
+        "i feel like stabbing my landlord",
+        "a man is assaulting my sister outside the clinic",
         "a man just stabbed my brother outside the pharmacy",
         "my boyfriend punched me and locked the door",
         "my stepfather is beating my mum",
@@ -659,6 +668,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "i cant see a way out of this car park, which exit is radiology",
+    "i took my pills on time today, can i still have the mri",
+    "im in danger of missing my mri slot if this bus doesnt come",
+    "not ok with the parking price at all, who do i complain to",
     "the nurse pushed me in a wheelchair to radiology last time",
     "my dog attacked my slippers again lol",
     # near the crisis and emergency wordings, but ordinary
