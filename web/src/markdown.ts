@@ -19,6 +19,11 @@ const SAFE_PROTOCOLS = new Set(["http:", "https:", "mailto:", "tel:"]);
 const TOKEN =
   /\*\*([^*\n]+)\*\*|\[([^\]\n]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)])|\b((?:call|text|dial)(?: or text)?(?: [^\n.\d]{1,40}? on)? )(\+?\(?\d[\d ().-]*\d)/gi;
 
+/** A tel: link for a phone number as written: "(555) 010-0100" -> "tel:5550100100". */
+export function telHref(phone: string): string {
+  return `tel:${phone.replace(/[^\d+]/g, "")}`;
+}
+
 /** The URL if it is absolute and of a harmless scheme, else null (javascript:, data:, ...). */
 export function safeHref(raw: string): string | null {
   let url: URL;
@@ -41,10 +46,9 @@ function tokenSegments(match: RegExpExecArray): Segment[] {
   const [source, strong, label, target, bare, callWords, number] = match;
   if (strong !== undefined) return [{ kind: "strong", text: strong }];
   if (number !== undefined) {
-    const href = `tel:${number.replace(/[^\d+]/g, "")}`;
     return [
       { kind: "text", text: callWords },
-      { kind: "link", text: number, href },
+      { kind: "link", text: number, href: telHref(number) },
     ];
   }
   const href = safeHref(label !== undefined ? target : bare);

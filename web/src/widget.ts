@@ -7,7 +7,7 @@
 import type { WidgetConfig } from "./config";
 import type { ConnectionEvents, Status, Transport } from "./connection";
 import { el, thumbIcon, withPlaceholder } from "./dom";
-import { renderInline } from "./markdown";
+import { renderInline, telHref } from "./markdown";
 import {
   type Entry,
   type Feedback,
@@ -232,7 +232,7 @@ export class ChatWidget {
       return;
     }
     const { strings, phone } = this.config;
-    const call = el(this.doc, "a", { href: `tel:${phone.replace(/[^\d+]/g, "")}` }, [phone]);
+    const call = el(this.doc, "a", { href: telHref(phone) }, [phone]);
     notice.replaceChildren(
       ...(phone ? withPlaceholder(strings.offline, "phone", call) : [strings.offlineNoPhone]),
     );
