@@ -81,8 +81,8 @@ test-actions: install ## Unit tests: actions, content fidelity, disclaimer, red 
 validate: install ## rasa data validate --fail-on-warnings
 	$(RASA) data validate --fail-on-warnings --quiet
 
-test-stories: train ## Test stories, failing on any prediction error
-	$(DETERMINISM) $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+test-stories: train ## Test stories in the server's runtime, failing on any prediction error
+	$(DETERMINISM) $(PY) -m speedups.rasa_main test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out var/results/core
 
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode

@@ -6,6 +6,11 @@ actions/ (as the action server would) and its text is matched against
 content/spine_mri.yml to name the outcome ("answer:<topic>", "clarify",
 "reply:<key>"). Running the deterministic mapping the actions use, instead of
 re-implementing it, keeps the evaluation honest when the actions change.
+
+The model runs in the Rasa server's own runtime: importing speedups.rasa_main installs
+the server's speed-ups (unless RASA_SPEEDUPS=off), as it does for the server. They
+answer as stock Rasa does (speedups/test_speedups.py) and load the model in seconds
+instead of a minute, once per evaluation process.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.log_utils import configure_structlog
 from rasa_sdk.executor import ActionExecutor
 
+import speedups.rasa_main  # noqa: F401  (installs the server's runtime, see above)
 from actions.content import Content, load_content
 from components.red_flags import RED_FLAG_KEY
 from evaluation.datasets import ANSWER_PREFIX, CLARIFY
