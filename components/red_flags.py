@@ -192,6 +192,7 @@ class Category:
     context_patterns: tuple[re.Pattern[str], ...] = ()
     message_patterns: tuple[re.Pattern[str], ...] = ()
     question_patterns: tuple[re.Pattern[str], ...] = ()
+    needs_context_when: tuple[re.Pattern[str], ...] = ()
     context_can_be_past: bool = True
     ongoing_cancels: bool = True
     not_now_cancels: bool = True
@@ -217,6 +218,7 @@ class Category:
             context_patterns=_patterns(raw.get("context_patterns"), terms),
             message_patterns=_patterns(raw.get("message_patterns"), terms),
             question_patterns=_patterns(raw.get("question_patterns"), terms),
+            needs_context_when=_patterns(raw.get("needs_context_when"), terms),
             context_can_be_past=bool(raw.get("context_can_be_past", True)),
             ongoing_cancels=bool(raw.get("ongoing_cancels", True)),
             # A crisis is never set aside by a laugh or a date.
@@ -459,14 +461,16 @@ class RedFlagRules:
         if not gated or (category.gate is not None and not category.gate.search(message.joined)):
             return False
         ongoing = category.ongoing_cancels
-        if self._any_stands(message, category.patterns, ongoing=ongoing):
+        on_their_own = not any(p.search(message.text) for p in category.needs_context_when)
+        patterns_stand = self._any_stands(message, category.patterns, ongoing=ongoing)
+        if patterns_stand and on_their_own:
             return True
         if self._any_stands(message, category.question_patterns, general_ok=True, ongoing=ongoing):
             return True
         return (
             bool(category.context_patterns)
             and self._any_stands(message, category.context_patterns, ongoing=ongoing)
-            and self._context_present(message, category)
+            and (patterns_stand or self._context_present(message, category))
         )
 
     def category(self, text: str) -> str | None:

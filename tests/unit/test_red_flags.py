@@ -194,6 +194,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "man down in the lobby, he is not moving",
+        "Person down by the lifts!",
         "an old lady just dropped at the bus stop",
         "we were watching a movie and my dad collapsed",
         "my father no waking, i call his name, nothing",
@@ -283,6 +285,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "my dad is bleeding badly after a fall in the garden",
         "the cut from the accident is gushing blood",
         "so much blood from his hand, it not stop",
         "bleeding that wont stop",
@@ -296,6 +299,7 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        "she had a seizure and then another one, she still isnt awake",
         "my son had a seizure and its still going on for ten minutes",
         "he had three fits in a row this morning",
         "she had a fit and now a second one is starting",
@@ -373,6 +377,8 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        "i was in a car crash and now my arms are tingling, why do they want an mri",
+        "he fell off the roof and cant move his legs, the doctor ordered a scan",
         "neck injury at rugby, now both arms are numb",
         "a van hit my car and now my hands are tingling",
         "she came off her horse and cant feel her legs",
@@ -388,6 +394,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "there is no point going on any more",
         "i swallowed a whole lot of my tablets on purpose",
         "i cant see any way out of this anymore",
         "im checking out for good tonight",
@@ -668,6 +675,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "my husband fell down the stairs last month, why did the doctor order a lumbar mri",
+    "i was in a car accident and my neck hurts, why do they want an mri of it",
+    "reading a novel where the hero breaks his neck, how long do people take to recover",
+    "no point going on with the appointment if the scanner is broken",
     "i cant see a way out of this car park, which exit is radiology",
     "i took my pills on time today, can i still have the mri",
     "im in danger of missing my mri slot if this bus doesnt come",
