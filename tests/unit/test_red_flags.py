@@ -265,6 +265,8 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "MY SON TOOK 30 GABAPENTIN",
+        "she swallowed 25 ambien",
         "my toddler drank lysol",
         "he took a bunch of oxys with beer",
         "my son drank blue stuff from under the kitchen sink",
@@ -285,6 +287,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "the towel isnt stopping the bleeding from his leg",
         "my dad is bleeding badly after a fall in the garden",
         "the cut from the accident is gushing blood",
         "so much blood from his hand, it not stop",
@@ -317,6 +320,7 @@ POSITIVES: dict[str, list[str]] = {
         "my uncle is lying on the floor shaking all over",
     ],
     "head_injury": [
+        "hit my head on the shelf and now i cant think straight",
         "grandad fell and hit his head and does not know where he is",
         "my son fell off the trampoline and hit his head, now hes throwing up",
         "i hit my head yesterday and now im confused",
@@ -675,6 +679,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "i took 20 minutes to find the radiology desk",
+    "he took 20 mg of gabapentin as prescribed, can he have the mri",
+    "my aunt had a heart attack long ago, she is fine, can she have a spine mri",
+    "id be shooting myself in the foot if i cancelled the scan",
     "my husband fell down the stairs last month, why did the doctor order a lumbar mri",
     "i was in a car accident and my neck hurts, why do they want an mri of it",
     "reading a novel where the hero breaks his neck, how long do people take to recover",
