@@ -537,8 +537,9 @@ class RedFlagRules:
         return None if guess == intent else guess
 
     def not_now(self, text: str) -> bool:
-        """The message says it is over, a joke or a story (`not_now_cues`): "my legs went
-        numb on the plane, back to normal now", "my kid is choking on laughter lol"."""
+        """The message says it is over, a joke or a story, or asks for a home remedy
+        (`not_now_cues`): "my legs went numb on the plane, back to normal now", "my kid is
+        choking on laughter lol", "what helps a sore throat"."""
         prepared = self._prepare(text).text
         return any(cue.search(prepared) for cue in (*self.not_now_cues, *self.not_now_for_rules))
 

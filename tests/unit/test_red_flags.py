@@ -880,6 +880,11 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "saw a tiktok about a woman whose throat closed up from peanuts",
         "my nephew nearly choked on popcorn laughing haha",
         "i'm gonna pass out from hunger before this scan lol",
+        # a request for a home remedy
+        "what helps a scratchy throat at night",
+        "cracked heels home remedy",
+        "is ginger tea good for a cough",
+        "how to fix a blocked ear after swimming",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -909,6 +914,9 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         ("i want to kill myself lol", None, "self_harm"),
         ("he is hitting her lol", None, "emergency"),
         ("my wife is not ok now, she cant breathe", None, "emergency"),
+        ("what helps, my throat is closing up after the contrast", None, "emergency"),
+        ("i want to end it all, is there a remedy for this pain", None, "self_harm"),
+        ("what helps, i want to die", "self_harm", "self_harm"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
