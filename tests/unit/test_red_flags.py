@@ -917,6 +917,9 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         ("what helps, my throat is closing up after the contrast", None, "emergency"),
         ("i want to end it all, is there a remedy for this pain", None, "self_harm"),
         ("what helps, i want to die", "self_harm", "self_harm"),
+        # a remedy asked for something happening now is no home-remedy request
+        ("what helps, my dad feels really strange right now", "emergency", "emergency"),
+        ("how do i treat it, she just went all pale and sweaty", "emergency", "emergency"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
