@@ -53,8 +53,14 @@ def trained_model() -> str:
     return str(DEFAULT_MODEL)
 
 
-async def parses(model: str) -> list[dict]:
-    agent = Agent.load(model)
+@pytest.fixture(scope="module")
+def stock_agent() -> Agent:
+    """The shipped model as stock Rasa loads it, once for every test that reads it:
+    a stock load traces a training step and takes a minute or more on two cores."""
+    return Agent.load(trained_model())
+
+
+async def parses(agent: Agent) -> list[dict]:
     return [await agent.parse_message(text) for text in MESSAGES]
 
 
@@ -75,12 +81,11 @@ def same_parse(stock: dict, fast: dict) -> bool:
     return all(math.isclose(before, after, abs_tol=1e-5) for before, after in pairs)
 
 
-def test_model_loaded_without_training_step_parses_identically() -> None:
-    model = trained_model()
-    stock = asyncio.run(parses(model))
+def test_model_loaded_without_training_step_parses_identically(stock_agent: Agent) -> None:
+    stock = asyncio.run(parses(stock_agent))
     patches.install()
     try:
-        fast = asyncio.run(parses(model))
+        fast = asyncio.run(parses(Agent.load(trained_model())))
     finally:
         patches.uninstall()
     pairs = zip(MESSAGES, stock, fast, strict=True)
@@ -161,11 +166,10 @@ def graph_outputs(run_graph, agent: Agent, story: list[str]) -> list[tuple]:
     return outputs
 
 
-def test_graph_run_in_order_gives_what_dask_gives() -> None:
-    agent = Agent.load(trained_model())
+def test_graph_run_in_order_gives_what_dask_gives(stock_agent: Agent) -> None:
     for story in conversations():
-        stock = graph_outputs(patches._stock_run_graph, agent, story)
-        fast = graph_outputs(patches.run_graph_in_order, agent, story)
+        stock = graph_outputs(patches._stock_run_graph, stock_agent, story)
+        fast = graph_outputs(patches.run_graph_in_order, stock_agent, story)
         assert fast == stock, story
         assert any(output[0] != ACTION_LISTEN_NAME for output in stock[1:])
 
@@ -180,8 +184,8 @@ def counting(calls: list[int]):
     return create_states
 
 
-def test_states_computed_once_predict_what_rasa_predicts(monkeypatch) -> None:
-    agent = Agent.load(trained_model())
+def test_states_computed_once_predict_what_rasa_predicts(stock_agent: Agent, monkeypatch) -> None:
+    agent = stock_agent
     stories = conversations()
     stock_calls: list[int] = []
     with monkeypatch.context() as patch:
@@ -313,10 +317,10 @@ def conversation_states(agent: Agent, policy: RulePolicy) -> list[list[dict]]:
     return seen
 
 
-def test_possible_rule_keys_are_those_rasa_finds() -> None:
+def test_possible_rule_keys_are_those_rasa_finds(stock_agent: Agent) -> None:
     """Every state RulePolicy matched in the test stories, each also cut to its latest
     turns and with its oldest turns repeated (a longer conversation than any rule)."""
-    agent = Agent.load(trained_model())
+    agent = stock_agent
     policy = rule_policy(agent)
     states = conversation_states(agent, policy)
     cases = [
