@@ -281,7 +281,7 @@ def method_section(results: Results) -> list[str]:
 
 def render(results: Results) -> str:
     setting = (
-        "SMOKE (BENCH_SHORT=1): untrained models, seconds-long slices; it proves that the"
+        "SMOKE (BENCH_SHORT=1): seconds-long slices, any baseline untrained; it proves that the"
         " harness runs, its numbers mean nothing"
         if results.settings.short
         else "full"
