@@ -32,6 +32,7 @@ from project import PROJECT_ROOT
 PIP_AUDIT = PROJECT_ROOT / "var" / "audit-venv" / "bin" / "pip-audit"
 WEB = PROJECT_ROOT / "web"
 LOCK = PROJECT_ROOT / "requirements.lock"
+INSTALLER_LOCK = PROJECT_ROOT / "requirements-uv.lock"  # uv, which installs LOCK
 ADVISORIES = PROJECT_ROOT / "ops" / "advisories.yml"
 
 # Advisory id -> why it does not apply to this deployment. Keep each reason specific.
@@ -41,6 +42,8 @@ PIP_AUDIT_ARGS = [
     "--disable-pip",
     "-r",
     "requirements.lock",
+    "-r",
+    "requirements-uv.lock",
     "-f",
     "json",
     "--progress-spinner",
@@ -110,9 +113,11 @@ def locked_versions(lock: Path) -> dict[str, Version]:
     return {name.lower().replace("_", "-"): Version(version) for name, version in pins}
 
 
-def offline_findings(lock: Path = LOCK, advisories: Path = ADVISORIES) -> tuple[int, list[str]]:
-    """The listed advisories that apply to the lock's pins: unaccepted ones fail."""
-    pins = locked_versions(lock)
+def offline_findings(
+    lock: Path = LOCK, advisories: Path = ADVISORIES, installer_lock: Path = INSTALLER_LOCK
+) -> tuple[int, list[str]]:
+    """The listed advisories that apply to the locks' pins: unaccepted ones fail."""
+    pins = {**locked_versions(installer_lock), **locked_versions(lock)}
     findings, notes = [], []
     for advisory in yaml.safe_load(advisories.read_text())["advisories"]:
         pinned = pins.get(advisory["package"].lower())
@@ -135,7 +140,7 @@ def main() -> int:
         return status
     worst = OK
     for label, check in (
-        ("Python (requirements.lock)", python_findings),
+        ("Python (requirements.lock, requirements-uv.lock)", python_findings),
         ("npm (web/)", npm_findings),
     ):
         status, lines = check()

@@ -34,3 +34,16 @@ def test_a_fixed_or_accepted_pin_passes(tmp_path: Path) -> None:
 def test_the_shipped_lock_has_no_unaccepted_advisory() -> None:
     status, lines = offline_findings()
     assert status == OK, lines
+
+
+def test_the_installer_lock_is_checked_too(tmp_path: Path) -> None:
+    (tmp_path / "requirements.lock").write_text("keras==2.13.1\n")
+    (tmp_path / "requirements-uv.lock").write_text("python-socketio==5.9.0\n")
+    (tmp_path / "advisories.yml").write_text(ADVISORIES)
+    status, lines = offline_findings(
+        tmp_path / "requirements.lock",
+        tmp_path / "advisories.yml",
+        tmp_path / "requirements-uv.lock",
+    )
+    assert status == VULNERABLE
+    assert lines == ["python-socketio 5.9.0: GHSA-5w7q-77mv-v69f (fixed in 5.16.2)"]
