@@ -18,16 +18,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
-import os
 import sys
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
-
-from threadpoolctl import threadpool_limits
 
 from actions.content import load_content
 from components.red_flags import learned_kind, load_rules
@@ -35,6 +30,7 @@ from evaluation.assistant import Assistant, Turn
 from evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
 from evaluation.markdown import table
 from evaluation.metrics import Scored, Target, check, load_targets, rate
+from evaluation.parallel import map_per_core
 from evaluation.runs import latest, round_order, with_run
 from project import DEFAULT_MODEL, REPORTS_DIR
 
@@ -275,28 +271,19 @@ def write_report(runs: dict[str, dict]) -> None:
     report_paths(after["round"])[0].write_text("\n".join(lines), encoding="utf-8")
 
 
-def _single_threaded() -> None:
-    """Pool initializer: one BLAS and TensorFlow thread per worker. Left to themselves,
-    numpy's BLAS threads spin on every core for each parse, so two workers would fight
-    over the same cores instead of parsing two rounds at once."""
-    import tensorflow as tf
-
-    threadpool_limits(1)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
-    tf.config.threading.set_intra_op_parallelism_threads(1)
-
-
 def evaluate_rounds(model: Path, names: list[str]) -> dict[str, dict]:
     """Every round measured, one worker per core (each loads the model once).
 
     Rounds are independent first messages, so spreading them over processes changes
-    no parse; the largest go first so the workers finish together."""
-    workers = max(1, min(len(os.sched_getaffinity(0)), len(names)))
-    largest_first = sorted(names, key=lambda name: -len(all_cases(BLIND_DIR / name)))
-    context = multiprocessing.get_context("spawn")  # TensorFlow must not be forked
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_single_threaded) as pool:
-        futures = {name: pool.submit(evaluate, model, BLIND_DIR / name) for name in largest_first}
-        return {name: futures[name].result() for name in names}
+    no parse."""
+    results = map_per_core(
+        partial(evaluate, model), [BLIND_DIR / name for name in names], _size_of_round
+    )
+    return dict(zip(names, results, strict=True))
+
+
+def _size_of_round(round_dir: Path) -> int:
+    return len(all_cases(round_dir))
 
 
 def gate(model: Path = SHIPPED_MODEL) -> int:

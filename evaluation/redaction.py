@@ -41,6 +41,7 @@ from pathlib import Path
 import yaml
 
 from evaluation.markdown import table
+from evaluation.parallel import map_per_core
 from evaluation.runs import latest, round_order, with_run
 from privacy.redaction import redact_uncached
 from project import PROJECT_ROOT, REPORTS_DIR
@@ -118,7 +119,7 @@ class Result:
 
 def load_set(path: Path) -> RedactionSet:
     """The set, checked: known categories, every value a substring of its text."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)  # libyaml: 20x
     personal = []
     for item in raw.get("personal") or []:
         spans = tuple(Span(span["category"], str(span["value"])) for span in item["spans"])
@@ -175,6 +176,14 @@ def measure(labelled: RedactionSet) -> Result:
     result.medical_total = len(labelled.medical)
     result.ms_per_message = 1000 * sum(durations) / len(durations) if durations else 0.0
     return result
+
+
+def measure_set(set_path: Path) -> Result:
+    return measure(load_set(set_path))
+
+
+def _size_of_set(set_path: Path) -> int:
+    return set_path.stat().st_size
 
 
 def round_name(set_path: Path) -> str:
@@ -376,8 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     problems = []
-    for set_path in sets:
-        result = measure(load_set(set_path))
+    for set_path, result in zip(sets, map_per_core(measure_set, sets, _size_of_set), strict=True):
         name = round_name(set_path)
         if args.command == "report":
             write_report(result, set_path, args.label)
