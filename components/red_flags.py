@@ -293,6 +293,7 @@ class RedFlagRules:
     background: tuple[re.Pattern[str], ...]
     not_now_cues: tuple[re.Pattern[str], ...]
     not_now_for_rules: tuple[re.Pattern[str], ...]
+    learned_stands_cues: tuple[re.Pattern[str], ...]
     past: tuple[re.Pattern[str], ...]
     ongoing: tuple[re.Pattern[str], ...]
     general_question: re.Pattern[str]
@@ -317,6 +318,7 @@ class RedFlagRules:
             background=_patterns(raw["background_cues"], terms),
             not_now_cues=_patterns(raw.get("not_now_cues"), terms),
             not_now_for_rules=_patterns(raw.get("not_now_for_rules"), terms),
+            learned_stands_cues=_patterns(raw.get("learned_stands_cues"), terms),
             past=_patterns(raw["past_cues"], terms),
             ongoing=_patterns(raw["ongoing_cues"], terms),
             general_question=_compile(raw["general_question_start"]),
@@ -522,9 +524,10 @@ class RedFlagRules:
         (`learned`, or the classifier's own top intent) is kept as a safety net
         for wording the rules do not know, except when the rules see only
         negated, past, general or idiomatic mentions ("no numbness", "my back
-        is killing me"), or when the message says it is not happening now (`not_now`,
-        for an emergency guess only): then the patient is asked to rephrase rather
-        than alarmed.
+        is killing me") and the guess may not stand on its own (`learned_stands`),
+        or when the message says it is not happening now (`not_now`, for an
+        emergency guess only): then the patient is asked to rephrase rather than
+        alarmed.
         """
         kind = self.classify(text)
         if kind is not None:
@@ -532,9 +535,21 @@ class RedFlagRules:
         guess = learned or (intent if intent in KINDS else None)
         if guess is None:
             return None
-        if self.only_cancelled_mentions(text) or (guess == "emergency" and self.not_now(text)):
+        if guess == "emergency" and self.not_now(text):
+            return FALLBACK_INTENT
+        if self.only_cancelled_mentions(text) and not self.learned_stands(guess, text):
             return FALLBACK_INTENT
         return None if guess == intent else guess
+
+    def learned_stands(self, guess: str, text: str) -> bool:
+        """An emergency guess on a message that says something is happening now
+        (`learned_stands_cues`) outweighs mentions the rules read as cancelled: "what
+        helps chest pain, it started 20 min ago" asks in general, then says it is now.
+        A crisis guess does not: "I'm not suicidal or anything" is common and calm."""
+        prepared = self._prepare(text).text
+        return guess == "emergency" and any(
+            cue.search(prepared) for cue in self.learned_stands_cues
+        )
 
     def not_now(self, text: str) -> bool:
         """The message says it is over, a joke or a story, or asks for a home remedy

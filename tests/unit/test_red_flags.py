@@ -1081,3 +1081,27 @@ def test_a_sure_crisis_verdict_needs_no_neighbours(
     more stands alone; the catch-all emergency class still needs its neighbours."""
     nearest = ["out_of_scope", "goodbye", "out_of_scope", "out_of_scope", "forget_me"]
     assert _learned("thanks for everything, take care all", ranking, nearest) == expected
+
+
+def test_a_learned_emergency_stands_on_a_general_question_about_something_happening_now() -> None:
+    """The rules read "what helps chest pain" as a general question; the next clause
+    says it began minutes ago and is getting worse, so the learned verdict stands."""
+    text = "what helps chest pain, it started 20 min ago and its getting worse"
+    assert RULES.classify(text) is None and RULES.only_cancelled_mentions(text)
+    assert RULES.override(text, None, "emergency") == "emergency"
+    assert RULES.override(
+        "is chest pain serious, asking for my dad right now", None, "emergency"
+    ) == ("emergency")
+
+
+@pytest.mark.parametrize(
+    ("text", "learned"),
+    [
+        ("no numbness now, why an mri", "emergency"),  # plain "now" is no such cue
+        ("my dad had a stroke last year, he is doing well now", "emergency"),
+        ("what helps chest pain, it started 20 min ago", "self_harm"),  # crisis: unchanged
+        ("im not suicidal or anything, just fed up with waiting", "self_harm"),
+    ],
+)
+def test_cancelled_mentions_still_set_aside_other_learned_verdicts(text: str, learned: str) -> None:
+    assert RULES.override(text, None, learned) == FALLBACK_INTENT
