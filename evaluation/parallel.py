@@ -33,8 +33,11 @@ def map_per_core(
     """function(item) for every item, in the items' order, one worker per core.
 
     The largest items (by `size`) go first so the workers finish together. Workers are
-    spawned, not forked: TensorFlow must not be forked."""
-    workers = max(1, min(len(os.sched_getaffinity(0)), len(items)))
+    spawned, not forked: TensorFlow must not be forked. One item, or one core, runs in
+    this process, which may have loaded the models already."""
+    workers = min(len(os.sched_getaffinity(0)), len(items))
+    if workers <= 1:
+        return [function(item) for item in items]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=single_threaded) as pool:
         futures = {
