@@ -30,7 +30,7 @@ from evaluation.assistant import Assistant, Turn
 from evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
 from evaluation.markdown import table
 from evaluation.metrics import Scored, Target, check, load_targets, rate
-from evaluation.parallel import map_per_core
+from evaluation.parallel import bytes_on_disk, map_per_core
 from evaluation.runs import latest, round_order, with_run
 from project import DEFAULT_MODEL, REPORTS_DIR
 
@@ -277,13 +277,9 @@ def evaluate_rounds(model: Path, names: list[str]) -> dict[str, dict]:
     Rounds are independent first messages, so spreading them over processes changes
     no parse."""
     results = map_per_core(
-        partial(evaluate, model), [BLIND_DIR / name for name in names], _size_of_round
+        partial(evaluate, model), [BLIND_DIR / name for name in names], bytes_on_disk
     )
     return dict(zip(names, results, strict=True))
-
-
-def _size_of_round(round_dir: Path) -> int:
-    return len(all_cases(round_dir))
 
 
 def gate(model: Path = SHIPPED_MODEL) -> int:

@@ -41,7 +41,7 @@ from pathlib import Path
 import yaml
 
 from evaluation.markdown import table
-from evaluation.parallel import map_per_core
+from evaluation.parallel import bytes_on_disk, map_per_core
 from evaluation.runs import latest, round_order, with_run
 from privacy.redaction import redact_uncached
 from project import PROJECT_ROOT, REPORTS_DIR
@@ -180,10 +180,6 @@ def measure(labelled: RedactionSet) -> Result:
 
 def measure_set(set_path: Path) -> Result:
     return measure(load_set(set_path))
-
-
-def _size_of_set(set_path: Path) -> int:
-    return set_path.stat().st_size
 
 
 def round_name(set_path: Path) -> str:
@@ -385,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     problems = []
-    for set_path, result in zip(sets, map_per_core(measure_set, sets, _size_of_set), strict=True):
+    for set_path, result in zip(sets, map_per_core(measure_set, sets, bytes_on_disk), strict=True):
         name = round_name(set_path)
         if args.command == "report":
             write_report(result, set_path, args.label)

@@ -41,9 +41,9 @@ IGNORED: dict[str, str] = {}
 PIP_AUDIT_ARGS = [
     "--disable-pip",
     "-r",
-    "requirements.lock",
+    LOCK.name,
     "-r",
-    "requirements-uv.lock",
+    INSTALLER_LOCK.name,
     "-f",
     "json",
     "--progress-spinner",
