@@ -482,7 +482,9 @@ class RedFlagRules:
         headache ever filling in these forms haha", "that was 30 years ago") raises no
         emergency from a category with `not_now_cancels`; a crisis still stands, since
         "lol" can hide one."""
-        message = self._prepare(text)
+        return self._category_of(self._prepare(text))
+
+    def _category_of(self, message: _Message) -> str | None:
         gated = self.gate is None or bool(self.gate.search(message.joined))
         not_now = any(cue.search(message.text) for cue in self.not_now_for_rules)
         for category in self.categories:
@@ -494,16 +496,18 @@ class RedFlagRules:
 
     def classify(self, text: str) -> str | None:
         """Return "self_harm", "emergency" or None for a patient's message."""
-        found = self.category(text)
-        if found is None:
-            return None
-        return next(c.kind for c in self.categories if c.id == found)
+        return self._kind_of(self._category_of(self._prepare(text)))
+
+    def _kind_of(self, category: str | None) -> str | None:
+        return next((c.kind for c in self.categories if c.id == category), None)
 
     def only_cancelled_mentions(self, text: str) -> bool:
         """True when symptoms are mentioned but every mention is negated, past, general or
         idiom. A symptom that stands but lacks its category's context ("I can't feel my
         feet" with no injury) is no cancelled mention: the learned layer decides."""
-        message = self._prepare(text)
+        return self._only_cancelled(self._prepare(text))
+
+    def _only_cancelled(self, message: _Message) -> bool:
         found = [False] * message.idioms_found
         for clause in message.clauses:
             for category in self.categories:
@@ -529,34 +533,34 @@ class RedFlagRules:
         emergency guess only): then the patient is asked to rephrase rather than
         alarmed.
         """
-        kind = self.classify(text)
+        message = self._prepare(text)
+        kind = self._kind_of(self._category_of(message))
         if kind is not None:
             return kind
         guess = learned or (intent if intent in KINDS else None)
         if guess is None:
             return None
-        if guess == "emergency" and self.not_now(text):
+        if guess == "emergency" and self._not_now(message):
             return FALLBACK_INTENT
-        if self.only_cancelled_mentions(text) and not self.learned_stands(guess, text):
+        if self._only_cancelled(message) and not self._learned_stands(guess, message):
             return FALLBACK_INTENT
         return None if guess == intent else guess
 
-    def learned_stands(self, guess: str, text: str) -> bool:
+    def _learned_stands(self, guess: str, message: _Message) -> bool:
         """An emergency guess on a message that says something is happening now
         (`learned_stands_cues`) outweighs mentions the rules read as cancelled: "what
         helps chest pain, it started 20 min ago" asks in general, then says it is now.
         A crisis guess does not: "I'm not suicidal or anything" is common and calm."""
-        prepared = self._prepare(text).text
         return guess == "emergency" and any(
-            cue.search(prepared) for cue in self.learned_stands_cues
+            cue.search(message.text) for cue in self.learned_stands_cues
         )
 
-    def not_now(self, text: str) -> bool:
+    def _not_now(self, message: _Message) -> bool:
         """The message says it is over, a joke or a story, or asks for a home remedy
         (`not_now_cues`): "my legs went numb on the plane, back to normal now", "my kid is
         choking on laughter lol", "what helps a sore throat"."""
-        prepared = self._prepare(text).text
-        return any(cue.search(prepared) for cue in (*self.not_now_cues, *self.not_now_for_rules))
+        cues = (*self.not_now_cues, *self.not_now_for_rules)
+        return any(cue.search(message.text) for cue in cues)
 
 
 def learned_kind(
