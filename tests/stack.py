@@ -55,18 +55,40 @@ class Stack:
         secret = self.env["SENDER_ID_SECRET"].encode()
         return stored_sender_id(conversation_id(channel, sender), secret)
 
+    def start(self) -> None:
+        """Both servers at once, as `make run` starts them: the action server's start-up
+        overlaps the Rasa server's instead of coming before it."""
+        self._launch_actions()
+        self._launch_rasa()
+        self._wait_for_actions()
+        self._wait_for_rasa()
+
     def start_actions(self) -> None:
-        self.actions = start_action_server(self.action_port, self.env, self.workdir / "actions.log")
-        wait_until_healthy(self.actions.health_url, self.actions.process)
+        self._launch_actions()
+        self._wait_for_actions()
 
     def stop_actions(self) -> None:
         if self.actions:
             self.actions.stop()
 
     def start_rasa(self) -> None:
+        self._launch_rasa()
+        self._wait_for_rasa()
+
+    def _launch_actions(self) -> None:
+        self.actions = start_action_server(self.action_port, self.env, self.workdir / "actions.log")
+
+    def _launch_rasa(self) -> None:
         self.rasa = start_rasa_server(
             self.rasa_port, self.env, self.workdir / "rasa.log", model=self.model
         )
+
+    def _wait_for_actions(self) -> None:
+        assert self.actions is not None
+        wait_until_healthy(self.actions.health_url, self.actions.process)
+
+    def _wait_for_rasa(self) -> None:
+        assert self.rasa is not None
         wait_until_healthy(self.rasa.health_url, self.rasa.process, timeout=180)
 
     def stop_rasa(self) -> None:
@@ -106,8 +128,7 @@ def running_stack(workdir: Path, extra_env: dict[str, str] | None = None) -> Ite
         workdir=workdir, env=env, rasa_port=rasa_port, action_port=action_port, model=model
     )
     try:
-        stack.start_actions()
-        stack.start_rasa()
+        stack.start()
         yield stack
     finally:
         stack.stop_rasa()
