@@ -597,6 +597,18 @@ IDIOMS = [
     "my heart sank when i heard the wait",
     "i feel buried alive in small spaces like the mri",
     "sorry, english is not my first language, what is an mri",
+    # things that "die", figures of laughing, anger and disappointment
+    "my laptop battery just died, can i book the mri by phone",
+    "our wifi is dead again, is the mri booking online",
+    "my savings are on life support after all these scans",
+    "found a killer price on parking near the hospital",
+    "my kids will die laughing when they hear the mri noise",
+    "the nurses had us in stitches with their jokes",
+    "absolutely gutted my scan was moved",
+    "been knocking myself out revising all week, can the mri be on a saturday",
+    "it makes my blood boil how long the referral takes",
+    "these forms are doing my head in",
+    "the air in here is suffocating, can i wait outside",
     # A message that laughs at itself and names nothing happening now.
     "worst headache of my life during that maths exam lol",
     "my legs went numb in those cinema seats haha, why a lumbar mri",
@@ -885,6 +897,9 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "cracked heels home remedy",
         "is ginger tea good for a cough",
         "how to fix a blocked ear after swimming",
+        # it happened, and the message ends saying all is well
+        "my son swallowed a grape whole and coughed a lot but hes fine",
+        "grazed my knee on the stairs, the bleeding has stopped",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -920,6 +935,12 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         # a remedy asked for something happening now is no home-remedy request
         ("what helps, my dad feels really strange right now", "emergency", "emergency"),
         ("how do i treat it, she just went all pale and sweaty", "emergency", "emergency"),
+        # "but he's ok" only at the end, and no idiom hides a person dying or a crisis
+        ("she said she was fine but now she cant breathe", None, "emergency"),
+        ("my phone died and my husband is not breathing", None, "emergency"),
+        ("he was hit by a car and he is dying", None, "emergency"),
+        ("im gutted, i dont want to live anymore", None, "self_harm"),
+        ("there is a killer outside my house", "emergency", "emergency"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
