@@ -52,9 +52,13 @@ def shipped_levels() -> dict[str, float]:
 def gate() -> int:
     """The fast CI gate on the shipped model: in-process sets plus the end-to-end disclaimer."""
     start = time.monotonic()
-    _, scored = evaluate_model(SHIPPED_MODEL)
+    # The end-to-end check's servers start and answer while this process measures the
+    # in-process sets: they are other processes, mostly waiting on their imports.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        e2e_check = pool.submit(end_to_end.disclaimer_check)
+        _, scored = evaluate_model(SHIPPED_MODEL)
+        e2e = e2e_check.result()
     measures = headline(scored)
-    e2e = end_to_end.disclaimer_check()
     measures["disclaimer_rate"] = min(measures["disclaimer_rate"], e2e["disclaimer_rate"])
     for s in scored:
         if not s.correct:
