@@ -242,6 +242,7 @@ POSITIVES: dict[str, list[str]] = {
     ],
     "breathing": [
         "no breath help",
+        "my air wont go in help",
         "she can barely get out two words without gasping",
         "i cant breathe",
         "my son is struggling to breathe",
@@ -399,6 +400,8 @@ POSITIVES: dict[str, list[str]] = {
     ],
     "suicide_self_harm": [
         "there is no point going on any more",
+        "sold my car and my tools, i wont be needing any of it much longer",
+        "the kids will be better off with my insurance payout",
         "i swallowed a whole lot of my tablets on purpose",
         "i cant see any way out of this anymore",
         "im checking out for good tonight",
@@ -460,6 +463,7 @@ POSITIVES: dict[str, list[str]] = {
     ],
     "harm_to_others": [
         "my uncle is hitting his son with a belt",
+        "im going to hurt that surgeon when i see him",
         "i feel like stabbing my landlord",
         "a man is assaulting my sister outside the clinic",
         "a man just stabbed my brother outside the pharmacy",
@@ -691,6 +695,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "the air con air is coming in fine now",
+    "will i need anything special for the mri tomorrow",
+    "is my life insurance affected if i have an mri",
     "i took 20 minutes to find the radiology desk",
     "he took 20 mg of gabapentin as prescribed, can he have the mri",
     "my aunt had a heart attack long ago, she is fine, can she have a spine mri",
