@@ -194,6 +194,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "came home and found my brother on the bathroom floor not moving",
         "man down in the lobby, he is not moving",
         "Person down by the lifts!",
         "an old lady just dropped at the bus stop",
@@ -266,6 +267,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "i swallowed a weeks worth of my gabapentin in one go",
         "MY SON TOOK 30 GABAPENTIN",
         "she swallowed 25 ambien",
         "my toddler drank lysol",
@@ -695,6 +697,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "i packed a weeks worth of meds for the trip, can i bring them to the mri",
+    "the cat is on the floor not moving much since the heat wave",
+    "found my dad on the floor fixing the sink, he says hi",
     "the air con air is coming in fine now",
     "will i need anything special for the mri tomorrow",
     "is my life insurance affected if i have an mri",
