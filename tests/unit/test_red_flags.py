@@ -168,6 +168,7 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "could you send somebody please, my wife is lying in the hall",
         "my dad is not ok, please send help to the house",
         "we are in danger, please hurry",
         "please help me something feels really wrong",
@@ -194,6 +195,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "grandma slipped, shes on the floor and cant get back up",
         "came home and found my brother on the bathroom floor not moving",
         "man down in the lobby, he is not moving",
         "Person down by the lifts!",
@@ -217,6 +219,7 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "when he tries to talk it comes out garbled all of a sudden",
         "my moms face is drooping on one side",
         "his speech is slurred and he cant lift his right arm",
         "i think im having a stroke",
@@ -267,6 +270,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "my dad swallowed two weeks of his blood pressure tablets in one go",
         "i swallowed a weeks worth of my gabapentin in one go",
         "MY SON TOOK 30 GABAPENTIN",
         "she swallowed 25 ambien",
@@ -364,6 +368,7 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "since this morning i dont know when i need to pee anymore and my back is agony",
         "surgery on my back 2 weeks ago and suddenly my legs wont hold me up",
         "bad sciatica and now hes wetting himself",
         "numb on the inside of my thighs since this morning",
@@ -401,6 +406,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "how many of my sleeping tablets would be enough to end things for good",
+        "if i swallow every one of these pills tonight will it be peaceful",
         "there is no point going on any more",
         "sold my car and my tools, i wont be needing any of it much longer",
         "the kids will be better off with my insurance payout",
@@ -464,6 +471,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "a guy chased me from the bus stop and hes still outside my door",
+        "my brother keeps hitting our mum, she has marks on her arms",
         "my uncle is hitting his son with a belt",
         "im going to hurt that surgeon when i see him",
         "i feel like stabbing my landlord",
@@ -697,6 +706,13 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "can you send someone my appointment letter again",
+    "my friend grabbed me a coffee before the scan, shes still here with me",
+    "i took 2 weeks of antibiotics last month, is that ok before the mri",
+    "ill kill my husband if hes late collecting me after the scan",
+    "zero back pain today, do i still need the mri",
+    "we did a stroke awareness walk for the hospital charity",
+    "i read an article about seizures in mri machines, is that real",
     "i packed a weeks worth of meds for the trip, can i bring them to the mri",
     "the cat is on the floor not moving much since the heat wave",
     "found my dad on the floor fixing the sink, he says hi",
