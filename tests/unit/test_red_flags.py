@@ -1039,11 +1039,14 @@ def test_the_fast_gates_never_change_an_answer_on_any_text(text: str) -> None:
     assert RULES.category(text) == UNGATED.category(text)
 
 
-def _best_seconds(text: str, rounds: int = 3) -> float:
+def _best_seconds(*texts: str, rounds: int = 3) -> float:
+    """The fastest of `rounds` passes over `texts`: a busy host's pauses are not the
+    rules' own cost, which is what the time budgets below are about."""
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
-        RULES.classify(text)
+        for text in texts:
+            RULES.classify(text)
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -1064,12 +1067,7 @@ def test_long_messages_stay_fast(text: str) -> None:
 
 
 def test_typical_messages_take_well_under_a_millisecond() -> None:
-    for text in ALL_TEST_MESSAGES:
-        RULES.classify(text)
-    start = time.perf_counter()
-    for text in ALL_TEST_MESSAGES:
-        RULES.classify(text)
-    assert (time.perf_counter() - start) / len(ALL_TEST_MESSAGES) < 0.001
+    assert _best_seconds(*ALL_TEST_MESSAGES, rounds=5) / len(ALL_TEST_MESSAGES) < 0.001
 
 
 def test_a_not_that_belongs_to_a_symptom_negates_nothing() -> None:
