@@ -144,21 +144,32 @@ def _leading_boundary(pattern: str) -> bool:
     return True
 
 
+# Negative lookbehinds at a pattern's start ("(?<!dont )"): a gate may leave them out,
+# since without them it matches at least wherever the pattern does.
+_LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<![^()]*\))+")
+
+
+def _alternation(patterns: list[str]) -> str:
+    """The patterns as one alternation. A leading \\b shared by most of them is tested
+    once per position instead of once per pattern: Python's re tries every branch at
+    every position, so this halves the time of a long list."""
+    bounded = [p[2:] for p in patterns if _leading_boundary(p)]
+    branches = [f"(?:{p})" for p in patterns if not _leading_boundary(p)]
+    if bounded:
+        branches.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
+    return "|".join(branches)
+
+
 def _gate(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     """One regex that matches wherever any of the patterns matches (a fast first check).
 
     It is searched in the clauses joined by newlines: MULTILINE keeps ^ and $ at
-    clause edges and "." never crosses a newline. A leading \\b shared by most
-    patterns is tested once per position instead of once per pattern.
+    clause edges and "." never crosses a newline.
     """
     if not patterns:
         return None
-    bounded = [p.pattern[2:] for p in patterns if _leading_boundary(p.pattern)]
-    others = [p.pattern for p in patterns if not _leading_boundary(p.pattern)]
-    branches = [f"(?:{p})" for p in others]
-    if bounded:
-        branches.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
-    return re.compile("|".join(branches), re.MULTILINE)
+    widened = [_LEADING_LOOKBEHINDS.sub("", p.pattern) for p in patterns]
+    return re.compile(_alternation(widened), re.MULTILINE)
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:
@@ -179,6 +190,11 @@ def _expand(pattern: str, terms: dict[str, str]) -> str:
 
 def _patterns(raw: list[str] | None, terms: dict[str, str]) -> tuple[re.Pattern[str], ...]:
     return tuple(_compile(_expand(p, terms)) for p in raw or ())
+
+
+def _cues(raw: list[str], terms: dict[str, str]) -> re.Pattern[str]:
+    """Cues of which any one is enough, as one regex: one search instead of one each."""
+    return _compile(_alternation([_expand(p, terms) for p in raw]))
 
 
 @dataclass(frozen=True)
@@ -249,7 +265,7 @@ class _Clause:
     def hypothetical(self) -> bool:
         """A hypothetical, reported speech or a worry about the future."""
         if self._hypothetical is None:
-            self._hypothetical = any(cue.search(self.text) for cue in self._rules.background)
+            self._hypothetical = bool(self._rules.background.search(self.text))
         return self._hypothetical
 
     @property
@@ -290,12 +306,12 @@ class RedFlagRules:
     mentions: tuple[re.Pattern[str], ...]
     negation: re.Pattern[str]
     negation_after: re.Pattern[str]
-    background: tuple[re.Pattern[str], ...]
+    background: re.Pattern[str]
     not_now_cues: tuple[re.Pattern[str], ...]
     not_now_for_rules: tuple[re.Pattern[str], ...]
     learned_stands_cues: tuple[re.Pattern[str], ...]
-    past: tuple[re.Pattern[str], ...]
-    ongoing: tuple[re.Pattern[str], ...]
+    past: re.Pattern[str]
+    past_or_ongoing: re.Pattern[str]
     general_question: re.Pattern[str]
     first_person: re.Pattern[str]
     idioms: re.Pattern[str] | None
@@ -315,15 +331,15 @@ class RedFlagRules:
             mentions=_patterns(raw["symptom_mentions"], terms),
             negation=_compile(rf"\b(?:{'|'.join(raw['negation_cues'])})\b"),
             negation_after=_compile(_expand(raw["negation_after"], terms)),
-            background=_patterns(raw["background_cues"], terms),
+            background=_cues(raw["background_cues"], terms),
             not_now_cues=_patterns(raw.get("not_now_cues"), terms),
             not_now_for_rules=_patterns(raw.get("not_now_for_rules"), terms),
             learned_stands_cues=_patterns(raw.get("learned_stands_cues"), terms),
-            past=_patterns(raw["past_cues"], terms),
-            ongoing=_patterns(raw["ongoing_cues"], terms),
+            past=_cues(raw["past_cues"], terms),
+            past_or_ongoing=_cues(raw["past_cues"] + raw["ongoing_cues"], terms),
             general_question=_compile(raw["general_question_start"]),
             first_person=_compile(raw["first_person"]),
-            idioms=_compile("|".join(f"(?:{p})" for p in idioms)) if idioms else None,
+            idioms=_compile(_alternation(idioms)) if idioms else None,
         )
 
     @cached_property
@@ -372,9 +388,8 @@ class RedFlagRules:
         first, last = clause.scope(start, end)
         past = clause._past.get((first, last, ongoing))
         if past is None:
-            scope = clause.text[first:last]
-            cues = (*self.past, *self.ongoing) if ongoing else self.past
-            past = clause._past[(first, last, ongoing)] = any(cue.search(scope) for cue in cues)
+            cues = self.past_or_ongoing if ongoing else self.past
+            past = clause._past[(first, last, ongoing)] = bool(cues.search(clause.text[first:last]))
         return past
 
     def _stands(
@@ -453,14 +468,20 @@ class RedFlagRules:
         message._context_cache[category.id] = False
         return False
 
-    def _category_stands(self, message: _Message, category: Category, gated: bool) -> bool:
+    def _category_stands(
+        self, message: _Message, category: Category, gate_from: int | None
+    ) -> bool:
+        """`gate_from`: where the first clause-level match of any category could start
+        (None: nowhere), so the category's own gate need not search before it."""
         if (
             category.message_patterns
             and len(message.whole) <= MESSAGE_PATTERN_MAX_CHARS
             and any(p.fullmatch(message.whole) for p in category.message_patterns)
         ):
             return True
-        if not gated or (category.gate is not None and not category.gate.search(message.joined)):
+        if gate_from is None or (
+            category.gate is not None and not category.gate.search(message.joined, gate_from)
+        ):
             return False
         ongoing = category.ongoing_cancels
         on_their_own = not any(p.search(message.text) for p in category.needs_context_when)
@@ -485,14 +506,22 @@ class RedFlagRules:
         return self._category_of(self._prepare(text))
 
     def _category_of(self, message: _Message) -> str | None:
-        gated = self.gate is None or bool(self.gate.search(message.joined))
+        gate_from = self._gate_from(message)
         not_now = any(cue.search(message.text) for cue in self.not_now_for_rules)
         for category in self.categories:
             if not_now and category.not_now_cancels:
                 continue
-            if self._category_stands(message, category, gated):
+            if self._category_stands(message, category, gate_from):
                 return category.id
         return None
+
+    def _gate_from(self, message: _Message) -> int | None:
+        """Where the leftmost clause-level match of any category could start, or None
+        when none can match: no category's gate can match before the union's does."""
+        if self.gate is None:
+            return 0
+        first = self.gate.search(message.joined)
+        return None if first is None else first.start()
 
     def classify(self, text: str) -> str | None:
         """Return "self_harm", "emergency" or None for a patient's message."""
