@@ -36,7 +36,7 @@ DETERMINISM := TF_DETERMINISTIC_OPS=1 PYTHONHASHSEED=0
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
 
 .PHONY: help install train run actions shell test lint format check-content test-actions validate \
-	test-stories test-e2e lock clean
+	test-stories test-e2e lock clean system-packages setup
 
 help: ## List the commands
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
@@ -93,7 +93,19 @@ test-stories: train ## Test stories in the server's runtime, failing on any pred
 test-e2e: train ## Both servers on free ports: REST, socket.io, restart, degraded mode
 	$(PY) -m pytest tests/e2e
 
-test: lint check-content check-advisories test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-insights test-cluster test-bench bench-smoke ## Everything CI runs
+test: setup lint check-content check-advisories test-actions validate train test-stories test-nlu-quality test-e2e test-web-unit test-browser test-privacy test-channels test-insights test-cluster test-bench bench-smoke ## Everything CI runs
+
+# Debian packages (ops/packages.py), installed when missing; standard library only, so
+# it runs before .venv exists.
+DEBIAN_PACKAGES := $(PYTHON310) -m ops.packages
+
+system-packages: ## Install the Debian packages the tests run (Chromium, PostgreSQL, Redis, nginx) when missing
+	@$(DEBIAN_PACKAGES)
+
+# On a clean machine these three wait on different things (the model's training on
+# the CPU, apt and npm on the network and the disk), so they run side by side.
+setup: ## Install everything, train and build the widget (what `make test` starts with)
+	$(MAKE) --no-print-directory -j3 train web system-packages
 
 LOCK_TARGET := --python-version 3.10 --python-platform x86_64-manylinux_2_28 --generate-hashes
 
@@ -127,7 +139,7 @@ test-web-unit: web/node_modules/.installed ## Widget format check, type check, u
 	cd web && npm run --silent lint && npm run --silent typecheck && npm test
 
 test-browser: web train ## Widget in Debian's Chromium against real servers (flow, keyboard, axe)
-	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	@$(DEBIAN_PACKAGES) chromium
 	$(PY) -m pytest tests/browser
 
 docs-screenshot: web train ## Retake docs/widget.png (the browser tests write theirs to var/test-artifacts/)
@@ -191,7 +203,7 @@ insights-demo: install ## 100,000 synthetic conversations (var/insights-demo/): 
 	$(PY) -m insights.demo
 
 test-insights: install web/node_modules/.installed ## Grouping; queries on SQLite and PostgreSQL; page numbers; Chromium: token, axe WCAG 2.2 AA
-	@test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+	@$(DEBIAN_PACKAGES) chromium
 	$(PY) -m pytest tests/insights
 
 insights-screenshot: install web/node_modules/.installed ## Retake docs/insights.png (the tests write theirs to var/test-artifacts/)
@@ -214,7 +226,7 @@ test-cluster: train web redis-server ## 100 concurrent conversations via nginx; 
 .PHONY: bench bench-smoke test-bench redis-server
 
 redis-server: # Redis for the lock store of the multi-worker variant
-	@command -v redis-server >/dev/null || { apt-get update && apt-get install -y redis-server; }
+	@$(DEBIAN_PACKAGES) redis-server
 
 bench: install redis-server ## Stock-Rasa baseline vs ours, one run -> reports/bench.md (~20 min; quiet machine)
 	$(PY) -m bench.run

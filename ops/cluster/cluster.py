@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ops.cluster import apps, services
 from ops.cluster.config import ClusterConfig
-from ops.cluster.packages import ensure_packages
+from ops.packages import ensure_packages
 
 
 def prepare(config: ClusterConfig) -> None:

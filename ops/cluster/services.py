@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ops.cluster.config import ClusterConfig
-from ops.cluster.packages import postgres_bin
+from ops.packages import postgres_bin
 from ops.web_server import BUNDLE, WEB_DIR, content_security_policy, render_demo_page
 from project import PROJECT_ROOT
 
