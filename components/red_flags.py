@@ -71,9 +71,12 @@ KINDS = ("self_harm", "emergency")
 # "and now" starts a new clause that keeps its "now" ("had surgery monday and now my
 # leg is numb": what is new counts).
 CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band (?=now\b)|\bhowever\b", re.IGNORECASE)
-# Parts of a clause: the reach of a negation cue and of a past-time cue.
+# Parts of a clause: the reach of a negation cue and of a past-time cue. "ago now"
+# ends a past part where a message without punctuation goes on to what is new:
+# "spine surgery 2 weeks ago now fever and shaking".
 PART_BREAK = re.compile(
-    r"\b(?:and|then|so|until|till|because|cause|cos|bc|although|though|while|whereas|plus)\b",
+    r"\b(?:and|then|so|until|till|because|cause|cos|bc|although|though|while|whereas|plus)\b"
+    r"|(?<=\bago )now\b",
     re.IGNORECASE,
 )
 NEGATION_WINDOW_WORDS = 5

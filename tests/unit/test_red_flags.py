@@ -195,6 +195,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "my uncle is not reacting to his name or to touch",
+        "she wont react to anything we do",
         "grandma slipped, shes on the floor and cant get back up",
         "came home and found my brother on the bathroom floor not moving",
         "man down in the lobby, he is not moving",
@@ -219,6 +221,8 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "mum cant smile on the right side of her face",
+        "his smile only lifts on one side now",
         "when he tries to talk it comes out garbled all of a sudden",
         "my moms face is drooping on one side",
         "his speech is slurred and he cant lift his right arm",
@@ -294,6 +298,9 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "my foot got gashed open on a sheet of metal",
+        "he cut his thigh open with the angle grinder",
+        "the saw blade went into his arm",
         "the towel isnt stopping the bleeding from his leg",
         "my dad is bleeding badly after a fall in the garden",
         "the cut from the accident is gushing blood",
@@ -351,6 +358,7 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        "back op 10 days ago now temperature of 39 and chills",
         "temperature is 38.9 three days after my fusion",
         "the op wound from last week is leaking yellow stuff",
         "he had a fusion last week and now cant lift his left foot",
@@ -368,6 +376,7 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "i cant feel the tissue paper at all when i wipe",
         "since this morning i dont know when i need to pee anymore and my back is agony",
         "surgery on my back 2 weeks ago and suddenly my legs wont hold me up",
         "bad sciatica and now hes wetting himself",
@@ -406,6 +415,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "what happens if i swallow a whole box of my sleeping tablets",
+        "giving my cat to my sister because i wont need to look after her after tonight",
         "how many of my sleeping tablets would be enough to end things for good",
         "if i swallow every one of these pills tonight will it be peaceful",
         "there is no point going on any more",
@@ -558,6 +569,10 @@ def test_a_negated_context_does_not_count() -> None:
 # -- cancelling cues and look-alikes -------------------------------------------------------
 
 IDIOMS = [
+    "gonna crush this exam today",
+    "i nearly choked laughing at that video",
+    "how do i change my emergency contact",
+    "im going to kill this presentation tomorrow",
     "im going to have a heart attack over all these hospital bills",
     "id happily jump off a bridge for a parking space here",
     "the parking fees are giving me a stroke",
@@ -706,6 +721,11 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "the puppy is choking on a chew toy again",
+    "our goldfish is not breathing properly, which shop sells filters",
+    "cpr refresher course at work next month, is it useful",
+    "the company slashed prices this week",
+    "the doctor listed a fever as one of the reasons for a lumbar mri",
     "can you send someone my appointment letter again",
     "my friend grabbed me a coffee before the scan, shes still here with me",
     "i took 2 weeks of antibiotics last month, is that ok before the mri",
@@ -928,6 +948,11 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         # it happened, and the message ends saying all is well
         "my son swallowed a grape whole and coughed a lot but hes fine",
         "grazed my knee on the stairs, the bleeding has stopped",
+        # it was small or it is over
+        "cut my finger chopping onions, no big deal",
+        "my daughter bumped her knee at school, shes running around normally",
+        "nicked my chin shaving, a tiny bit of blood",
+        "my son had a nosebleed at lunch, it stopped on its own",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -969,6 +994,14 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         ("he was hit by a car and he is dying", None, "emergency"),
         ("im gutted, i dont want to live anymore", None, "self_harm"),
         ("there is a killer outside my house", "emergency", "emergency"),
+        # an animal that hurt someone, or a person in the message, keeps the alarm; a
+        # class about first aid does not set aside what is happening there now
+        ("bleeding badly after a dog bite, cant stop it", None, "emergency"),
+        ("came off the horse, cant move my legs", None, "emergency"),
+        ("our dog attacked the neighbour, blood everywhere", None, "emergency"),
+        ("the dog knocked my dad over and he cant move his legs", None, "emergency"),
+        ("our first aid instructor just collapsed in class", None, "emergency"),
+        ("my dog is choking and now my son is choking too", None, "emergency"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
