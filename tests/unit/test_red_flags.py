@@ -1002,6 +1002,7 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         ("the dog knocked my dad over and he cant move his legs", None, "emergency"),
         ("our first aid instructor just collapsed in class", None, "emergency"),
         ("my dog is choking and now my son is choking too", None, "emergency"),
+        ("the dog is barking and everyone is choking on smoke", None, "emergency"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
