@@ -722,6 +722,7 @@ GENERAL = [
 ]
 LOOK_ALIKES = [
     "the puppy is choking on a chew toy again",
+    "our cat is choking on a hairball, what should i do",
     "our goldfish is not breathing properly, which shop sells filters",
     "cpr refresher course at work next month, is it useful",
     "the company slashed prices this week",
@@ -1003,6 +1004,8 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         ("our first aid instructor just collapsed in class", None, "emergency"),
         ("my dog is choking and now my son is choking too", None, "emergency"),
         ("the dog is barking and everyone is choking on smoke", None, "emergency"),
+        ("the dog bit me and its bleeding a lot, what should i do", None, "emergency"),
+        ("my dog is choking and i cant breathe either", None, "emergency"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
