@@ -94,12 +94,13 @@ DEFAULT_NEIGHBOURS_NEEDED = 2
 # A crisis verdict this confident stands without its neighbours: indirect suicidal
 # wording ("I'm saying my goodbyes", "I won't be around much longer") has few near
 # training examples, while the small self-harm class is rarely wrong when this sure.
-# The catch-all emergency class keeps its neighbours' check. Chosen on used rounds
-# r1, r2 and r4-r7 (5,405 messages): at 0.7 two more crises are caught than at 0.9
-# ("soon it won't matter, i've made up my mind to go") for two more idioms sent to the
-# crisis line ("murder a burger"); the emergency class alone would add 25 false alarms
-# at 0.7 and no emergency.
-DEFAULT_CONFIDENT_ALONE = {"self_harm": 0.7}
+# The catch-all emergency class keeps its neighbours' check. The confidence is the
+# blend of DIET and the regression (components/intent_blend.py), which is less sure
+# of indirect wording than DIET alone: chosen on the parses of used rounds r1-r37
+# (10,683 emergencies, 4,375 look-alikes), 0.5 misses 30 emergencies and alarms 201
+# look-alikes, 0.7 misses 37 and alarms 192; before the
+# blend, DIET alone at 0.7 missed 34 and alarmed 198.
+DEFAULT_CONFIDENT_ALONE = {"self_harm": 0.5}
 # Whole-message patterns only look at short messages.
 MESSAGE_PATTERN_MAX_CHARS = 120
 

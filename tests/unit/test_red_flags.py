@@ -489,6 +489,8 @@ POSITIVES: dict[str, list[str]] = {
         "i feel like stabbing my landlord",
         "a man is assaulting my sister outside the clinic",
         "a man just stabbed my brother outside the pharmacy",
+        "a man at the front desk is threatening the receptionist",
+        "someone in the car park keeps punching people",
         "my boyfriend punched me and locked the door",
         "my stepfather is beating my mum",
         "the aide at my grandads home keeps pushing him",
@@ -721,6 +723,8 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "someone at work keeps threatening to quit, so stressful before my mri",
+    "the man in the waiting room was threatening the staff yesterday, is it safe to come in",
     "the puppy is choking on a chew toy again",
     "our cat is choking on a hairball, what should i do",
     "our goldfish is not breathing properly, which shop sells filters",
@@ -1153,16 +1157,17 @@ def test_the_learned_layer_needs_its_neighbours_to_agree(nearest: list[str], exp
     ("ranking", "expected"),
     [
         ([("self_harm", 0.95), ("out_of_scope", 0.05)], "self_harm"),
-        ([("self_harm", 0.75), ("out_of_scope", 0.25)], "self_harm"),
-        ([("self_harm", 0.65), ("out_of_scope", 0.35)], FALLBACK_INTENT),
+        ([("self_harm", 0.55), ("out_of_scope", 0.45)], "self_harm"),
+        ([("self_harm", 0.45), ("out_of_scope", 0.55)], FALLBACK_INTENT),
         ([("emergency", 0.99), ("out_of_scope", 0.01)], FALLBACK_INTENT),
     ],
 )
 def test_a_sure_crisis_verdict_needs_no_neighbours(
     ranking: list[tuple[str, float]], expected: str
 ) -> None:
-    """Indirect suicidal wording has few near examples: a self-harm verdict at 0.7 or
-    more stands alone; the catch-all emergency class still needs its neighbours."""
+    """Indirect suicidal wording has few near examples: a self-harm verdict at 0.5 or
+    more (of the blended confidence) stands alone; the catch-all emergency class still
+    needs its neighbours."""
     nearest = ["out_of_scope", "goodbye", "out_of_scope", "out_of_scope", "forget_me"]
     assert _learned("thanks for everything, take care all", ranking, nearest) == expected
 
