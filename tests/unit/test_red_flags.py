@@ -168,6 +168,8 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "necesito una ambulancia para mi mama",
+        "my wife needs an ambulance right now, where do i call",
         "could you send somebody please, my wife is lying in the hall",
         "my dad is not ok, please send help to the house",
         "we are in danger, please hurry",
@@ -195,6 +197,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "mi papa se desmayo en la cocina",
+        "mi abuela no reacciona",
         "my uncle is not reacting to his name or to touch",
         "she wont react to anything we do",
         "grandma slipped, shes on the floor and cant get back up",
@@ -221,6 +225,7 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "mi mama tiene la cara caida y habla raro",
         "mum cant smile on the right side of her face",
         "his smile only lifts on one side now",
         "when he tries to talk it comes out garbled all of a sudden",
@@ -235,6 +240,8 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "me duele mucho el pecho",
+        "tengo un dolor fuerte en el pecho",
         "a heavy pressing feeling across my chest",
         "my mum is gripping her chest and sweating",
         "strong pain around my heart right now",
@@ -249,6 +256,8 @@ POSITIVES: dict[str, list[str]] = {
         "i was waiting for my appointment letter and now theres a pain in my chest",
     ],
     "breathing": [
+        "mi hija no puede respirar",
+        "every breath is a fight right now",
         "no breath help",
         "my air wont go in help",
         "she can barely get out two words without gasping",
@@ -274,6 +283,8 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "mi esposo se tomo todas sus pastillas",
+        "el nino bebio cloro",
         "my dad swallowed two weeks of his blood pressure tablets in one go",
         "i swallowed a weeks worth of my gabapentin in one go",
         "MY SON TOOK 30 GABAPENTIN",
@@ -298,6 +309,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "mi hermano no para de sangrar",
+        "soaking through a towel every few minutes from this cut",
         "my foot got gashed open on a sheet of metal",
         "he cut his thigh open with the angle grinder",
         "the saw blade went into his arm",
@@ -316,6 +329,7 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        "mi hijo esta convulsionando",
         "she had a seizure and then another one, she still isnt awake",
         "my son had a seizure and its still going on for ten minutes",
         "he had three fits in a row this morning",
@@ -346,6 +360,7 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        "de repente tengo el peor dolor de cabeza",
         "never had a migraine this bad",
         "my head pain started all at once like never before",
         "my headache is so bad i never had one like this",
@@ -415,6 +430,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "could i just take all my sleeping pills and sleep forever",
+        "how do i make it so no one finds me until its over",
         "what happens if i swallow a whole box of my sleeping tablets",
         "giving my cat to my sister because i wont need to look after her after tonight",
         "how many of my sleeping tablets would be enough to end things for good",
@@ -723,6 +740,14 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "no tengo dolor de pecho, solo tengo una pregunta sobre la resonancia",
+    "tomo pastillas para la presion, puedo hacer la resonancia",
+    "tiny bump on his forehead from the table, he is laughing already",
+    "slight headache from the noise of the scanner",
+    "my grandson is writing a school report on heart attacks",
+    "in the movie a man got poisoned, could that happen with contrast",
+    "how do i get the ambulance bill reimbursed",
+    "i wish i could just sleep in forever on saturdays",
     "someone at work keeps threatening to quit, so stressful before my mri",
     "the man in the waiting room was threatening the staff yesterday, is it safe to come in",
     "the puppy is choking on a chew toy again",
