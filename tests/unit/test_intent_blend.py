@@ -13,8 +13,15 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import csr_matrix, hstack
 
-from components.intent_blend import ARRAYS_FILE, VOCABULARIES_FILE, BlendedIntentClassifier
+from components.intent_blend import (
+    ARRAYS_FILE,
+    VECTORIZERS,
+    VOCABULARIES_FILE,
+    BlendedIntentClassifier,
+    _vectorizer,
+)
 
 EXAMPLES = {
     "ask_music_mri": ["can I listen to music in the mri", "do you play songs during the scan"],
@@ -30,6 +37,9 @@ def storage(tmp_path: Path) -> LocalModelStorage:
 
 def _context() -> ExecutionContext:
     return ExecutionContext(GraphSchema({}), "test")
+
+
+TRAINING_TEXTS = [text for texts in EXAMPLES.values() for text in texts]
 
 
 def _trained(storage: LocalModelStorage, **config: float) -> BlendedIntentClassifier:
@@ -59,11 +69,26 @@ def test_the_stored_model_is_arrays_and_json_and_loads_to_the_same_probabilities
             [ARRAYS_FILE, VOCABULARIES_FILE]
         )
     loaded = BlendedIntentClassifier.load({}, storage, Resource("blend"), _context())
-    texts = ["is music played in the mri", "parking please", "nek mri why"]
+    texts = ["is music played in the mri", "parking please", "nek mri why", "zzz"]
 
     assert loaded.intents == sorted(EXAMPLES)
-    np.testing.assert_allclose(loaded.probabilities(texts), trained.probabilities(texts))
-    np.testing.assert_allclose(loaded.probabilities(texts).sum(axis=1), 1.0)
+    for text in texts:
+        np.testing.assert_allclose(loaded.probabilities(text), trained.probabilities(text))
+        assert loaded.probabilities(text).sum() == pytest.approx(1.0)
+
+
+def test_the_per_message_weights_are_scikit_learns_tf_idf(storage: LocalModelStorage) -> None:
+    """The fast path computes what scikit-learn's own transform gives the regression."""
+    classifier = _trained(storage)
+    vectorizers = [_vectorizer(name).fit(TRAINING_TEXTS) for name in VECTORIZERS]
+    texts = ["can I listen to music during the MRI", "why mri of the neck neck", "lumbar", "?!"]
+    embeddings = np.stack([classifier.embeddings.sentence(text) for text in texts])
+    features = hstack([*(v.transform(texts) for v in vectorizers), csr_matrix(embeddings)])
+    scores = features @ classifier.weights["coef"].T + classifier.weights["intercept"]
+    expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+
+    for text, row in zip(texts, expected, strict=True):
+        np.testing.assert_allclose(classifier.probabilities(text), row, rtol=1e-6)
 
 
 def test_the_ranking_is_the_weighted_mean_of_diet_and_the_regression(
@@ -72,7 +97,7 @@ def test_the_ranking_is_the_weighted_mean_of_diet_and_the_regression(
     classifier = _trained(storage, diet_weight=0.25)
     text = "can I listen to songs in the mri"
     message = _parsed(text, [("ask_why_mri", 0.9), ("ask_music_mri", 0.1)])
-    regression = dict(zip(classifier.intents, classifier.probabilities([text])[0], strict=True))
+    regression = dict(zip(classifier.intents, classifier.probabilities(text), strict=True))
 
     classifier.process([message])
 
