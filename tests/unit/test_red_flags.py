@@ -983,6 +983,11 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "my daughter bumped her knee at school, shes running around normally",
         "nicked my chin shaving, a tiny bit of blood",
         "my son had a nosebleed at lunch, it stopped on its own",
+        "a wee scratch from the cat on my arm",
+        "slight headache after the long drive this morning",
+        # school work or fiction
+        "my niece is writing a story where the nurse gets poisoned",
+        "i have a college paper on strokes due tomorrow",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -1035,6 +1040,10 @@ def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallba
         ("the dog is barking and everyone is choking on smoke", None, "emergency"),
         ("the dog bit me and its bleeding a lot, what should i do", None, "emergency"),
         ("my dog is choking and i cant breathe either", None, "emergency"),
+        # something small, then something worse: the learned guess stands
+        ("a small bump on his head and now he is vomiting and confused", "emergency", "emergency"),
+        ("tiny bump on her head at school, she is drowsy", "emergency", "emergency"),
+        ("mild headache this morning that suddenly got much worse", "emergency", "emergency"),
     ],
 )
 def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
