@@ -91,16 +91,17 @@ DEFAULT_LEARNED_THRESHOLD = 0.3
 # ... and needs this many emergency or crisis examples among the message's nearest
 # training examples (components/nearest_examples.py, k = 5).
 DEFAULT_NEIGHBOURS_NEEDED = 2
-# A crisis verdict this confident stands without its neighbours: indirect suicidal
-# wording ("I'm saying my goodbyes", "I won't be around much longer") has few near
-# training examples, while the small self-harm class is rarely wrong when this sure.
-# The catch-all emergency class keeps its neighbours' check. The confidence is the
-# blend of DIET and the regression (components/intent_blend.py), which is less sure
-# of indirect wording than DIET alone: chosen on the parses of used rounds r1-r37
-# (10,683 emergencies, 4,375 look-alikes), 0.5 misses 30 emergencies and alarms 201
-# look-alikes, 0.7 misses 37 and alarms 192; before the
-# blend, DIET alone at 0.7 missed 34 and alarmed 198.
-DEFAULT_CONFIDENT_ALONE = {"self_harm": 0.5}
+# A verdict this confident stands without its neighbours: indirect suicidal wording
+# ("I'm saying my goodbyes", "I won't be around much longer") has few near training
+# examples, while the small self-harm class is rarely wrong when this sure; an emergency
+# told as a story ("my dad had his back op on monday, now he is burning up") may have
+# look-alikes among its neighbours. The confidence is the blend of DIET and the
+# regression (components/intent_blend.py). Chosen on the parses of used rounds r1-r37
+# (10,683 emergencies, 4,375 look-alikes). Self-harm: 0.5 misses 30 emergencies and
+# alarms 201 look-alikes, 0.7 misses 37 and alarms 192. Emergency, with the look-alikes
+# and emergencies added to data/nlu.yml: without it 27 missed and 154 alarms; 0.9, 22
+# and 154; 0.8, 21 and 154; 0.7, 20 and 157; 0.5, 19 and 173.
+DEFAULT_CONFIDENT_ALONE = {"self_harm": 0.5, "emergency": 0.8}
 # Whole-message patterns only look at short messages.
 MESSAGE_PATTERN_MAX_CHARS = 120
 

@@ -283,6 +283,8 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "my daughter swallowed some of the gel for the dishwasher",
+        "he drank the stuff to clean the oven",
         "mi esposo se tomo todas sus pastillas",
         "el nino bebio cloro",
         "my dad swallowed two weeks of his blood pressure tablets in one go",
@@ -309,6 +311,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "the blood keeps seeping out of the cut on his head",
+        "ive pressed a towel on it for ages and its bleeding even with pressure",
         "mi hermano no para de sangrar",
         "soaking through a towel every few minutes from this cut",
         "my foot got gashed open on a sheet of metal",
@@ -413,6 +417,7 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        "the goalkeeper is down on the ice and says his arms are tingling",
         "i was in a car crash and now my arms are tingling, why do they want an mri",
         "he fell off the roof and cant move his legs, the doctor ordered a scan",
         "neck injury at rugby, now both arms are numb",
@@ -430,6 +435,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "ive been thinking about jumping",
+        "im thinking of jumping off our bridge tonight",
         "could i just take all my sleeping pills and sleep forever",
         "how do i make it so no one finds me until its over",
         "what happens if i swallow a whole box of my sleeping tablets",
@@ -499,6 +506,9 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "a man snatched my little girl outside the school",
+        "someone is pulling her into a van",
+        "i will make every one of those nurses pay, im bringing my rifle",
         "a guy chased me from the bus stop and hes still outside my door",
         "my brother keeps hitting our mum, she has marks on her arms",
         "my uncle is hitting his son with a belt",
@@ -740,6 +750,12 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "im thinking about jumping into the lake for a swim later",
+    "my ex grabbed my son for the weekend",
+    "i dragged my son to the dentist lol",
+    "the kids down on the field are playing football",
+    "where do you keep the liquid for cleaning the floors",
+    "does the blood keep coming out for long after they take the iv out",
     "no tengo dolor de pecho, solo tengo una pregunta sobre la resonancia",
     "tomo pastillas para la presion, puedo hacer la resonancia",
     "tiny bump on his forehead from the table, he is laughing already",
@@ -1182,8 +1198,9 @@ def test_the_learned_layer_has_its_own_threshold_below_the_fallback() -> None:
     ],
 )
 def test_the_learned_layer_needs_its_neighbours_to_agree(nearest: list[str], expected: str) -> None:
-    """A classifier emergency that the nearest examples do not support is not an alarm."""
-    ranking = [("emergency", 0.9), ("out_of_scope", 0.1)]
+    """A classifier emergency, below the level that stands alone, that the nearest
+    examples do not support is not an alarm."""
+    ranking = [("emergency", 0.75), ("out_of_scope", 0.25)]
     assert _learned("is there a cash machine in the lobby", ranking, nearest) == expected
 
 
@@ -1193,15 +1210,16 @@ def test_the_learned_layer_needs_its_neighbours_to_agree(nearest: list[str], exp
         ([("self_harm", 0.95), ("out_of_scope", 0.05)], "self_harm"),
         ([("self_harm", 0.55), ("out_of_scope", 0.45)], "self_harm"),
         ([("self_harm", 0.45), ("out_of_scope", 0.55)], FALLBACK_INTENT),
-        ([("emergency", 0.99), ("out_of_scope", 0.01)], FALLBACK_INTENT),
+        ([("emergency", 0.85), ("out_of_scope", 0.15)], "emergency"),
+        ([("emergency", 0.75), ("out_of_scope", 0.25)], FALLBACK_INTENT),
     ],
 )
-def test_a_sure_crisis_verdict_needs_no_neighbours(
+def test_a_sure_verdict_needs_no_neighbours(
     ranking: list[tuple[str, float]], expected: str
 ) -> None:
-    """Indirect suicidal wording has few near examples: a self-harm verdict at 0.5 or
-    more (of the blended confidence) stands alone; the catch-all emergency class still
-    needs its neighbours."""
+    """Indirect suicidal wording and emergencies told as stories have few near
+    examples: a self-harm verdict at 0.5 or more of the blended confidence stands
+    alone, an emergency verdict at 0.8 or more; below, they need their neighbours."""
     nearest = ["out_of_scope", "goodbye", "out_of_scope", "out_of_scope", "forget_me"]
     assert _learned("thanks for everything, take care all", ranking, nearest) == expected
 
