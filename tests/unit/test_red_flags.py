@@ -168,6 +168,7 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "ayúdenme por favor",
         "necesito una ambulancia para mi mama",
         "my wife needs an ambulance right now, where do i call",
         "could you send somebody please, my wife is lying in the hall",
@@ -197,6 +198,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "mi abuelo dejó de respirar",
+        "mi esposa esta en el piso y no responde",
         "mi papa se desmayo en la cocina",
         "mi abuela no reacciona",
         "my uncle is not reacting to his name or to touch",
@@ -225,6 +228,8 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "mi papá tiene la boca torcida y habla raro",
+        "i think my mother is having a stroke her face is drooping",
         "mi mama tiene la cara caida y habla raro",
         "mum cant smile on the right side of her face",
         "his smile only lifts on one side now",
@@ -240,6 +245,7 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "tengo presión en el pecho",
         "me duele mucho el pecho",
         "tengo un dolor fuerte en el pecho",
         "a heavy pressing feeling across my chest",
@@ -256,6 +262,7 @@ POSITIVES: dict[str, list[str]] = {
         "i was waiting for my appointment letter and now theres a pain in my chest",
     ],
     "breathing": [
+        "me cuesta mucho respirar",
         "mi hija no puede respirar",
         "every breath is a fight right now",
         "no breath help",
@@ -271,6 +278,7 @@ POSITIVES: dict[str, list[str]] = {
         "im having trouble breathing",
     ],
     "allergic_reaction": [
+        "se me está cerrando la garganta después del contraste",
         "after the contrast shot my tongue feels thick",
         "my tongue is swelling",
         "my throat is closing up",
@@ -283,6 +291,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "el niño se trago unas pastillas de su abuela",
         "my daughter swallowed some of the gel for the dishwasher",
         "he drank the stuff to clean the oven",
         "mi esposo se tomo todas sus pastillas",
@@ -311,6 +320,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "está sangrando mucho de la pierna",
         "the blood keeps seeping out of the cut on his head",
         "ive pressed a towel on it for ages and its bleeding even with pressure",
         "mi hermano no para de sangrar",
@@ -333,6 +343,7 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        "mi hija está convulsionando",
         "mi hijo esta convulsionando",
         "she had a seizure and then another one, she still isnt awake",
         "my son had a seizure and its still going on for ten minutes",
@@ -352,6 +363,7 @@ POSITIVES: dict[str, list[str]] = {
         "my uncle is lying on the floor shaking all over",
     ],
     "head_injury": [
+        "se pegó en la cabeza con la puerta, está muy somnoliento",
         "hit my head on the shelf and now i cant think straight",
         "grandad fell and hit his head and does not know where he is",
         "my son fell off the trampoline and hit his head, now hes throwing up",
@@ -377,6 +389,7 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        "me operaron de la columna, ahora tengo fiebre y escalofríos",
         "back op 10 days ago now temperature of 39 and chills",
         "temperature is 38.9 three days after my fusion",
         "the op wound from last week is leaking yellow stuff",
@@ -395,6 +408,7 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "no siento nada entre las piernas y no puedo orinar",
         "i cant feel the tissue paper at all when i wipe",
         "since this morning i dont know when i need to pee anymore and my back is agony",
         "surgery on my back 2 weeks ago and suddenly my legs wont hold me up",
@@ -417,6 +431,7 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        "chocamos con la moto, ahora no siente las piernas",
         "the goalkeeper is down on the ice and says his arms are tingling",
         "i was in a car crash and now my arms are tingling, why do they want an mri",
         "he fell off the roof and cant move his legs, the doctor ordered a scan",
@@ -435,6 +450,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "me voy a matar esta noche",
         "ive been thinking about jumping",
         "im thinking of jumping off our bridge tonight",
         "could i just take all my sleeping pills and sleep forever",
@@ -506,6 +522,7 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "mi vecino me quiere matar",
         "a man snatched my little girl outside the school",
         "someone is pulling her into a van",
         "i will make every one of those nurses pay, im bringing my rifle",
@@ -750,6 +767,14 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "mi perro no responde a su nombre jaja",
+    "el doctor no responde mis mensajes",
+    "no tengo fiebre despues de la operacion",
+    "la cirugia fue un exito, sin fiebre",
+    "no puedo orinar antes de la resonancia?",
+    "mi mama se tomo sus pastillas de la presion esta mañana",
+    "el accidente de coche fue hace 5 años, por eso la resonancia",
+    "he likes to stroke his beard",
     "im thinking about jumping into the lake for a swim later",
     "my ex grabbed my son for the weekend",
     "i dragged my son to the dentist lol",
