@@ -177,13 +177,18 @@ def test_messages_that_give_no_answer_end_with_the_safety_net(content: Content, 
 @pytest.mark.parametrize(
     ("action", "intent"), [(ActionReply(), "out_of_scope"), (ActionFallback(), "nlu_fallback")]
 )
+@pytest.mark.parametrize(
+    "text",
+    ["why wud dr want mri of my c spine", "por que el doctor quiere una resonancia del cuello"],
+)
 def test_a_spine_mri_question_is_never_deflected_bare(
-    content: Content, action: ActionReply | ActionFallback, intent: str
+    content: Content, action: ActionReply | ActionFallback, intent: str, text: str
 ) -> None:
-    """Out of scope or unsure, a message about spine MRI gets the closest topics."""
+    """Out of scope or unsure, a message about spine MRI, in English or Spanish, gets
+    the closest topics."""
     tracker = make_tracker(
         intent,
-        text="why wud dr want mri of my c spine",
+        text=text,
         ranking=["out_of_scope", "ask_why_mri", "ask_mri_surgery", "greet"],
     )
     messages, events = run_action(action, tracker)
