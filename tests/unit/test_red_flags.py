@@ -228,6 +228,7 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "her left arm is just dangling",
         "mi papá tiene la boca torcida y habla raro",
         "i think my mother is having a stroke her face is drooping",
         "mi mama tiene la cara caida y habla raro",
@@ -320,6 +321,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "blood is coming through the bandage on his leg",
         "está sangrando mucho de la pierna",
         "the blood keeps seeping out of the cut on his head",
         "ive pressed a towel on it for ages and its bleeding even with pressure",
@@ -450,6 +452,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "i cut myself with razor blades when things get too much",
         "me voy a matar esta noche",
         "ive been thinking about jumping",
         "im thinking of jumping off our bridge tonight",
@@ -522,6 +525,7 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "my neighbour says hes going to blow up the clinic",
         "mi vecino me quiere matar",
         "a man snatched my little girl outside the school",
         "someone is pulling her into a van",
@@ -767,6 +771,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "i cut myself with a knife while cooking",
+    "my arm is hanging in a sling after the fall",
+    "i burn myself on the oven all the time lol",
+    "my nose bled through a tissue once last year",
     "mi perro no responde a su nombre jaja",
     "el doctor no responde mis mensajes",
     "no tengo fiebre despues de la operacion",
