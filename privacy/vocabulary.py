@@ -51,6 +51,10 @@ NEVER_NAMES = frozenset(
     }
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+# The "did you mean" pattern of spine_mri.yml is a regular expression, not prose: its
+# Spanish words ("resonancia", "columna") would make Spanish read as English, and its
+# character classes ("magn[eé]tica") would add fragments.
+REGEX_SETTING = re.compile(r"^  about_spine_mri: >-\n(?:    .*\n)+", re.MULTILINE)
 
 
 def _fold(word: str) -> str:
@@ -85,7 +89,7 @@ def content_words() -> frozenset[str]:
     for name in CONTENT_FILES:
         path = CONTENT_DIR / name
         if path.exists():
-            text = path.read_text(encoding="utf-8")
+            text = REGEX_SETTING.sub("", path.read_text(encoding="utf-8"))
             words.update(word for word in WORD.findall(text) if word.islower())
     return frozenset(words)
 
