@@ -198,6 +198,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "mi esposo no responde desde hace rato",
+        "no responde mi hijo, ayuda",
         "mi abuelo dejó de respirar",
         "mi esposa esta en el piso y no responde",
         "mi papa se desmayo en la cocina",
@@ -292,6 +294,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "found my sister next to an empty pack of her sleeping tablets",
         "el niño se trago unas pastillas de su abuela",
         "my daughter swallowed some of the gel for the dishwasher",
         "he drank the stuff to clean the oven",
@@ -321,6 +324,9 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "she keeps coughing up a cupful of bright blood",
+        "la herida tiene un sangrado que no se detiene",
+        "so much blood after the accident",
         "blood is coming through the bandage on his leg",
         "está sangrando mucho de la pierna",
         "the blood keeps seeping out of the cut on his head",
@@ -378,6 +384,9 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        "my migraine today is different, it struck like lightning",
+        "got a headache at lunch. nothing like it ever",
+        "a sudden pounding headache like nothing ive ever had before",
         "de repente tengo el peor dolor de cabeza",
         "never had a migraine this bad",
         "my head pain started all at once like never before",
@@ -452,6 +461,14 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "would thirty of my pregabalin be enough to die",
+        "is a full box of my sleeping pills enough",
+        "how much insulin would kill somebody",
+        "is leaping from a balcony painless",
+        "how fast do you bleed out from the wrist",
+        "how far would i have to jump so it is over",
+        "left notes for my whole family for when im gone",
+        "forgive me, please take good care of my sister for me",
         "i cut myself with razor blades when things get too much",
         "me voy a matar esta noche",
         "ive been thinking about jumping",
@@ -525,6 +542,9 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "im going to go to that clinic and get revenge",
+        "my boyfriend will kill me if i leave him",
+        "she will kill me if i tell the police",
         "my neighbour says hes going to blow up the clinic",
         "mi vecino me quiere matar",
         "a man snatched my little girl outside the school",
@@ -619,6 +639,19 @@ def test_a_negated_context_does_not_count() -> None:
 # -- cancelling cues and look-alikes -------------------------------------------------------
 
 IDIOMS = [
+    "my wife will shoot me if i lose the parking ticket",
+    "i wanted to strangle everyone in that queue lol",
+    "kill me now, more paperwork",
+    "this soap opera is an overdose of drama",
+    "i fainted twice at school when i saw blood",
+    "my cat choked on a hairball and he coughed it up",
+    "my leg went numb because i fell asleep on my side",
+    "i blacked out on the answer in my exam",
+    "we ate way too much at the buffet",
+    "car accident claim, who do i send the mri bill to",
+    "my wallet is having a stroke after that bill",
+    "le va a dar un infarto cuando vea el precio",
+    "i cant breathe when i laugh at his jokes",
     "gonna crush this exam today",
     "i nearly choked laughing at that video",
     "how do i change my emergency contact",
@@ -730,6 +763,8 @@ PAST = [
     "i had a fit and swallowed my tongue, that happened in 1998",
 ]
 HYPOTHETICAL = [
+    "if a patient went into anaphylaxis in the scanner who would help",
+    "should i worry about a stroke since my mum had one",
     "how would i spot a stroke in my mum, just want to know",
     # a story on a screen, in the news or in a book, or signs being studied
     "saw a tv show where a man had a stroke in the scanner, does that happen",
@@ -771,6 +806,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "reading a mystery about a poisoning at a country house",
+    "my favorite series had a stroke episode last night",
+    "the storyline where the doctor overdoses was sad",
+    "allergic reaction to aspirin as a teen, hives only",
     "i cut myself with a knife while cooking",
     "my arm is hanging in a sling after the fall",
     "i burn myself on the oven all the time lol",
@@ -1037,6 +1076,10 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         # school work or fiction
         "my niece is writing a story where the nurse gets poisoned",
         "i have a college paper on strokes due tomorrow",
+        "my gums bled a bit after flossing, stopped by itself",
+        "hit my head on a cupboard, got checked at the er and all clear",
+        "i was on tramadol years back but came off it a long time ago",
+        "dont panic, nothing urgent, just a question about parking",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
