@@ -248,6 +248,7 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "my dad have heart attack when he walk to the car",
         "tengo presión en el pecho",
         "me duele mucho el pecho",
         "tengo un dolor fuerte en el pecho",
@@ -461,6 +462,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "is it painful to overdose on sleeping pills",
+        "could the magnet kill me if i walk in with a knife on purpose",
         "would thirty of my pregabalin be enough to die",
         "is a full box of my sleeping pills enough",
         "how much insulin would kill somebody",
@@ -639,6 +642,9 @@ def test_a_negated_context_does_not_count() -> None:
 # -- cancelling cues and look-alikes -------------------------------------------------------
 
 IDIOMS = [
+    "ill shoot you an email with the forms",
+    "my brother fell off the wagon at the wedding",
+    "casi me da un infarto al ver la cuenta",
     "my wife will shoot me if i lose the parking ticket",
     "i wanted to strangle everyone in that queue lol",
     "kill me now, more paperwork",
@@ -741,6 +747,7 @@ NEGATED = [
     "no fever no chills wound looks fine",
 ]
 PAST = [
+    "our neighbours daughter had a seizure once with a temperature, is that normal for kids",
     "I fainted at the dentist once, can I have the MRI",
     "my fever after the operation is long gone, will the MRI show healing",
     "an old whiplash from a 2015 car accident still aches, why neck mri",
@@ -763,6 +770,7 @@ PAST = [
     "i had a fit and swallowed my tongue, that happened in 1998",
 ]
 HYPOTHETICAL = [
+    "in last nights dream i couldnt breathe",
     "if a patient went into anaphylaxis in the scanner who would help",
     "should i worry about a stroke since my mum had one",
     "how would i spot a stroke in my mum, just want to know",
@@ -1080,6 +1088,7 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "hit my head on a cupboard, got checked at the er and all clear",
         "i was on tramadol years back but came off it a long time ago",
         "dont panic, nothing urgent, just a question about parking",
+        "took one advil for my headache, is that a problem for the scan",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
