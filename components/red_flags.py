@@ -125,6 +125,19 @@ def _compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(pattern, flags)
 
 
+# "\w+d" or "\w+ll" where a contraction (he'd, she'll) is meant.
+_GUESSED_CONTRACTION = re.compile(r"\\w\+(?:d|ll)(?![a-z])")
+
+
+def _checked_idiom(pattern: str) -> str:
+    """An idiom is cut out of every message before any category looks, so a guessed
+    contraction cuts out real emergencies: "\\w+d have a heart attack when" also matched
+    "my husband have a heart attack when he stand up"."""
+    if _GUESSED_CONTRACTION.search(pattern):
+        raise ValueError(f"name an idiom's contractions one by one (id|hed|shed): {pattern}")
+    return pattern
+
+
 def _leading_boundary(pattern: str) -> bool:
     """True for a pattern that starts with \\b and has no top-level "|"."""
     if not pattern.startswith(r"\b"):
@@ -330,7 +343,7 @@ class RedFlagRules:
         ]
         # Self-harm categories first, then file order.
         ordered = sorted(categories, key=lambda c: KINDS.index(c.kind))
-        idioms = [_expand(p, terms) for p in raw.get("idioms") or ()]
+        idioms = [_expand(_checked_idiom(p), terms) for p in raw.get("idioms") or ()]
         return cls(
             categories=tuple(ordered),
             mentions=_patterns(raw["symptom_mentions"], terms),

@@ -248,6 +248,7 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "crushing chest and sweating since lunch",
         "my dad have heart attack when he walk to the car",
         "tengo presión en el pecho",
         "me duele mucho el pecho",
@@ -325,6 +326,9 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "fell through the glass door, lot of blood from his arm",
+        "he sliced the tip of his thumb nearly off with the bread knife",
+        "my sons nosebleed has gone on forty minutes and wont stop",
         "she keeps coughing up a cupful of bright blood",
         "la herida tiene un sangrado que no se detiene",
         "so much blood after the accident",
@@ -352,6 +356,7 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        "my son is jerking all over and it wont stop",
         "mi hija está convulsionando",
         "mi hijo esta convulsionando",
         "she had a seizure and then another one, she still isnt awake",
@@ -401,6 +406,7 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        "two days after my fusion my right foot went numb this morning",
         "me operaron de la columna, ahora tengo fiebre y escalofríos",
         "back op 10 days ago now temperature of 39 and chills",
         "temperature is 38.9 three days after my fusion",
@@ -420,6 +426,7 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "tingly and numb between my legs since lunch, my disc is bad",
         "no siento nada entre las piernas y no puedo orinar",
         "i cant feel the tissue paper at all when i wipe",
         "since this morning i dont know when i need to pee anymore and my back is agony",
@@ -462,6 +469,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "quickest way to cut myself so it doesnt show",
         "is it painful to overdose on sleeping pills",
         "could the magnet kill me if i walk in with a knife on purpose",
         "would thirty of my pregabalin be enough to die",
@@ -545,6 +553,7 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "i made a plan to hurt my neighbour tomorrow",
         "im going to go to that clinic and get revenge",
         "my boyfriend will kill me if i leave him",
         "she will kill me if i tell the police",
@@ -814,6 +823,7 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "i have a heavy chest cold and a cough, can i still have the scan",
     "reading a mystery about a poisoning at a country house",
     "my favorite series had a stroke episode last night",
     "the storyline where the doctor overdoses was sad",
@@ -1164,6 +1174,14 @@ def test_patterns_must_be_lower_case(tmp_path: Path) -> None:
         RedFlagRules.from_file(custom)
 
 
+def test_an_idiom_must_name_its_contractions(tmp_path: Path) -> None:
+    rules = DEFAULT_RULES_FILE.read_text().replace("(?:id|hed|shed|youd|theyd|wed|itd)", r"\w+d", 1)
+    custom = tmp_path / "rules.yml"
+    custom.write_text(rules)
+    with pytest.raises(ValueError, match="contractions"):
+        RedFlagRules.from_file(custom)
+
+
 def test_unknown_terms_are_reported(tmp_path: Path) -> None:
     rules = DEFAULT_RULES_FILE.read_text().replace("'\\bheart attack\\b'", "'\\b<nosuchterm>\\b'")
     custom = tmp_path / "rules.yml"
@@ -1327,6 +1345,7 @@ def test_a_learned_emergency_stands_on_a_general_question_about_something_happen
         ("my dad had a stroke last year, he is doing well now", "emergency"),
         ("what helps chest pain, it started 20 min ago", "self_harm"),  # crisis: unchanged
         ("im not suicidal or anything, just fed up with waiting", "self_harm"),
+        ("i love you so much", "self_harm"),  # said to the bot
     ],
 )
 def test_cancelled_mentions_still_set_aside_other_learned_verdicts(text: str, learned: str) -> None:
