@@ -168,6 +168,8 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "is this where i get help, we need somebody right now",
+        "necesitamos un medico ya",
         "ayúdenme por favor",
         "necesito una ambulancia para mi mama",
         "my wife needs an ambulance right now, where do i call",
@@ -230,6 +232,8 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "my right leg and arm went numb and heavy at breakfast",
+        "her left arm is dead weight since she woke",
         "my grandad started slurring at dinner",
         "her left arm is just dangling",
         "mi papá tiene la boca torcida y habla raro",
@@ -268,6 +272,7 @@ POSITIVES: dict[str, list[str]] = {
         "i was waiting for my appointment letter and now theres a pain in my chest",
     ],
     "breathing": [
+        "my mum cant catch her breth at all",
         "me cuesta mucho respirar",
         "mi hija no puede respirar",
         "every breath is a fight right now",
@@ -297,6 +302,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "gave him two of his shots instead of one and he feels really weird",
         "found my sister next to an empty pack of her sleeping tablets",
         "el niño se trago unas pastillas de su abuela",
         "my daughter swallowed some of the gel for the dishwasher",
@@ -327,6 +333,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "bleeding heavy after the fall and it keeps coming",
         "fell through the glass door, lot of blood from his arm",
         "he sliced the tip of his thumb nearly off with the bread knife",
         "my sons nosebleed has gone on forty minutes and wont stop",
@@ -470,6 +477,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "im finishing everything tonight, thanks for all your help",
+        "i feel like a burden to everyone around me",
         "if i take the entire pack will it hurt much",
         "quickest way to cut myself so it doesnt show",
         "is it painful to overdose on sleeping pills",
@@ -831,6 +840,8 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    "im finishing things today at work before my scan",
+    "took two tylenol instead of one for my back",
     "the film i watched had a man poisoned in it",
     "i have a heavy chest cold and a cough, can i still have the scan",
     "reading a mystery about a poisoning at a country house",
