@@ -477,6 +477,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "me siento un estorbo para mis hijos",
+        "ya no quiero estar aqui con este dolor",
         "im finishing everything tonight, thanks for all your help",
         "i feel like a burden to everyone around me",
         "if i take the entire pack will it hurt much",
