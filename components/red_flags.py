@@ -80,6 +80,8 @@ PART_BREAK = re.compile(
     re.IGNORECASE,
 )
 NEGATION_WINDOW_WORDS = 5
+# Words that join a negated list, over which a negation reaches further back.
+_NEGATED_LIST = frozenset({"or", "nor"})
 FALLBACK_INTENT = "nlu_fallback"
 # Parse-data key with the red-flag verdict: {"category": rule category or None,
 # "learned": the learned layer's kind or None}.
@@ -210,9 +212,9 @@ def _patterns(raw: list[str] | None, terms: dict[str, str]) -> tuple[re.Pattern[
     return tuple(_compile(_expand(p, terms)) for p in raw or ())
 
 
-def _cues(raw: list[str], terms: dict[str, str]) -> re.Pattern[str]:
+def _cues(raw: list[str], terms: dict[str, str], flags: int = 0) -> re.Pattern[str]:
     """Cues of which any one is enough, as one regex: one search instead of one each."""
-    return _compile(_alternation([_expand(p, terms) for p in raw]))
+    return _compile(_alternation([_expand(p, terms) for p in raw]), flags)
 
 
 @dataclass(frozen=True)
@@ -353,8 +355,8 @@ class RedFlagRules:
             not_now_cues=_patterns(raw.get("not_now_cues"), terms),
             not_now_for_rules=_patterns(raw.get("not_now_for_rules"), terms),
             learned_stands_cues=_patterns(raw.get("learned_stands_cues"), terms),
-            past=_cues(raw["past_cues"], terms),
-            past_or_ongoing=_cues(raw["past_cues"] + raw["ongoing_cues"], terms),
+            past=_cues(raw["past_cues"], terms, re.MULTILINE),
+            past_or_ongoing=_cues(raw["past_cues"] + raw["ongoing_cues"], terms, re.MULTILINE),
             general_question=_compile(raw["general_question_start"]),
             first_person=_compile(raw["first_person"]),
             idioms=_compile(_alternation(idioms)) if idioms else None,
@@ -392,22 +394,32 @@ class RedFlagRules:
         return bool(self.general_question.search(clause)) and not self.first_person.search(clause)
 
     def _is_negated(self, clause: _Clause, start: int, end: int) -> bool:
-        """A negation cue a few words before the match, in its own part, or "is fine" after."""
+        """A negation cue a few words before the match, in its own part, or "is fine" after.
+        A list joined by "or" is negated as a whole: "I dont have any chest pain or
+        trouble breathing"."""
         part_start, _ = clause.scope(start, start)
         window_start = max(part_start, start - NEGATION_WINDOW_CHARS)
-        preceding = clause.text[window_start:start].split()[-NEGATION_WINDOW_WORDS:]
+        preceding = clause.text[window_start:start].split()
+        if not _NEGATED_LIST.intersection(preceding[-NEGATION_WINDOW_WORDS:]):
+            preceding = preceding[-NEGATION_WINDOW_WORDS:]
         if preceding and self.negation.search(" ".join(preceding)):
             return True
         return bool(self.negation_after.match(clause.text, end))
 
     def _is_past(self, clause: _Clause, start: int, end: int, ongoing: bool = True) -> bool:
         """A past-time cue in the match's own part of the clause, or a long-standing one
-        unless `ongoing` is False."""
+        unless `ongoing` is False. A cue may look past its part: "had a seizure" is no
+        past seizure in "had a seizure and its been 5 minutes"."""
         first, last = clause.scope(start, end)
         past = clause._past.get((first, last, ongoing))
         if past is None:
             cues = self.past_or_ongoing if ongoing else self.past
-            past = clause._past[(first, last, ongoing)] = bool(cues.search(clause.text[first:last]))
+            part = clause.text[first:last]
+            # The rest of the clause follows on its own line: a cue ends at the part's
+            # end ("$"), but one that says so may look across it ("(?s:.)").
+            found = cues.search(f"{part}\n{clause.text[last:]}")
+            past = found is not None and found.start() < len(part)
+            clause._past[(first, last, ongoing)] = past
         return past
 
     def _stands(

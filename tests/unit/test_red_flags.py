@@ -667,6 +667,7 @@ def test_a_negated_context_does_not_count() -> None:
 
 IDIOMS = [
     "gun to my head i still couldnt spell it",
+    "i cant breathe a word of this to my husband, he worries",
     "heart attack prices at the hospital cafe",
     "the copay will hurt my wallet",
     "my son will kill me for telling you his age",
@@ -773,6 +774,7 @@ NEGATED = [
     "i am not going to hurt myself, i just want answers",
     "i didnt take too many pills",
     "no fever no chills wound looks fine",
+    "i dont have chest pain or trouble breathing",
 ]
 PAST = [
     "our neighbours daughter had a seizure once with a temperature, is that normal for kids",
@@ -796,6 +798,9 @@ PAST = [
     # The message dates what it tells and names nothing happening now.
     "my dad knocked himself out on a low door frame at college, that was decades ago",
     "i had a fit and swallowed my tongue, that happened in 1998",
+    "my grandad passed away from a stroke at 85",
+    "i had an infection in my wound after the op last month but the tablets cleared it up",
+    "my incision from the operation 10 weeks ago has healed, only a scar left",
 ]
 HYPOTHETICAL = [
     "in last nights dream i couldnt breathe",
@@ -882,6 +887,7 @@ LOOK_ALIKES = [
     "our cat is choking on a hairball, what should i do",
     "our goldfish is not breathing properly, which shop sells filters",
     "cpr refresher course at work next month, is it useful",
+    "first aid class at the library today, whats the recovery position again",
     "the company slashed prices this week",
     "the doctor listed a fever as one of the reasons for a lumbar mri",
     "can you send someone my appointment letter again",
@@ -1050,6 +1056,24 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         # finality about the scan itself
         ("no point booking the scan, i wont be around by then", "self_harm"),
         ("back surgery 5 days ago. now is fever and the wound is leaking", "emergency"),
+        # a past cue may look past its part: the seizure is still going
+        ("my brother had a seizure and its been ten minutes", "emergency"),
+        # the date of the operation is no date of the wound or the numbness
+        ("lumbar fusion 3 weeks ago the incision is red and leaking", "emergency"),
+        ("new weakness in my arms since lunch after my neck surgery last week", "emergency"),
+        # "same as last time" compares; it does not date the pain
+        ("she had a stroke before and now her face droops again same as last time", "emergency"),
+        # "no feeling" is the symptom, not a negation
+        ("there is no feeling in my saddle area", "emergency"),
+        # questions about a way to die, final notes, a ledge, a reported threat to end it
+        ("how deep would i need to cut to bleed out", "self_harm"),
+        ("would it hurt to die from sleeping tablets", "self_harm"),
+        ("i have written my last letter to my kids", "self_harm"),
+        ("my sister posted a farewell on instagram and wont answer", "self_harm"),
+        ("im standing on the ledge of the car park roof", "self_harm"),
+        ("my dad says if the pain doesnt stop hell end it", "self_harm"),
+        ("which is the tallest bridge near here to jump off", "self_harm"),
+        ("my grandma is being abused by her carer", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1122,6 +1146,10 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "dont panic, nothing urgent, just a question about parking",
         "took one advil for my headache, is that a problem for the scan",
         "my scar is healing nicely, just a bit itchy",
+        # a negated list, a family history, a symptom that comes and goes
+        "i have no fever or chills or trouble breathing, just a question",
+        "my uncle died of a heart attack years back, is it in the family",
+        "my chest gets tight before exams but it goes away when i rest",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
