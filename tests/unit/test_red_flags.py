@@ -668,6 +668,8 @@ def test_a_negated_context_does_not_count() -> None:
 IDIOMS = [
     "gun to my head i still couldnt spell it",
     "i cant breathe a word of this to my husband, he worries",
+    "i blacked out the whole visit, so dull",
+    "heart attack-inducing hospital parking",
     "heart attack prices at the hospital cafe",
     "the copay will hurt my wallet",
     "my son will kill me for telling you his age",
@@ -775,6 +777,7 @@ NEGATED = [
     "i didnt take too many pills",
     "no fever no chills wound looks fine",
     "i dont have chest pain or trouble breathing",
+    "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
     "our neighbours daughter had a seizure once with a temperature, is that normal for kids",
@@ -888,6 +891,8 @@ LOOK_ALIKES = [
     "our goldfish is not breathing properly, which shop sells filters",
     "cpr refresher course at work next month, is it useful",
     "first aid class at the library today, whats the recovery position again",
+    "allergic to sulfa, gets a rash, no reaction now",
+    "my son fell off his scooter, grazed elbow, plaster on",
     "the company slashed prices this week",
     "the doctor listed a fever as one of the reasons for a lumbar mri",
     "can you send someone my appointment letter again",
@@ -1074,6 +1079,9 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("my dad says if the pain doesnt stop hell end it", "self_harm"),
         ("which is the tallest bridge near here to jump off", "self_harm"),
         ("my grandma is being abused by her carer", "emergency"),
+        ("since my neck operation i cant grip a cup, its new", "emergency"),
+        ("my teenage daughter says she wants to hurt kids at her school", "emergency"),
+        ("my nephew keeps talking about killing people at the mall", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1150,6 +1158,7 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "i have no fever or chills or trouble breathing, just a question",
         "my uncle died of a heart attack years back, is it in the family",
         "my chest gets tight before exams but it goes away when i rest",
+        "my kids would be lost without me, so im doing the mri",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
