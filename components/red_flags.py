@@ -443,14 +443,20 @@ class RedFlagRules:
         if self.idioms is not None:
             text, idioms_found = self.idioms.subn(" ; ", text)
         whole = " ".join(_NOT_WORD.sub(" ", text).split())
-        seen: dict[str, _Clause] = {}
-        clauses = []
+        clauses = [_Clause(clause, self) for clause in dict.fromkeys(self._dated_clauses(text))]
+        return _Message(text, whole, clauses, "\n".join(c.text for c in clauses), idioms_found)
+
+    def _dated_clauses(self, text: str) -> list[str]:
+        """The message's clauses; one that is only a past cue ("years ago", "gone now")
+        belongs to the clause before it: "I fainted once at a blood draw, years ago"."""
+        clauses: list[str] = []
         for piece in CLAUSE_BREAK.split(text):
             clause = " ".join(piece.split())
-            if clause and clause not in seen:
-                seen[clause] = _Clause(clause, self)
-                clauses.append(seen[clause])
-        return _Message(text, whole, clauses, "\n".join(c.text for c in clauses), idioms_found)
+            if clauses and self.past.fullmatch(clause):
+                clauses[-1] = f"{clauses[-1]} {clause}"
+            elif clause:
+                clauses.append(clause)
+        return clauses
 
     def _found(
         self,

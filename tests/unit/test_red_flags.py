@@ -669,6 +669,7 @@ IDIOMS = [
     "gun to my head i still couldnt spell it",
     "i cant breathe a word of this to my husband, he worries",
     "i blacked out the whole visit, so dull",
+    "i gave away my old clothes to the thrift shop",
     "heart attack-inducing hospital parking",
     "heart attack prices at the hospital cafe",
     "the copay will hurt my wallet",
@@ -893,6 +894,9 @@ LOOK_ALIKES = [
     "first aid class at the library today, whats the recovery position again",
     "allergic to sulfa, gets a rash, no reaction now",
     "my son fell off his scooter, grazed elbow, plaster on",
+    # a clause that is only a date dates the one before it
+    "i blacked out at the dentist, many years ago",
+    "a bit of chest pressure after the stairs earlier, it passed",
     "the company slashed prices this week",
     "the doctor listed a fever as one of the reasons for a lumbar mri",
     "can you send someone my appointment letter again",
@@ -1082,6 +1086,7 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("since my neck operation i cant grip a cup, its new", "emergency"),
         ("my teenage daughter says she wants to hurt kids at her school", "emergency"),
         ("my nephew keeps talking about killing people at the mall", "emergency"),
+        ("could tramadol kill a person if they took too many", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1221,6 +1226,23 @@ def test_not_now_cues_never_cancel_a_crisis_violence_or_a_rule_about_now(
     text: str, learned: str | None, expected: str
 ) -> None:
     assert RULES.override(text, None, learned=learned) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not trying to hurt myself, just asking about ice packs",
+        "i used to burn myself years back, im ok now",
+        "cut myself shaving this morning, all good",
+        "i could die, i forgot my wallet at home",
+    ],
+)
+def test_a_negated_past_or_idiomatic_self_harm_mention_sets_a_crisis_guess_aside(
+    text: str,
+) -> None:
+    """The learned layer's crisis guess is asked to be put another way when the only
+    self-harm words are negated, past or a figure of speech."""
+    assert RULES.override(text, None, learned="self_harm") == FALLBACK_INTENT
 
 
 # -- rules file ------------------------------------------------------------------------------
