@@ -399,9 +399,9 @@ class RedFlagRules:
         trouble breathing"."""
         part_start, _ = clause.scope(start, start)
         window_start = max(part_start, start - NEGATION_WINDOW_CHARS)
-        preceding = clause.text[window_start:start].split()
-        if not _NEGATED_LIST.intersection(preceding[-NEGATION_WINDOW_WORDS:]):
-            preceding = preceding[-NEGATION_WINDOW_WORDS:]
+        words = clause.text[window_start:start].split()
+        recent = words[-NEGATION_WINDOW_WORDS:]
+        preceding = words if _NEGATED_LIST.intersection(recent) else recent
         if preceding and self.negation.search(" ".join(preceding)):
             return True
         return bool(self.negation_after.match(clause.text, end))
@@ -645,10 +645,6 @@ def confidence_of(intent: str, ranking: list[dict[str, Any]]) -> float:
         (float(entry.get("confidence") or 0.0) for entry in ranking if entry.get("name") == intent),
         default=0.0,
     )
-
-
-def _clauses(text: str) -> list[str]:
-    return [c.strip() for c in CLAUSE_BREAK.split(_APOSTROPHES.sub("", text)) if c.strip()]
 
 
 @cache
