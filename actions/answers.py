@@ -50,7 +50,19 @@ def requested_topic(intent: str, tracker: Tracker, content: Content) -> Topic | 
         if region is None and intent == WHY_INTENT:
             return content.topic_mentioned_in_why(tracker.latest_message.get("text") or "")
         return content.topic_for(WHY_INTENT, region)
-    return content.topic_for(intent)
+    topic = content.topic_for(intent)
+    region = named_region(tracker)
+    text = tracker.latest_message.get("text") or ""
+    if topic is not None and region is not None and topic.is_purpose_question(text):
+        return content.topic_for(WHY_INTENT, region)
+    return topic
+
+
+def named_region(tracker: Tracker) -> str | None:
+    """The one spine region the latest message names, not one remembered from earlier:
+    a later question about the scan in general must not get a region's answer."""
+    regions = set(tracker.get_latest_entity_values(REGION_SLOT))
+    return regions.pop() if len(regions) == 1 else None
 
 
 def ask_to_complete(

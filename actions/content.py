@@ -43,6 +43,13 @@ class Topic:
     related: tuple[str, ...] = ()
     # A "why an MRI" question that names no region but matches this is this topic's.
     why_mentions: re.Pattern[str] | None = None
+    # A question for this topic that names a spine region and matches this asks
+    # why an MRI of that region ("c spine mri what for").
+    asks_purpose: re.Pattern[str] | None = None
+
+    def is_purpose_question(self, text: str) -> bool:
+        """Whether a question for this topic asks what an MRI of a region is for."""
+        return self.asks_purpose is not None and bool(self.asks_purpose.search(text))
 
     @property
     def payload(self) -> str:
@@ -167,10 +174,14 @@ def _topic(topic_id: str, raw: dict) -> Topic:
         excerpt=_normalise(raw["excerpt"]) if raw.get("excerpt") else None,
         source=raw.get("source"),
         related=tuple(raw.get("related", ())),
-        why_mentions=re.compile(raw["why_mentions"], re.IGNORECASE)
-        if raw.get("why_mentions")
-        else None,
+        why_mentions=_pattern(raw.get("why_mentions")),
+        asks_purpose=_pattern(raw.get("asks_purpose")),
     )
+
+
+def _pattern(raw: str | None) -> re.Pattern[str] | None:
+    """A content owner's regular expression, matched in any case."""
+    return re.compile(raw, re.IGNORECASE) if raw else None
 
 
 @cache

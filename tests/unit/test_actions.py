@@ -102,6 +102,44 @@ def test_why_question_naming_a_region_and_an_operation_answers_for_the_region(
 
 
 @pytest.mark.parametrize(
+    ("text", "region", "topic_id"),
+    [
+        ("c spine mri what for", "cervical", "why_cervical_mri"),
+        ("cervical mri what is it used for", "cervical", "why_cervical_mri"),
+        ("L-spine MRI purpose?", "lumbar", "why_lumbar_mri"),
+        ("whats the point of a lower back mri", "lumbar", "why_lumbar_mri"),
+        # No purpose asked: the scan itself is explained.
+        ("what is a cervical mri", "cervical", "what_is_spine_mri"),
+        ("what does a lumbar mri show", "lumbar", "what_is_spine_mri"),
+    ],
+)
+def test_what_is_question_asking_what_a_region_mri_is_for_gets_that_regions_answer(
+    content: Content, text: str, region: str, topic_id: str
+) -> None:
+    entities = [{"entity": "region", "value": region}]
+    tracker = make_tracker("ask_what_is_spine_mri", text=text, entities=entities)
+    messages, _ = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"].startswith(content.topics[topic_id].answer)
+
+
+@pytest.mark.parametrize(
+    ("entities", "slots"),
+    [
+        ([], {"region": "cervical"}),  # a region remembered from an earlier message
+        ([{"entity": "region", "value": v} for v in ("cervical", "lumbar")], {}),
+    ],
+)
+def test_what_is_question_asking_what_it_is_for_without_one_named_region_explains_the_scan(
+    content: Content, entities: list[dict], slots: dict
+) -> None:
+    tracker = make_tracker(
+        "ask_what_is_spine_mri", text="what is it used for", entities=entities, slots=slots
+    )
+    messages, _ = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"].startswith(content.topics["what_is_spine_mri"].answer)
+
+
+@pytest.mark.parametrize(
     ("text", "topic_id"), [("1", "why_cervical_mri"), ("2.", "why_lumbar_mri")]
 )
 def test_numbered_choice_answers_the_offered_topic(
