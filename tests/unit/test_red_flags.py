@@ -1087,6 +1087,13 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("my teenage daughter says she wants to hurt kids at her school", "emergency"),
         ("my nephew keeps talking about killing people at the mall", "emergency"),
         ("could tramadol kill a person if they took too many", "self_harm"),
+        # a request, however asked; a method asked as a question; a conditional threat
+        ("could somebody please call an ambulance to the pharmacy on main st", "emergency"),
+        ("would it look like an accident if i crashed my car on the bridge", "self_harm"),
+        ("how long would it take to bleed out", "self_harm"),
+        ("is slitting your wrists painful", "self_harm"),
+        ("she said if i call the police shell hurt the children", "emergency"),
+        ("ive got a plan to hurt my boss tomorrow", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1102,6 +1109,13 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "i tried to kill myself years ago, doing well now, can i have the mri",
         "if i take all my pain pills at once will it upset my stomach",
         "i wont be around for the appointment, im travelling, can i move it",
+        # "was last month" dates it; fear of a symptom; a side effect asked about;
+        # a reason the doctor named; the document's reason asked back
+        "my worst headache ever was last month, a migraine, all gone",
+        "im scared of choking when i lie on my back in the scanner",
+        "could i get numbness in my legs from the contrast injection",
+        "my gp booked a back mri and mentioned bladder control, why is that",
+        "leg weakness and back pain mri why",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
