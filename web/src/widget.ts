@@ -255,11 +255,12 @@ export class ChatWidget {
     const focusWasInQuickReplies = !!this.quickGroup?.contains(this.shadow.activeElement);
     this.quickGroup?.remove();
     this.quickGroup = null;
-    const who = el(doc, "span", { class: "smc-sr" }, [
-      entry.from === "user" ? config.strings.you : config.strings.assistant,
-    ]);
+    // The space that parts the label from the words sits inside the hidden label: the
+    // question's bubble keeps white-space, so a space after it would show as an indent.
+    const label = entry.from === "user" ? config.strings.you : config.strings.assistant;
+    const who = el(doc, "span", { class: "smc-sr" }, [`${label} `]);
     const bubble = el(doc, "div", { class: `smc-msg smc-${entry.from}` }, [who]);
-    if (entry.from === "user") bubble.append(" ", entry.text);
+    if (entry.from === "user") bubble.append(entry.text);
     else bubble.append(...this.botParagraphs(entry.text));
     this.parts.log.append(bubble);
     if (entry.feedback) this.parts.log.append(this.feedbackGroup(entry, entry.feedback));

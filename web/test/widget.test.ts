@@ -105,6 +105,17 @@ describe("ChatWidget", () => {
     expect(root.activeElement).toBe(q("input"));
   });
 
+  it("shows the patient's question without a leading space, labelled for screen readers", () => {
+    const { root, q, transport } = mount();
+    q<HTMLButtonElement>(".smc-launcher").click();
+    transport.connect();
+    typeAndSend(q, "can someone call an ambulance");
+    const bubble = last([...root.querySelectorAll(".smc-user")])!;
+    const shown = [...bubble.childNodes].filter((node) => node.nodeType === Node.TEXT_NODE);
+    expect(shown.map((node) => node.textContent).join("")).toBe("can someone call an ambulance");
+    expect(bubble.textContent).toBe("You said: can someone call an ambulance");
+  });
+
   it("restores the conversation and session after a reload", () => {
     const first = mount();
     first.q<HTMLButtonElement>(".smc-launcher").click();
