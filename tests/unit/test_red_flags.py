@@ -1094,6 +1094,9 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("is slitting your wrists painful", "self_harm"),
         ("she said if i call the police shell hurt the children", "emergency"),
         ("ive got a plan to hurt my boss tomorrow", "emergency"),
+        # a hit in a game is the trauma; dying by a method, asked
+        ("hockey hit into the boards, now both hands are tingling", "emergency"),
+        ("can you bleed to death from slashing your arm", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1116,10 +1119,24 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "could i get numbness in my legs from the contrast injection",
         "my gp booked a back mri and mentioned bladder control, why is that",
         "leg weakness and back pain mri why",
+        # a year dates it; "id kill to"; what the dye might do; something heard; a habit
+        "my stroke was 2021, fully recovered, is the mri safe",
+        "id kill to have one night without this neck pain",
+        "does the contrast make you feel sick or itchy",
+        "i heard people can have a seizure from the contrast, true?",
+        "my heart races whenever i get anxious before tests",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
     assert RULES.classify(text) is None
+
+
+def test_a_request_for_help_with_the_information_sets_the_learned_alarm_aside() -> None:
+    assert RULES.override("can you help me understand my results", None, "emergency") == (
+        "nlu_fallback"
+    )
+    guess = RULES.override("help me something is very wrong with my dad", None, "emergency")
+    assert guess == "emergency"
 
 
 def test_a_symptom_without_its_context_leaves_the_learned_verdict_standing() -> None:
