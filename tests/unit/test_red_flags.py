@@ -1131,6 +1131,44 @@ def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text:
     assert RULES.classify(text) is None
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("j'ai envie d'en finir, je veux mourir", "self_harm"),
+        ("Ich will einfach nicht mehr leben", "self_harm"),
+        ("não quero mais viver", "self_harm"),
+        ("voglio farla finita", "self_harm"),
+        ("я хочу умереть", "self_harm"),
+        ("我真的不想活了", "self_harm"),
+        ("tôi muốn chết", "self_harm"),
+        ("gusto ko na mamatay", "self_harm"),
+        ("أفكر في الانتحار", "self_harm"),
+        ("너무 힘들어서 죽고 싶다", "self_harm"),
+        ("au secours mon mari ne respire plus", "emergency"),
+        ("schnell einen Krankenwagen bitte", "emergency"),
+        ("Hilfe bitte", "emergency"),
+        ("救命 我爸爸倒下了", "emergency"),
+        ("chamem uma ambulância", "emergency"),
+        ("tulong po", "emergency"),
+    ],
+)
+def test_crisis_and_calls_for_help_in_other_languages_are_caught(text: str, kind: str) -> None:
+    assert RULES.classify(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai besoin d'aide pour comprendre mon IRM",
+        "ich brauche Hilfe bei meinem MRT-Termin",
+        "posso ouvir música durante a ressonância?",
+        "这个核磁共振要多久",
+    ],
+)
+def test_questions_in_other_languages_stay_calm(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
 def test_a_request_for_help_with_the_information_sets_the_learned_alarm_aside() -> None:
     assert RULES.override("can you help me understand my results", None, "emergency") == (
         "nlu_fallback"
