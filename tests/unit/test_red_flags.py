@@ -1097,6 +1097,11 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         # a hit in a game is the trauma; dying by a method, asked
         ("hockey hit into the boards, now both hands are tingling", "emergency"),
         ("can you bleed to death from slashing your arm", "self_harm"),
+        # saddle numbness told at length; numb "now" after the operation; a threat shouted
+        ("since this morning my bum and the insides of my thighs have gone numb", "emergency"),
+        ("i didnt feel it when i peed just now and my back is agony", "emergency"),
+        ("both hands numb now, my neck operation was 3 days ago", "emergency"),
+        ("a man in the car park is screaming hes going to shoot people", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1125,6 +1130,13 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "does the contrast make you feel sick or itchy",
         "i heard people can have a seizure from the contrast, true?",
         "my heart races whenever i get anxious before tests",
+        # over once; a decade; long-standing; sedated; the heart in the mouth; a reason asked
+        "my son passed out once at a school assembly, should i tell the radiographer",
+        "my aunt had a stroke in the 90s, does it run in families",
+        "my bladder has been weak for years since the kids, is that why the back mri",
+        "i want to be knocked out for the mri if possible",
+        "my heart was in my mouth opening the letter",
+        "reason for lower back mri after a fall at work",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
@@ -1167,6 +1179,11 @@ def test_crisis_and_calls_for_help_in_other_languages_are_caught(text: str, kind
 )
 def test_questions_in_other_languages_stay_calm(text: str) -> None:
     assert RULES.classify(text) is None
+
+
+def test_a_crisis_that_has_gone_on_for_months_keeps_the_learned_crisis_guess() -> None:
+    # "for months" marks a long-standing complaint ("has been iffy for years"), not a plan
+    assert RULES.override("ive been saving my pills for months", None, "self_harm") == "self_harm"
 
 
 def test_a_request_for_help_with_the_information_sets_the_learned_alarm_aside() -> None:
