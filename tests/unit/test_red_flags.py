@@ -1102,6 +1102,9 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("i didnt feel it when i peed just now and my back is agony", "emergency"),
         ("both hands numb now, my neck operation was 3 days ago", "emergency"),
         ("a man in the car park is screaming hes going to shoot people", "emergency"),
+        # a weapon out and the thought; what would kill me
+        ("i have my dads pistol out and im thinking of doing it", "self_harm"),
+        ("what cleaning products would kill me", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1137,6 +1140,13 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "i want to be knocked out for the mri if possible",
         "my heart was in my mouth opening the letter",
         "reason for lower back mri after a fall at work",
+        # the document's reason asked why; idioms; a stroke years after
+        "why does leg numbness mean my doctor wants a back mri",
+        "my mother had two strokes, is it in the family",
+        "these forms will be the end of me lol",
+        "breathe in and breathe out, that is what the tech told me to do",
+        "our hospital runs stroke drills every month, is the mri on the same floor",
+        "grandpa had a heart attack in 2001 and a stroke 3 years later, fine since",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
