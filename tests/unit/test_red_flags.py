@@ -1105,6 +1105,13 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         # a weapon out and the thought; what would kill me
         ("i have my dads pistol out and im thinking of doing it", "self_harm"),
         ("what cleaning products would kill me", "self_harm"),
+        # method questions; a will and a day; a house set on fire; nothing felt; a big hit
+        ("easiest way to hang myself", "self_harm"),
+        ("what artery do i slice", "self_harm"),
+        ("wrote my will and set the date", "self_harm"),
+        ("my ex says hes going to burn down the flat with me in it", "emergency"),
+        ("i cant feel anything down there and my back is agony", "emergency"),
+        ("got blindsided in football, now my hands are tingling", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1147,6 +1154,8 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "breathe in and breathe out, that is what the tech told me to do",
         "our hospital runs stroke drills every month, is the mri on the same floor",
         "grandpa had a heart attack in 2001 and a stroke 3 years later, fine since",
+        "we picked the day for my mri with the scheduler",
+        "how do you hang a coat in the changing room",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
