@@ -131,11 +131,15 @@ class Content:
 
     def topic_mentioned_in_why(self, text: str) -> Topic | None:
         """The topic a region-less "why an MRI" question names ("why an MRI after my
-        fusion"), so it gets that answer instead of a question about the region."""
-        for topic in self.topics.values():
-            if topic.why_mentions is not None and topic.why_mentions.search(text):
-                return topic
-        return None
+        fusion", "why is fever a reason"), so it gets that answer instead of a question
+        about the region. A topic without a region is the more specific reason and
+        comes first: "no fever, why an MRI after my fusion" asks about the operation."""
+        mentioned = [
+            topic
+            for topic in self.topics.values()
+            if topic.why_mentions is not None and topic.why_mentions.search(text)
+        ]
+        return min(mentioned, key=lambda topic: topic.region is not None, default=None)
 
     def answer_text(self, topic: Topic) -> str:
         """The document's answer, a marked excerpt, or an honest 'no details'."""

@@ -62,7 +62,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.nearest_examples import NEAREST_INTENTS
+from components.nearest_examples import NEAREST_INTENTS, UNFAMILIAR
 from project import CONTENT_DIR
 
 DEFAULT_RULES_FILE = CONTENT_DIR / "red_flags.yml"
@@ -703,7 +703,11 @@ class RedFlagDetector(GraphComponent):
 
     def _confirmed(self, kind: str, ranking: list[dict[str, Any]], message: Message) -> bool:
         """The learned verdict stands when the classifier is sure enough of this kind
-        on its own, or when the message's nearest training examples agree."""
+        on its own, or when the message's nearest training examples agree; never on a
+        message with no word the training examples know ("blorp", "wibble wobble"):
+        its guess is then the size of the emergency class, not a reading."""
+        if message.get(UNFAMILIAR):
+            return False
         alone = self._confident_alone.get(kind)
         confident = alone is not None and confidence_of(kind, ranking) >= alone
         return confident or self._neighbours_agree(message)

