@@ -1112,6 +1112,9 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("my ex says hes going to burn down the flat with me in it", "emergency"),
         ("i cant feel anything down there and my back is agony", "emergency"),
         ("got blindsided in football, now my hands are tingling", "emergency"),
+        # "not joking" and "no joke" negate nothing
+        ("im not joking i cant breathe", "emergency"),
+        ("no joke my chest hurts so bad", "emergency"),
         # overdosing to not wake up, asked; someone further from the weapon; a veiled threat
         ("could i overdose on my sleeping pills and never wake up", "self_harm"),
         ("there is a guy out in the waiting area holding a knife", "emergency"),
@@ -1160,6 +1163,13 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "grandpa had a heart attack in 2001 and a stroke 3 years later, fine since",
         "we picked the day for my mri with the scheduler",
         "how do you hang a coat in the changing room",
+        # free of it; years back; too many scans; a whole hypothetical; what it turned out to be
+        "she is seizure-free on her meds, is mri ok for her",
+        "had a fit years back when i was ill, is the mri ok",
+        "ive had too many x-rays this year, is mri safer",
+        "hypothetically, if my lips swelled up from the dye what happens",
+        "my mum thought she was having a heart attack, turned out to be indigestion",
+        "i blacked out at the dentist but turns out i just fell asleep",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
@@ -1598,7 +1608,9 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "my uncle died of a heart attack years back, is it in the family",
         "my chest gets tight before exams but it goes away when i rest",
         "my kids would be lost without me, so im doing the mri",
-        # a joke taken back ("just" is no "now" there); an overdose of something no drug
+        # a joke told about someone else; a joke taken back ("just" is no "now" there); an
+        # overdose of something no drug
+        "the nurse joked that the needle would kill me",
         "just kidding about needing an ambulance, i meant a ride home after the mri",
         "overdose of paperwork this week",
     ],
