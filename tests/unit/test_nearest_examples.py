@@ -12,7 +12,12 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from components.nearest_examples import NEAREST_INTENTS, UNFAMILIAR, NearestExamples
+from components.nearest_examples import (
+    NEAREST_INTENTS,
+    UNFAMILIAR,
+    WORDS_FILE,
+    NearestExamples,
+)
 
 EXAMPLES = [
     ("i have crushing chest pain", "emergency"),
@@ -22,9 +27,9 @@ EXAMPLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalModelStorage, Resource]:
-    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+def train_into(directory: Path) -> tuple[LocalModelStorage, Resource]:
+    """The component trained on EXAMPLES and saved in its own model storage."""
+    storage = LocalModelStorage(directory)
     resource = Resource("nearest_examples")
     component = NearestExamples.create(
         {**NearestExamples.get_default_config(), "k": 2}, storage, resource, None
@@ -34,6 +39,11 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalModelStorage
     return storage, resource
 
 
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalModelStorage, Resource]:
+    return train_into(tmp_path_factory.mktemp("storage"))
+
+
 def loaded(trained: tuple[LocalModelStorage, Resource]) -> NearestExamples:
     storage, resource = trained
     config = {**NearestExamples.get_default_config(), "k": 2}
@@ -41,7 +51,7 @@ def loaded(trained: tuple[LocalModelStorage, Resource]) -> NearestExamples:
 
 
 @pytest.mark.parametrize("text", ["blorp", "wibble wobble", "and then blorp", "1111111"])
-def test_nonsense_and_function_words_alone_are_unfamiliar(trained, text: str) -> None:
+def test_nonsense_words_are_unfamiliar(trained, text: str) -> None:
     (message,) = loaded(trained).process([Message(data={TEXT: text})])
     assert message.get(UNFAMILIAR) is True
 
@@ -73,10 +83,12 @@ def test_the_nearest_intents_survive_saving_and_loading(trained) -> None:
 
 
 def test_a_model_trained_before_the_words_were_kept_finds_nothing_unfamiliar(
-    trained, tmp_path: Path
+    tmp_path: Path,
 ) -> None:
-    storage, resource = trained
+    """Its own storage: removing the word list must not change the other tests' model."""
+    old_model = train_into(tmp_path)
+    storage, resource = old_model
     with storage.read_from(resource) as directory:
-        (directory / "words.json").unlink()
-    (message,) = loaded(trained).process([Message(data={TEXT: "blorp"})])
+        (directory / WORDS_FILE).unlink()
+    (message,) = loaded(old_model).process([Message(data={TEXT: "blorp"})])
     assert message.get(UNFAMILIAR) is False
