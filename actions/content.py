@@ -47,6 +47,11 @@ class Topic:
     # why an MRI of that region ("c spine mri what for").
     asks_purpose: re.Pattern[str] | None = None
 
+    @property
+    def has_document_text(self) -> bool:
+        """Whether the document gives this topic an answer or an excerpt, not only a heading."""
+        return bool(self.answer or self.excerpt)
+
     def is_purpose_question(self, text: str) -> bool:
         """Whether a question for this topic asks what an MRI of a region is for."""
         return self.asks_purpose is not None and bool(self.asks_purpose.search(text))

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
+
+from actions.content import load_content
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Blind rounds (issue #9's protocol): each round's sets are written by someone who
@@ -38,9 +41,22 @@ SMALL_TALK_REPLIES = frozenset({"reply:greet", "reply:thank", "reply:goodbye"})
 SMALL_TALK_SUBGROUPS = frozenset({"other", "chit_chat"})
 
 
+@cache
+def no_details_outcomes() -> frozenset[str]:
+    """The replies of topics the document has a heading for but no text ("I don't
+    have details about ... Please ask your care team"). They answer nothing and point
+    the patient elsewhere, as a deflection does: right for their own topic, a
+    deflection for an out-of-scope message, and never a wrong document answer."""
+    return frozenset(
+        ANSWER_PREFIX + topic.id
+        for topic in load_content().topics.values()
+        if not topic.has_document_text
+    )
+
+
 def is_answer(outcome: str) -> bool:
     """True when the patient received a document answer."""
-    return outcome.startswith(ANSWER_PREFIX)
+    return outcome.startswith(ANSWER_PREFIX) and outcome not in no_details_outcomes()
 
 
 @dataclass(frozen=True)
@@ -99,9 +115,10 @@ def answer_cases(data_dir: Path = DATA_DIR) -> list[Case]:
 
 
 def _out_of_scope_replies(subgroup: str) -> frozenset[str]:
+    deflections = DEFLECTIONS | no_details_outcomes()
     if subgroup in SMALL_TALK_SUBGROUPS:
-        return DEFLECTIONS | SMALL_TALK_REPLIES
-    return DEFLECTIONS
+        return deflections | SMALL_TALK_REPLIES
+    return deflections
 
 
 def out_of_scope_cases(data_dir: Path = DATA_DIR) -> list[Case]:

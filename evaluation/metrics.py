@@ -4,10 +4,12 @@ Definitions (the report repeats them):
 - answer accuracy: topic messages that got exactly that topic's document answer;
 - clarification accuracy: region-less "why" questions that got the region question;
 - out-of-scope deflection: out-of-scope messages that got no document answer but
-  the out-of-scope reply, the rephrase fallback, the hand-off or the bot reply;
+  the out-of-scope reply, the rephrase fallback, the hand-off, the bot reply or the
+  "no details, ask your care team" reply of a topic the document has only a heading for;
 - emergency recall: red-flag messages that got the emergency or self-harm reply;
 - false-alarm rate: all other messages that got an emergency or self-harm reply;
-- wrong-answer rate: messages of ALL sets that got a document answer they did not ask for;
+- wrong-answer rate: messages of ALL sets that got a document answer they did not ask for
+  (a "no details" reply answers nothing, so it is never a wrong answer);
 - disclaimer rate: bot messages that end with the document's disclaimer.
 """
 

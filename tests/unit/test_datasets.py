@@ -1,7 +1,10 @@
 """How the evaluation scores an out-of-scope message: small talk may be answered in
-kind, a near miss may not (it must be deflected)."""
+kind, a near miss may not (it must be deflected); and how it scores the reply of a
+topic the document has only a heading for."""
 
-from evaluation.datasets import BLIND_DIR, Case, out_of_scope_cases
+from evaluation.assistant import Turn
+from evaluation.datasets import BLIND_DIR, Case, answer_cases, is_answer, out_of_scope_cases
+from evaluation.metrics import Scored
 
 
 def _case(label: str, text: str | None = None) -> Case:
@@ -12,7 +15,7 @@ def _case(label: str, text: str | None = None) -> Case:
 def test_small_talk_may_get_small_talk_back() -> None:
     hello = _case("other", "hi")
     assert hello.accepts("reply:greet") and hello.accepts("reply:out_of_scope")
-    assert not hello.accepts("answer:what_to_expect")
+    assert not hello.accepts("answer:music_mri")
     assert not hello.accepts("reply:emergency")
 
 
@@ -21,3 +24,36 @@ def test_a_near_miss_must_be_deflected() -> None:
     assert near_miss.accepts("reply:did_you_mean")
     assert not near_miss.accepts("reply:greet")
     assert not near_miss.accepts("reply:thank")
+
+
+def _scored(case: Case, outcome: str) -> Scored:
+    turn = Turn(
+        text=case.text,
+        intent="",
+        confidence=0.0,
+        ranking=(),
+        region=None,
+        action="action_answer",
+        outcome=outcome,
+        messages=(),
+    )
+    return Scored(case, turn)
+
+
+def test_a_no_details_reply_is_a_deflection_not_a_document_answer() -> None:
+    """'I don't have details about "What to Expect From an MRI". Please ask your care
+    team' answers nothing: for a near miss it deflects, and it is never a wrong answer."""
+    near_miss = _case("near_miss")
+    assert not is_answer("answer:what_to_expect")
+    assert near_miss.accepts("answer:what_to_expect")
+    assert not _scored(near_miss, "answer:what_to_expect").wrong_answer
+
+
+def test_a_no_details_reply_is_still_right_only_for_its_own_topic() -> None:
+    cases = answer_cases(BLIND_DIR / "r61")
+    expect = next(c for c in cases if c.label == "what_to_expect")
+    music = next(c for c in cases if c.label == "music_mri")
+    assert expect.accepts("answer:what_to_expect")
+    assert not music.accepts("answer:what_to_expect")
+    assert not _scored(music, "answer:what_to_expect").wrong_answer
+    assert _scored(music, "answer:mri_factors").wrong_answer
