@@ -851,6 +851,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # no way out of a place; death as a place name; numbness asked about as an "if"
+    "if i had no feeling in my groin would that be serious, the nurse asked",
+    "the only way out of the car park is death valley road",
     "im finishing things today at work before my scan",
     "took two tylenol instead of one for my back",
     "the film i watched had a man poisoned in it",
@@ -1119,6 +1122,14 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("could i overdose on my sleeping pills and never wake up", "self_harm"),
         ("there is a guy out in the waiting area holding a knife", "emergency"),
         ("theyll regret this, ill bring something next time", "emergency"),
+        # bladder and saddle signs in everyday words; a knock "in the game" (a match, not
+        # a video game); death as the way out
+        ("cant tell when i need to go to the bathroom and my back is agony", "emergency"),
+        ("back pain and no feeling when i sit on the toilet", "emergency"),
+        ("bad back and i had an accident in my pants without knowing", "emergency"),
+        ("hit his head in the game and now my son is confused", "emergency"),
+        ("the only way out of this pain is death", "self_harm"),
+        ("death is the only way out for me", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1613,6 +1624,14 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "the nurse joked that the needle would kill me",
         "just kidding about needing an ambulance, i meant a ride home after the mri",
         "overdose of paperwork this week",
+        # a faint foreseen or long ago, a worry told as "if", a clip watched, a standing
+        # joke, a laugh at one's own alarm
+        "i fainted at my last blood draw, will i faint in the mri",
+        "i think id faint if i saw the needle",
+        "if my throat swells during the mri will they notice",
+        "i watched a video of someone having a seizure in an mri",
+        "my brother always jokes hell jump off a bridge if his team loses",
+        "lol im having a heart attack over here, they denied my mri again",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -1905,3 +1924,13 @@ def test_a_learned_emergency_stands_on_a_general_question_about_something_happen
 )
 def test_cancelled_mentions_still_set_aside_other_learned_verdicts(text: str, learned: str) -> None:
     assert RULES.override(text, None, learned) == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["if i took all my fentanyl would it be quick", "if i took 50 tylenol would it work"],
+)
+def test_a_method_asked_as_an_if_keeps_the_learned_crisis_verdict(text: str) -> None:
+    """An "if I took ... would" cue for "would the MRI show it" once cancelled these
+    (the rules read them as an overdose: the reply opens with the emergency number)."""
+    assert RULES.override(text, None, "self_harm") in ("emergency", "self_harm")
