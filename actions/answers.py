@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.content import Content, Topic, load_content
-from actions.messaging import ANSWER_REPLY, OFFERED_TOPICS_SLOT, send
+from actions.messaging import OFFERED_TOPICS_SLOT, send, send_answer
 from actions.replies import FALLBACK_REPLY
 
 REGION_SLOT = "region"
@@ -93,8 +93,7 @@ class ActionAnswer(Action):
         topic = requested_topic(intent, tracker, content)
         if topic is None:
             return ask_to_complete(intent, dispatcher, content)
-        text = content.answer_text(topic)
-        events = send(dispatcher, content, text, topic.related, reply=ANSWER_REPLY, topic=topic.id)
+        events = send_answer(dispatcher, content, topic)
         if topic.region is not None:
             # The region was used up; a later general question asks again.
             events.append(SlotSet(REGION_SLOT, None))

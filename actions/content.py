@@ -46,6 +46,13 @@ class Topic:
     # A question for this topic that names a spine region and matches this asks
     # why an MRI of that region ("c spine mri what for").
     asks_purpose: re.Pattern[str] | None = None
+    # A message that would be deflected and matches every one of these asks this
+    # topic's question in words the classifier does not know ("how long does an mri take").
+    when_deflected: tuple[re.Pattern[str], ...] = ()
+
+    def asked_when_deflected(self, text: str) -> bool:
+        """Whether a message the NLU would deflect asks this topic's question."""
+        return bool(self.when_deflected) and all(p.search(text) for p in self.when_deflected)
 
     @property
     def has_document_text(self) -> bool:
@@ -78,9 +85,15 @@ class DidYouMean:
 
     about_spine_mri: re.Pattern[str]
     max_topics: int
+    # Subjects the document never answers (other scans, results, costs, booking):
+    # a message naming one is never given a topic's when_deflected reply.
+    keeps_did_you_mean: re.Pattern[str]
 
     def applies_to(self, text: str) -> bool:
         return bool(self.about_spine_mri.search(text))
+
+    def names_another_subject(self, text: str) -> bool:
+        return bool(self.keeps_did_you_mean.search(text))
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,17 @@ class Content:
         ]
         return min(mentioned, key=lambda topic: topic.region is not None, default=None)
 
+    def topic_asked_when_deflected(self, text: str) -> Topic | None:
+        """The topic a message that would be deflected still asks for, by the words
+        its when_deflected lists name ("what do i wear to the scan"), unless the
+        message names a subject the document never answers ("a knee mri", "results")."""
+        if self.did_you_mean.names_another_subject(text):
+            return None
+        asked = [topic for topic in self.topics.values() if topic.asked_when_deflected(text)]
+        # The topic whose lists say most is the more specific question ("what is the
+        # neck mri for" names the neck too); on a tie, the first in the file.
+        return max(asked, key=lambda topic: len(topic.when_deflected), default=None)
+
     def answer_text(self, topic: Topic) -> str:
         """The document's answer, a marked excerpt, or an honest 'no details'."""
         if topic.answer:
@@ -185,12 +209,53 @@ def _topic(topic_id: str, raw: dict) -> Topic:
         related=tuple(raw.get("related", ())),
         why_mentions=_pattern(raw.get("why_mentions")),
         asks_purpose=_pattern(raw.get("asks_purpose")),
+        when_deflected=tuple(
+            _alternatives(lines) for lines in (raw.get("when_deflected") or {}).values()
+        ),
     )
 
 
 def _pattern(raw: str | None) -> re.Pattern[str] | None:
     """A content owner's regular expression, matched in any case."""
     return re.compile(raw, re.IGNORECASE) if raw else None
+
+
+# A Latin letter or digit: an alternative in a Latin script matches whole words
+# ("tube", not "youtube"); one in Chinese, Korean or Cyrillic may sit inside longer text.
+LATIN = "0-9a-zà-öø-ÿ"
+
+
+def _alternatives(lines: list[str]) -> re.Pattern[str]:
+    """A content owner's list of alternatives, one per line, as one pattern (an empty
+    list matches nothing)."""
+    if not lines:
+        return re.compile(r"(?!)")
+    return re.compile(rf"(?<![{LATIN}])(?:{'|'.join(lines)})(?![{LATIN}])", re.IGNORECASE)
+
+
+def _with_other_languages(raw: dict) -> dict:
+    """The content with the other-language lines of `other_languages` (a file kept
+    apart for review by native speakers) added to the lists of the same name: its
+    `names_the_scan` to every topic's, its `keeps_did_you_mean` to did_you_mean's,
+    and each topic's lists to that topic's when_deflected."""
+    if not raw.get("other_languages"):
+        return raw
+    other = yaml.safe_load((PROJECT_ROOT / raw["other_languages"]).read_text(encoding="utf-8"))
+    for topic_id, spec in raw["topics"].items():
+        extra = {"names_the_scan": other["names_the_scan"], **other["topics"].get(topic_id, {})}
+        lists = spec.get("when_deflected") or {}
+        unknown = set(other["topics"].get(topic_id, {})) - set(lists)
+        if unknown:
+            raise ValueError(f"other_languages: {topic_id} has no lists {sorted(unknown)}")
+        spec["when_deflected"] = {
+            name: [*lines, *extra.get(name, ())] for name, lines in lists.items()
+        }
+    did_you_mean = raw["did_you_mean"]
+    did_you_mean["keeps_did_you_mean"] = [
+        *did_you_mean["keeps_did_you_mean"],
+        *other["keeps_did_you_mean"],
+    ]
+    return raw
 
 
 @cache
@@ -200,7 +265,7 @@ def load_content(path: str | None = None) -> Content:
     The file is chosen by the argument, else CONTENT_FILE, else the project's.
     """
     content_path = Path(path or os.environ.get("CONTENT_FILE") or DEFAULT_CONTENT_FILE)
-    raw = yaml.safe_load(content_path.read_text(encoding="utf-8"))
+    raw = _with_other_languages(yaml.safe_load(content_path.read_text(encoding="utf-8")))
     topics = {topic_id: _topic(topic_id, spec) for topic_id, spec in raw["topics"].items()}
     content = Content(
         disclaimer=_normalise(raw["disclaimer"]),
@@ -218,6 +283,7 @@ def load_content(path: str | None = None) -> Content:
         did_you_mean=DidYouMean(
             about_spine_mri=re.compile(raw["did_you_mean"]["about_spine_mri"], re.IGNORECASE),
             max_topics=int(raw["did_you_mean"]["max_topics"]),
+            keeps_did_you_mean=_alternatives(raw["did_you_mean"]["keeps_did_you_mean"]),
         ),
     )
     _check_references(content)

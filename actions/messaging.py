@@ -8,7 +8,7 @@ from typing import Any
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.content import Content
+from actions.content import Content, Topic
 from actions.votes import feedback_buttons
 
 OFFERED_TOPICS_SLOT = "offered_topics"
@@ -46,3 +46,11 @@ def send(
         metadata["topic"] = topic
     dispatcher.utter_message(text=content.with_disclaimer(text), buttons=buttons, **metadata)
     return [SlotSet(OFFERED_TOPICS_SLOT, topic_ids)]
+
+
+def send_answer(
+    dispatcher: CollectingDispatcher, content: Content, topic: Topic
+) -> list[dict[str, Any]]:
+    """Send a topic's answer (or its honest "no details") with its related topics."""
+    text = content.answer_text(topic)
+    return send(dispatcher, content, text, topic.related, reply=ANSWER_REPLY, topic=topic.id)

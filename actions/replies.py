@@ -1,8 +1,10 @@
 """Conversational and safety replies: greeting, hand-off, out of scope, emergencies.
 
-A message about MRI or the spine is never deflected bare: when it would get the
-out-of-scope or the rephrase reply, the patient is offered the topics closest
-to their words ("Did you mean ...?"), as the NLU ranked them.
+A message that would get the out-of-scope or the rephrase reply but asks a topic's
+question in the words that topic's `when_deflected` lists ("how long does an mri
+take") gets that topic's reply. Any other message about MRI or the spine is never
+deflected bare: the patient is offered the topics closest to their words ("Did you
+mean ...?"), as the NLU ranked them.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.content import Content, load_content
-from actions.messaging import send
+from actions.messaging import send, send_answer
 
 FALLBACK_REPLY = "nlu_fallback"
 DID_YOU_MEAN_REPLY = "did_you_mean"
@@ -44,16 +46,21 @@ def reply(
 ) -> list[dict[str, Any]]:
     """Send the reply stored under key, with the topic menu if it asks for one.
 
-    A deflection of a message about spine MRI becomes "Did you mean ...?" with
+    A deflection of a message that still asks a topic's question becomes that
+    topic's reply; of any other message about spine MRI, "Did you mean ...?" with
     the closest topics.
     """
     content = load_content()
     key = key if key in content.replies else FALLBACK_REPLY
     message = tracker.latest_message if tracker is not None else {}
-    if key in DEFLECTIONS and content.did_you_mean.applies_to(message.get("text") or ""):
+    text = message.get("text") or ""
+    asked = content.topic_asked_when_deflected(text) if key in DEFLECTIONS else None
+    if asked is not None:
+        return send_answer(dispatcher, content, asked)
+    if key in DEFLECTIONS and content.did_you_mean.applies_to(text):
         closest = closest_topics(content, message.get("intent_ranking") or [])
-        text = content.reply_text(DID_YOU_MEAN_REPLY)
-        return send(dispatcher, content, text, closest, reply=DID_YOU_MEAN_REPLY)
+        prompt = content.reply_text(DID_YOU_MEAN_REPLY)
+        return send(dispatcher, content, prompt, closest, reply=DID_YOU_MEAN_REPLY)
     menu = content.main_topics if content.replies[key].menu else ()
     return send(dispatcher, content, content.reply_text(key), menu, reply=key)
 

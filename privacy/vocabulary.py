@@ -51,10 +51,11 @@ NEVER_NAMES = frozenset(
     }
 )
 WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-# The "did you mean" pattern of spine_mri.yml is a regular expression, not prose: its
-# Spanish words ("resonancia", "columna") would make Spanish read as English, and its
-# character classes ("magn[eé]tica") would add fragments.
-REGEX_SETTING = re.compile(r"^  about_spine_mri: >-\n(?:    .*\n)+", re.MULTILINE)
+# The "did you mean" pattern of spine_mri.yml and its quoted lists of alternatives
+# (`when_deflected`, `keeps_did_you_mean`) are regular expressions, not prose: their
+# other languages' words ("resonancia", "colonne") would make those languages read as
+# English, and their character classes ("magn[eé]tica") would add fragments.
+REGEX_SETTING = re.compile(r"^  about_spine_mri: >-\n(?:    .*\n)+|^ +- '.*'$", re.MULTILINE)
 
 
 def _fold(word: str) -> str:

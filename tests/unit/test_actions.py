@@ -228,7 +228,7 @@ def test_messages_that_give_no_answer_end_with_the_safety_net(content: Content, 
 )
 @pytest.mark.parametrize(
     "text",
-    ["why wud dr want mri of my c spine", "por que el doctor quiere una resonancia del cuello"],
+    ["my dr and the mri of my c spine", "por que el doctor quiere una resonancia del cuello"],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
     content: Content, action: ActionReply | ActionFallback, intent: str, text: str
@@ -245,6 +245,86 @@ def test_a_spine_mri_question_is_never_deflected_bare(
     assert message["text"] == content.with_disclaimer(content.reply_text("did_you_mean"))
     assert offered(events) == ["why_cervical_mri", "why_lumbar_mri", "mri_surgery"]
     assert button_titles(message) == [content.topics[t].title for t in offered(events)]
+
+
+@pytest.mark.parametrize(
+    ("action", "intent"), [(ActionReply(), "out_of_scope"), (ActionFallback(), "nlu_fallback")]
+)
+@pytest.mark.parametrize(
+    ("text", "topic_id"),
+    [
+        ("how long does an mri take", "what_to_expect"),
+        ("what should I wear to my MRI", "what_to_expect"),
+        ("can i eat before the scan", "what_to_expect"),
+        ("does the mri hurt", "what_to_expect"),
+        ("will i have to lie still the whole time in the tube", "what_to_expect"),
+        ("can my daughter come in the room with me during the scan", "what_to_expect"),
+        ("What's it like having an MRI?", "what_to_expect"),
+        ("mri factors", "mri_factors"),
+        ("can my wife go in the mri with her pacemaker", "mri_factors"),
+        ("what happens if i move during the mri, will it ruin the pictures", "mri_factors"),
+    ],
+)
+def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
+    content: Content, action: ActionReply | ActionFallback, intent: str, text: str, topic_id: str
+) -> None:
+    """What the NLU would deflect but the topic's `when_deflected` words name. For
+    what_to_expect, whose document text is only a heading, the reply says so and
+    names the care team: more than "did you mean" tells the patient."""
+    tracker = make_tracker(intent, text=text, ranking=["out_of_scope", "ask_music_mri"])
+    messages, events = run_action(action, tracker)
+    topic = content.topics[topic_id]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
+    assert offered(events) == list(topic.related)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how long does a knee mri take",
+        "how long until i get my mri results",
+        "how much does an mri cost",
+        "what should i wear to my ct scan",
+        "how long is the wait for an mri",
+        "can i listen to music in the scanner, how long is it",
+        "does the mri hurt my back",
+        "my back hurts when i lie down, why an mri",
+        "do they have a defibrillator in the mri room",
+    ],
+)
+def test_other_subjects_and_other_questions_still_get_did_you_mean(
+    content: Content, text: str
+) -> None:
+    tracker = make_tracker("out_of_scope", text=text, ranking=["out_of_scope", "ask_music_mri"])
+    message = single_message(run_action(ActionReply(), tracker)[0])
+    assert message["text"] == content.with_disclaimer(content.reply_text("did_you_mean"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "side effects of mri contrast, can i breastfeed after",
+        "what if the machine stops working while im inside",
+        "can my doctor prescribe valium for mri claustrophobia",
+    ],
+)
+def test_questions_near_a_topics_words_do_not_get_its_document_text(
+    content: Content, text: str
+) -> None:
+    """Side effects, a broken machine or a prescription are not what the document says
+    can affect an MRI: at most they get the honest "no details"."""
+    tracker = make_tracker("out_of_scope", text=text, ranking=["out_of_scope"])
+    message = single_message(run_action(ActionReply(), tracker)[0])
+    factors = content.answer_text(content.topics["mri_factors"])
+    assert message["text"] != content.with_disclaimer(factors)
+
+
+def test_a_question_the_nlu_answers_is_not_rerouted(content: Content) -> None:
+    tracker = make_tracker("ask_music_mri", text="can i eat while listening to music in the mri")
+    message = single_message(run_action(ActionAnswer(), tracker)[0])
+    assert message["text"] == content.with_disclaimer(
+        content.answer_text(content.topics["music_mri"])
+    )
 
 
 def test_did_you_mean_fills_up_with_the_main_topics(content: Content) -> None:

@@ -1,0 +1,92 @@
+"""A message the NLU would deflect that asks a topic's question in the words of its
+`when_deflected` lists (content/spine_mri.yml, other languages in
+content/other_languages.yml) gets that topic; anything naming a subject the document
+never answers keeps "did you mean"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.content import Content, load_content
+
+QUESTIONS = yaml.safe_load(
+    (Path(__file__).parent / "other_language_questions.yml").read_text(encoding="utf-8")
+)
+MATCH = [(topic, text) for topic, texts in QUESTIONS["match"].items() for text in texts]
+
+
+def asked(content: Content, text: str) -> str | None:
+    topic = content.topic_asked_when_deflected(text)
+    return topic.id if topic is not None else None
+
+
+@pytest.mark.parametrize(("topic_id", "text"), MATCH, ids=[t[:40] for _, t in MATCH])
+def test_a_question_in_another_language_gets_its_topic(
+    content: Content, topic_id: str, text: str
+) -> None:
+    assert asked(content, text) == topic_id
+
+
+@pytest.mark.parametrize("text", QUESTIONS["no_match"], ids=lambda t: t[:40])
+def test_another_subject_in_another_language_gets_no_topic(content: Content, text: str) -> None:
+    assert asked(content, text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "topic_id"),
+    [
+        ("cervical spine mri what for", "why_cervical_mri"),
+        ("low back mri purpose", "why_lumbar_mri"),
+        ("what is the cervical mri for", "why_cervical_mri"),  # more lists than "what is"
+        ("what does mri stand for", "what_is_spine_mri"),
+        ("can i have an mri after hormone shots for prostate cancer", "prostate_cancer_mri"),
+        ("how long does an mri take", "what_to_expect"),
+    ],
+)
+def test_english_questions_get_the_most_specific_topic(
+    content: Content, text: str, topic_id: str
+) -> None:
+    assert asked(content, text) == topic_id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is a brain mri",
+        "whats the copay for a lumbar mri",
+        "did my lumbar mri come back normal",
+        "my mri says annular fissure what is that",
+        "is it normal?",
+        "how long does a ct scan take",
+    ],
+)
+def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
+    assert asked(content, text) is None
+
+
+def _content_with(tmp_path: Path, other: dict) -> Path:
+    """A copy of the content file whose other-language file is `other`."""
+    project = Path(__file__).resolve().parents[2]
+    raw = yaml.safe_load((project / "content" / "spine_mri.yml").read_text(encoding="utf-8"))
+    (tmp_path / "other.yml").write_text(yaml.safe_dump(other), encoding="utf-8")
+    raw["other_languages"] = str(tmp_path / "other.yml")
+    path = tmp_path / "content.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_a_list_that_only_other_languages_fill_matches_nothing_without_them(tmp_path: Path) -> None:
+    empty = {"names_the_scan": [], "keeps_did_you_mean": [], "topics": {}}
+    content = load_content(str(_content_with(tmp_path, empty)))
+    assert asked(content, "musique pendant l'IRM, c'est possible ?") is None
+    assert asked(content, "mri music") is None  # names_music is empty in English
+
+
+def test_an_other_language_list_without_a_namesake_fails_at_load(tmp_path: Path) -> None:
+    """A misspelt list name would silently never match: it fails before a patient sees it."""
+    other = {"names_the_scan": [], "keeps_did_you_mean": [], "topics": {"music_mri": {"x": []}}}
+    with pytest.raises(ValueError, match="music_mri"):
+        load_content(str(_content_with(tmp_path, other)))
