@@ -1130,6 +1130,12 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("hit his head in the game and now my son is confused", "emergency"),
         ("the only way out of this pain is death", "self_harm"),
         ("death is the only way out for me", "self_harm"),
+        # a first seizure told after "never had one"; not planning to be around; a
+        # headache from zero to ten; Spanish bleeding that will not stop
+        ("my son never had a seizure before and hes having one right now", "emergency"),
+        ("i dont plan to be around for the mri", "self_harm"),
+        ("my head pain went from zero to 10 in a second", "emergency"),
+        ("sangrado fuerte no para", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1632,6 +1638,15 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "i watched a video of someone having a seizure in an mri",
         "my brother always jokes hell jump off a bridge if his team loses",
         "lol im having a heart attack over here, they denied my mri again",
+        # a question about what a scan finds or a risk; a doctor's reasons; something
+        # that happened once, healed, or stopped within minutes
+        "will the mri show if my surgery wound is infected",
+        "is there a risk of choking during the mri if i lie flat",
+        "reasons a doctor orders an mri for back pain with bladder control problems",
+        "is gadolinium safe if i once had a mild allergic rash to shellfish",
+        "fell off a ladder last year and fractured a vertebra, healed now, need a follow-up mri",
+        "my daughter got a nosebleed in a pillow fight, it stopped after 2 minutes",
+        "what should i do if my dad ever falls again and cant get up",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
