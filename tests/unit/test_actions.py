@@ -261,6 +261,8 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("can my daughter come in the room with me during the scan", "what_to_expect"),
         ("What's it like having an MRI?", "what_to_expect"),
         ("mri factors", "mri_factors"),
+        ("can i listen to music in the scanner, how long is it", "music_mri"),
+        ("my back hurts when i lie down, why an mri", "why_lumbar_mri"),
         ("can my wife go in the mri with her pacemaker", "mri_factors"),
         ("what happens if i move during the mri, will it ruin the pictures", "mri_factors"),
     ],
@@ -286,9 +288,7 @@ def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
         "how much does an mri cost",
         "what should i wear to my ct scan",
         "how long is the wait for an mri",
-        "can i listen to music in the scanner, how long is it",
         "does the mri hurt my back",
-        "my back hurts when i lie down, why an mri",
         "do they have a defibrillator in the mri room",
     ],
 )
@@ -328,7 +328,7 @@ def test_a_question_the_nlu_answers_is_not_rerouted(content: Content) -> None:
 
 
 def test_did_you_mean_fills_up_with_the_main_topics(content: Content) -> None:
-    tracker = make_tracker("out_of_scope", text="mri music?", ranking=["ask_music_mri"])
+    tracker = make_tracker("out_of_scope", text="mri question", ranking=["ask_music_mri"])
     _, events = run_action(ActionReply(), tracker)
     expected = ["music_mri", *content.main_topics][: content.did_you_mean.max_topics]
     assert offered(events) == expected
