@@ -1136,6 +1136,15 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("i dont plan to be around for the mri", "self_harm"),
         ("my head pain went from zero to 10 in a second", "emergency"),
         ("sangrado fuerte no para", "emergency"),
+        # bleeding dated by a birth, not cancelled by it; French and German emergencies;
+        # pills kept to take at once; a rope bought, said alone
+        ("my wife is bleeding heavily after giving birth last week", "emergency"),
+        ("crise d'épilepsie en cours", "emergency"),
+        ("Fieber und Schüttelfrost nach Wirbelsäulen-OP", "emergency"),
+        ("perte de contrôle de la vessie avec mal de dos", "emergency"),
+        ("il me frappe aidez moi", "emergency"),
+        ("hoarding my oxy so i can take them all at once", "self_harm"),
+        ("i bought a rope", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1647,6 +1656,14 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "fell off a ladder last year and fractured a vertebra, healed now, need a follow-up mri",
         "my daughter got a nosebleed in a pillow fight, it stopped after 2 minutes",
         "what should i do if my dad ever falls again and cant get up",
+        # an "if" that closes up, a question whether one would know; a year
+        # after the figure; anaesthesia; "I'm ok now"; what the vet says
+        "if my throat closed up from the dye would they know what to do",
+        "would i know if i was having a reaction to the contrast",
+        "heart attack 2018, stents, can i have spine mri",
+        "i was unconscious during my surgery obviously, now they want a post-op mri",
+        "im the person who fainted in your lobby yesterday, im ok now, thank you",
+        "my dog had a seizure last night, vet says hes ok, when can i get my mri",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
