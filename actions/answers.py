@@ -6,15 +6,13 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.content import Content, Topic, load_content
-from actions.messaging import OFFERED_TOPICS_SLOT, send, send_answer
+from actions.messaging import OFFERED_TOPICS_SLOT, REGION_SLOT, send, send_answer
 from actions.replies import FALLBACK_REPLY
 
-REGION_SLOT = "region"
 WHY_INTENT = "ask_why_mri"
 REGION_INTENTS = {WHY_INTENT, "inform_region"}
 CHOOSE_INTENT = "choose_option"
@@ -93,8 +91,4 @@ class ActionAnswer(Action):
         topic = requested_topic(intent, tracker, content)
         if topic is None:
             return ask_to_complete(intent, dispatcher, content)
-        events = send_answer(dispatcher, content, topic)
-        if topic.region is not None:
-            # The region was used up; a later general question asks again.
-            events.append(SlotSet(REGION_SLOT, None))
-        return events
+        return send_answer(dispatcher, content, topic)

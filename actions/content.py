@@ -85,8 +85,8 @@ class DidYouMean:
 
     about_spine_mri: re.Pattern[str]
     max_topics: int
-    # Subjects the document never answers (other scans, results, costs, booking):
-    # a message naming one is never given a topic's when_deflected reply.
+    # Subjects no when_deflected list may answer (other scans, results, costs,
+    # booking, surgery): a message naming one keeps "did you mean".
     keeps_did_you_mean: re.Pattern[str]
 
     def applies_to(self, text: str) -> bool:

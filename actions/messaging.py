@@ -12,6 +12,7 @@ from actions.content import Content, Topic
 from actions.votes import feedback_buttons
 
 OFFERED_TOPICS_SLOT = "offered_topics"
+REGION_SLOT = "region"
 ANSWER_REPLY = "answer"
 
 
@@ -51,6 +52,12 @@ def send(
 def send_answer(
     dispatcher: CollectingDispatcher, content: Content, topic: Topic
 ) -> list[dict[str, Any]]:
-    """Send a topic's answer (or its honest "no details") with its related topics."""
+    """Send a topic's answer (or its honest "no details") with its related topics.
+
+    A region's answer uses the region up: a later general question asks again.
+    """
     text = content.answer_text(topic)
-    return send(dispatcher, content, text, topic.related, reply=ANSWER_REPLY, topic=topic.id)
+    events = send(dispatcher, content, text, topic.related, reply=ANSWER_REPLY, topic=topic.id)
+    if topic.region is not None:
+        events.append(SlotSet(REGION_SLOT, None))
+    return events

@@ -319,6 +319,20 @@ def test_questions_near_a_topics_words_do_not_get_its_document_text(
     assert message["text"] != content.with_disclaimer(factors)
 
 
+def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None:
+    """As when the NLU asks it: a later general question asks for the region again."""
+    tracker = make_tracker(
+        "nlu_fallback",
+        text="neck mri purpose",
+        entities=[{"entity": "region", "value": "cervical"}],
+        slots={"region": "cervical"},
+    )
+    messages, events = run_action(ActionFallback(), tracker)
+    topic = content.topics["why_cervical_mri"]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
+    assert {"event": "slot", "name": "region", "value": None, "timestamp": None} in events
+
+
 def test_a_question_the_nlu_answers_is_not_rerouted(content: Content) -> None:
     tracker = make_tracker("ask_music_mri", text="can i eat while listening to music in the mri")
     message = single_message(run_action(ActionAnswer(), tracker)[0])
