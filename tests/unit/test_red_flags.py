@@ -852,6 +852,8 @@ GENERAL = [
 ]
 LOOK_ALIKES = [
     # no way out of a place; death as a place name; numbness asked about as an "if"
+    "i wont need the appointment, my pain is gone",
+    "my son had a seizure years ago in the pool, can he have mri",
     "if i had no feeling in my groin would that be serious, the nurse asked",
     "the only way out of the car park is death valley road",
     "im finishing things today at work before my scan",
@@ -1145,6 +1147,13 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("il me frappe aidez moi", "emergency"),
         ("hoarding my oxy so i can take them all at once", "self_harm"),
         ("i bought a rope", "self_harm"),
+        # a seizure "in the bath" is now, however "had" tells it; "cant tell if"; German
+        # saddle numbness and a fall with tingling; a will and "i wont need the appointment"
+        ("my son had a seizure in the bath", "emergency"),
+        ("herniated disc and now i cant tell if i need to pee", "emergency"),
+        ("Rückenschmerzen und plötzlich taub im Genitalbereich", "emergency"),
+        ("Sturz vom Gerüst, Nacken tut weh, Arme kribbeln", "emergency"),
+        ("i am writing my will and a letter, i wont need the appointment", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
