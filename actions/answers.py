@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.content import Content, Topic, load_content
 from actions.messaging import OFFERED_TOPICS_SLOT, REGION_SLOT, send, send_answer
-from actions.replies import FALLBACK_REPLY
+from actions.replies import FALLBACK_REPLY, OUT_OF_SCOPE_REPLY, reply
 
 WHY_INTENT = "ask_why_mri"
 REGION_INTENTS = {WHY_INTENT, "inform_region"}
@@ -20,6 +20,8 @@ REGION_CHOICES = ("why_cervical_mri", "why_lumbar_mri")
 CLARIFY_REPLY = "clarify"
 UNKNOWN_OPTION_MESSAGE = "choose_option_unknown"
 FIRST_NUMBER = re.compile(r"\d+")
+# A button's payload ("/ask_mri_surgery") asks for its topic by name.
+BUTTON_PAYLOAD_PREFIX = "/"
 
 
 def chosen_option(tracker: Tracker) -> int | None:
@@ -63,6 +65,16 @@ def named_region(tracker: Tracker) -> str | None:
     return regions.pop() if len(regions) == 1 else None
 
 
+def names_the_subject(topic: Topic, intent: str, tracker: Tracker) -> bool:
+    """Whether the patient's words name what the topic's answer is about: the
+    classifier may give "can i fly after spine surgery" the MRI-and-surgery topic,
+    which says nothing about flying. A chosen option or a button asked by name."""
+    text = tracker.latest_message.get("text") or ""
+    if intent == CHOOSE_INTENT or text.startswith(BUTTON_PAYLOAD_PREFIX):
+        return True
+    return topic.names_its_subject(text)
+
+
 def ask_to_complete(
     intent: str, dispatcher: CollectingDispatcher, content: Content
 ) -> list[dict[str, Any]]:
@@ -91,4 +103,6 @@ class ActionAnswer(Action):
         topic = requested_topic(intent, tracker, content)
         if topic is None:
             return ask_to_complete(intent, dispatcher, content)
+        if not names_the_subject(topic, intent, tracker):
+            return reply(dispatcher, OUT_OF_SCOPE_REPLY, tracker)
         return send_answer(dispatcher, content, topic)

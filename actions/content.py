@@ -49,6 +49,14 @@ class Topic:
     # A message that would be deflected and matches every one of these asks this
     # topic's question in words the classifier does not know ("how long does an mri take").
     when_deflected: tuple[re.Pattern[str], ...] = ()
+    # The classifier's answer for this topic goes out only when the message matches
+    # every one of these: "what are the risks of spinal fusion surgery" names no scan,
+    # so it asks about the operation, which the document does not answer.
+    answer_needs: tuple[re.Pattern[str], ...] = ()
+
+    def names_its_subject(self, text: str) -> bool:
+        """Whether a message the classifier gave this topic names what the answer is about."""
+        return all(p.search(text) for p in self.answer_needs)
 
     def asked_when_deflected(self, text: str) -> bool:
         """Whether a message the NLU would deflect asks this topic's question."""
@@ -209,9 +217,8 @@ def _topic(topic_id: str, raw: dict) -> Topic:
         related=tuple(raw.get("related", ())),
         why_mentions=_pattern(raw.get("why_mentions")),
         asks_purpose=_pattern(raw.get("asks_purpose")),
-        when_deflected=tuple(
-            _alternatives(lines) for lines in (raw.get("when_deflected") or {}).values()
-        ),
+        when_deflected=_lists(raw.get("when_deflected")),
+        answer_needs=_lists(raw.get("answer_needs")),
     )
 
 
@@ -233,23 +240,31 @@ def _alternatives(lines: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<![{LATIN}])(?:{'|'.join(lines)})(?![{LATIN}])", re.IGNORECASE)
 
 
+def _lists(raw: dict[str, list[str]] | None) -> tuple[re.Pattern[str], ...]:
+    """A topic's named lists of alternatives, one pattern per list."""
+    return tuple(_alternatives(lines) for lines in (raw or {}).values())
+
+
+# A topic's lists that the other-language file may add lines to, by list name.
+LISTS_WITH_OTHER_LANGUAGES = ("when_deflected", "answer_needs")
+
+
 def _with_other_languages(raw: dict) -> dict:
     """The content with the other-language lines of `other_languages` (a file kept
     apart for review by native speakers) added to the lists of the same name: its
     `names_the_scan` to every topic's, its `keeps_did_you_mean` to did_you_mean's,
-    and each topic's lists to that topic's when_deflected."""
+    and each topic's lists to that topic's when_deflected or answer_needs."""
     if not raw.get("other_languages"):
         return raw
     other = yaml.safe_load((PROJECT_ROOT / raw["other_languages"]).read_text(encoding="utf-8"))
     for topic_id, spec in raw["topics"].items():
         extra = {"names_the_scan": other["names_the_scan"], **other["topics"].get(topic_id, {})}
-        lists = spec.get("when_deflected") or {}
-        unknown = set(other["topics"].get(topic_id, {})) - set(lists)
+        groups = {key: spec.get(key) or {} for key in LISTS_WITH_OTHER_LANGUAGES}
+        unknown = set(other["topics"].get(topic_id, {})).difference(*groups.values())
         if unknown:
             raise ValueError(f"other_languages: {topic_id} has no lists {sorted(unknown)}")
-        spec["when_deflected"] = {
-            name: [*lines, *extra.get(name, ())] for name, lines in lists.items()
-        }
+        for key, lists in groups.items():
+            spec[key] = {name: [*lines, *extra.get(name, ())] for name, lines in lists.items()}
     did_you_mean = raw["did_you_mean"]
     did_you_mean["keeps_did_you_mean"] = [
         *did_you_mean["keeps_did_you_mean"],

@@ -21,7 +21,8 @@ from actions.messaging import send, send_answer
 
 FALLBACK_REPLY = "nlu_fallback"
 DID_YOU_MEAN_REPLY = "did_you_mean"
-DEFLECTIONS = frozenset({FALLBACK_REPLY, "out_of_scope"})
+OUT_OF_SCOPE_REPLY = "out_of_scope"
+DEFLECTIONS = frozenset({FALLBACK_REPLY, OUT_OF_SCOPE_REPLY})
 
 
 def closest_topics(content: Content, ranking: Iterable[dict[str, Any]]) -> list[str]:

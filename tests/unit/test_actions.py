@@ -42,7 +42,7 @@ def test_question_gets_its_answer_and_related_questions(
     content: Content, intent: str, topic_id: str
 ) -> None:
     topic = content.topics[topic_id]
-    messages, events = run_action(ActionAnswer(), make_tracker(intent))
+    messages, events = run_action(ActionAnswer(), make_tracker(intent, text=topic.payload))
     message = single_message(messages)
     assert message["text"] == content.with_disclaimer(content.answer_text(topic))
     assert button_titles(message) == [content.topics[t].title for t in topic.related]
@@ -331,6 +331,60 @@ def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None
     topic = content.topics["why_cervical_mri"]
     assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
     assert {"event": "slot", "name": "region", "value": None, "timestamp": None} in events
+
+
+@pytest.mark.parametrize(
+    ("intent", "text"),
+    [
+        ("ask_mri_surgery", "what are the risks of spinal fusion surgery"),
+        ("ask_mri_surgery", "can i fly on a plane after back surgery"),
+        ("ask_mri_surgery", "is laser spine surgery better than regular surgery?"),
+    ],
+)
+def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
+    content: Content, intent: str, text: str
+) -> None:
+    """The classifier gives these the MRI-and-surgery topic, but they ask about the
+    operation: the patient is offered that topic first instead of an answer to
+    another question."""
+    tracker = make_tracker(intent, text=text, ranking=[intent, "ask_what_is_spine_mri"])
+    messages, events = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"] == content.with_disclaimer(
+        content.reply_text("did_you_mean")
+    )
+    assert offered(events)[:2] == ["mri_surgery", "what_is_spine_mri"]
+
+
+def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
+    content: Content,
+) -> None:
+    tracker = make_tracker("ask_prostate_cancer_mri", text="how is prostate cancer treated")
+    message = single_message(run_action(ActionAnswer(), tracker)[0])
+    assert message["text"] == content.with_disclaimer(content.reply_text("out_of_scope"))
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "topic_id"),
+    [
+        ("ask_mri_surgery", "why an mri after my fusion", "mri_surgery"),
+        ("ask_mri_surgery", "why do they need pictures before they operate", "mri_surgery"),
+        ("ask_mri_surgery", "pourquoi une IRM avant une opération du dos", "mri_surgery"),
+        ("ask_mri_surgery", "/ask_mri_surgery", "mri_surgery"),
+        (
+            "ask_prostate_cancer_mri",
+            "had hormones for prostate cancer, what to be aware of",
+            "prostate_cancer_mri",
+        ),
+        ("ask_prostate_cancer_mri", "prostate cancer and a spine scan", "prostate_cancer_mri"),
+    ],
+)
+def test_a_classifier_answer_that_names_its_subject_or_a_button_is_answered(
+    content: Content, intent: str, text: str, topic_id: str
+) -> None:
+    """The scan in any language, its pictures, or the topic's button."""
+    message = single_message(run_action(ActionAnswer(), make_tracker(intent, text=text))[0])
+    topic = content.topics[topic_id]
+    assert message["text"] == content.with_disclaimer(content.answer_text(topic))
 
 
 def test_a_question_the_nlu_answers_is_not_rerouted(content: Content) -> None:
