@@ -1154,6 +1154,16 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("Rückenschmerzen und plötzlich taub im Genitalbereich", "emergency"),
         ("Sturz vom Gerüst, Nacken tut weh, Arme kribbeln", "emergency"),
         ("i am writing my will and a letter, i wont need the appointment", "self_harm"),
+        # German cries and threats, a knock with vomiting; a slip off a height with
+        # tingling; someone next to the patient or a patient turning on people; a wound
+        # told apart from its signs
+        ("Notfall! Hilfe!", "emergency"),
+        ("Kopf am Schrank angeschlagen, jetzt Erbrechen und sehr müde", "emergency"),
+        ("meine Frau bedroht mich gerade", "emergency"),
+        ("slipped off the roof at work, now tingling in both hands", "emergency"),
+        ("the man next to me in the lobby is punching people", "emergency"),
+        ("a patient is threatening the nurses with a knife", "emergency"),
+        ("my wound is not healing, its red and leaking after surgery", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1599,6 +1609,14 @@ def test_a_symptom_without_its_context_leaves_the_learned_verdict_standing() -> 
 def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     assert RULES.override("my back is killing me", "self_harm") == FALLBACK_INTENT
     assert RULES.override("this wait is killing me, i want to kill myself", None) == "self_harm"
+    assert RULES.override("the hospital gown is so ugly ill die", "self_harm") == FALLBACK_INTENT
+    assert (
+        RULES.override(
+            "so tired of this pain, not in a dangerous way, just want answers", None, "self_harm"
+        )
+        == FALLBACK_INTENT
+    )
+    assert RULES.override("not in a dangerous way, i want to kill myself", None) == "self_harm"
 
 
 @pytest.mark.parametrize(
@@ -1673,6 +1691,11 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "i was unconscious during my surgery obviously, now they want a post-op mri",
         "im the person who fainted in your lobby yesterday, im ok now, thank you",
         "my dog had a seizure last night, vet says hes ok, when can i get my mri",
+        # a bleed that stopped; when to call; whether it is a risk; a relative's bleed
+        "my nose bled this morning but it stopped, can i still have the mri",
+        "when should i call 911 after back surgery",
+        "is choking a risk if i lie flat in the mri, just wondering",
+        "my grandma had a brain bleed, does that mean i cant get an mri",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
