@@ -1164,6 +1164,11 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("the man next to me in the lobby is punching people", "emergency"),
         ("a patient is threatening the nurses with a knife", "emergency"),
         ("my wound is not healing, its red and leaking after surgery", "emergency"),
+        # one side of the body stopped; a German seizure that will not stop; a plan
+        # to hurt someone said without "I"
+        ("my right side just went dead while i was cooking", "emergency"),
+        ("Krampfanfall, sie hört nicht auf zu zucken", "emergency"),
+        ("going to beat up the nurse when i get there", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1696,6 +1701,9 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "when should i call 911 after back surgery",
         "is choking a risk if i lie flat in the mri, just wondering",
         "my grandma had a brain bleed, does that mean i cant get an mri",
+        # sedation foreseen; "kill me now" at an early hour
+        "will i be out cold if they sedate me for the scan",
+        "kill me now, the scan is at 7am",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
