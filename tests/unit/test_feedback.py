@@ -107,7 +107,11 @@ def test_an_answer_names_its_topic_and_offers_thumbs_up_and_down(
 def test_rasa_stores_reply_and_topic_as_the_bot_events_metadata() -> None:
     """Rasa turns the action's message into the BotUttered event as below
     (rasa.core.actions.action.RemoteAction._utter_responses)."""
-    message = only(run_action(ActionAnswer(), make_tracker("ask_mri_surgery"))[0])
+    message = only(
+        run_action(
+            ActionAnswer(), make_tracker("ask_mri_surgery", text="why an mri before surgery")
+        )[0]
+    )
     draft = {key: value for key, value in message.items() if value}
     event = create_bot_utterance(draft)
     assert event.metadata == {"reply": "answer", "topic": "mri_surgery"}
