@@ -1169,6 +1169,12 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("my right side just went dead while i was cooking", "emergency"),
         ("Krampfanfall, sie hört nicht auf zu zucken", "emergency"),
         ("going to beat up the nurse when i get there", "emergency"),
+        # Chinese: bleeding that will not stop, a wound with pus and fever after spine
+        # surgery, numbness between the legs with incontinence, a husband hitting
+        ("严重出血，一直止不住", "emergency"),
+        ("手术后发烧，伤口流脓", "emergency"),
+        ("两腿之间麻木，小便失禁", "emergency"),
+        ("老公在打我", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1704,6 +1710,12 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         # sedation foreseen; "kill me now" at an early hour
         "will i be out cold if they sedate me for the scan",
         "kill me now, the scan is at 7am",
+        # a dizzy spell "gone"; a stent after a heart attack; after a stroke; Spanish "in
+        # the future"
+        "i felt dizzy earlier, thats gone, can i still do the mri",
+        "ive had a heart attack stent since 2019, is mri safe",
+        "can my dad have an mri after a stroke",
+        "si tengo dolor de pecho en el futuro, me pueden hacer la resonancia",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
