@@ -44,6 +44,17 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("what does mri stand for", "what_is_spine_mri"),
         ("can i have an mri after hormone shots for prostate cancer", "prostate_cancer_mri"),
         ("how long does an mri take", "what_to_expect"),
+        # the appointment's setting names the scan: gown, undressing, company, fasting,
+        # an IV, a lift home, the call button, the technologist, the table
+        ("do i have to change into a gown", "what_to_expect"),
+        ("do i need to take my clothes off", "what_to_expect"),
+        ("can my wife come in the room with me", "what_to_expect"),
+        ("do i need to fast", "what_to_expect"),
+        ("will they put an iv in my arm", "what_to_expect"),
+        ("do i need someone to drive me home after", "what_to_expect"),
+        ("is there a button to push if i panic", "what_to_expect"),
+        ("will the technologist explain everything", "what_to_expect"),
+        ("can someone help me onto the table, i use a walker", "what_to_expect"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
@@ -61,6 +72,9 @@ def test_english_questions_get_the_most_specific_topic(
         "my mri says annular fissure what is that",
         "is it normal?",
         "how long does a ct scan take",
+        "how fast do i get my results",
+        "do i need to fast before my blood test",
+        "can i bring my dog",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
