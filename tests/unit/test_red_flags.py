@@ -1175,6 +1175,8 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("手术后发烧，伤口流脓", "emergency"),
         ("两腿之间麻木，小便失禁", "emergency"),
         ("老公在打我", "emergency"),
+        # speech that makes no sense
+        ("she keeps trying to talk but nothing is making sense", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1716,6 +1718,10 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "ive had a heart attack stent since 2019, is mri safe",
         "can my dad have an mri after a stroke",
         "si tengo dolor de pecho en el futuro, me pueden hacer la resonancia",
+        # which signs mean calling; a nosebleed over in minutes; "kill me now ... jk"
+        "which symptoms after back surgery mean i should call 911",
+        "his nosebleed stopped after 3 minutes, is the mri still on",
+        "kill me now, fasting since midnight for this scan jk",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
