@@ -1177,6 +1177,13 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("老公在打我", "emergency"),
         # speech that makes no sense
         ("she keeps trying to talk but nothing is making sense", "emergency"),
+        # a seizure that goes on after "had" or "for a long time"; a thought of ending
+        # it after a dated cause; saddle numbness in Spanish and French
+        ("my son had a seizure and is still shaking after 6 minutes", "emergency"),
+        ("she has epilepsy and has been seizing for a long time", "emergency"),
+        ("life feels pointless since my injury, thinking of ending it", "self_harm"),
+        ("me duele la espalda y no siento la zona genital", "emergency"),
+        ("mal au dos et je ne sens plus rien entre les jambes", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1228,6 +1235,18 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "hypothetically, if my lips swelled up from the dye what happens",
         "my mum thought she was having a heart attack, turned out to be indigestion",
         "i blacked out at the dentist but turns out i just fell asleep",
+        # a nag about missing the scan; money or points bleeding away; a horror film;
+        # the waiting suffocating; a war wound; a heart attack years ago in Spanish;
+        # what the dye might give; a supposition; an allergy asked as an if
+        "my husband said hed kill me if i missed the mri",
+        "im hemorrhaging cash on these scans",
+        "so much blood in the horror film we saw, how loud is the mri",
+        "the stress is suffocating, when do i get my results",
+        "my grandad got shot in the war, the bullet is still there, can he have an mri",
+        "mi papá tuvo un infarto hace muchos años, puede hacerse la resonancia",
+        "is the gadolinium going to give me hives",
+        "suppose my chest hurts in the scanner, what then",
+        "if i got an allergic reaction to the contrast what would they do",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
