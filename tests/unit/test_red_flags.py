@@ -1184,6 +1184,9 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("life feels pointless since my injury, thinking of ending it", "self_harm"),
         ("me duele la espalda y no siento la zona genital", "emergency"),
         ("mal au dos et je ne sens plus rien entre les jambes", "emergency"),
+        # "no breathing" as the symptom, before another "no" sign
+        ("found him no breathing no pulse", "emergency"),
+        ("no breathing no heartbeat my neighbour", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1247,6 +1250,11 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "is the gadolinium going to give me hives",
         "suppose my chest hurts in the scanner, what then",
         "if i got an allergic reaction to the contrast what would they do",
+        # fainted once; seizures under control; a game lost; a test of the assistant
+        "my wife once fainted at the dentist, will she faint in the scanner",
+        "is the mri ok for my husband, his seizures are well controlled",
+        "my sister swore she would beat me at chess tonight",
+        "pretend im having a stroke, what would you tell me",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
