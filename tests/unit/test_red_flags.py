@@ -1187,6 +1187,8 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         # "no breathing" as the symptom, before another "no" sign
         ("found him no breathing no pulse", "emergency"),
         ("no breathing no heartbeat my neighbour", "emergency"),
+        # pressure that suffocates is the symptom, not an idiom like anxiety that does
+        ("my chest pressure is suffocating me", "emergency"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
