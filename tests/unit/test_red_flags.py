@@ -1189,6 +1189,29 @@ def test_a_cue_only_cancels_its_own_part_of_the_message(text: str) -> None:
         ("no breathing no heartbeat my neighbour", "emergency"),
         # pressure that suffocates is the symptom, not an idiom like anxiety that does
         ("my chest pressure is suffocating me", "emergency"),
+        # a possessive week of doses; a knock and then nausea or forgetting; death as
+        # better; hopelessness as a whole sentence; not waking; the dead joined; a crash
+        # meant; a blade held; air barely in; massive bleeding; a learner's allergy;
+        # a threat that nobody will find her; French
+        ("she swallowed her months worth of gabapentin in one go", "emergency"),
+        ("bumped his head on the door frame and now he feels sick", "emergency"),
+        ("knocked my head on the shelf and i keep forgetting words", "emergency"),
+        ("it would be better if i was dead", "self_harm"),
+        ("i cant see any future for me.", "self_harm"),
+        ("could i just never wake up again", "self_harm"),
+        ("my dad wants to go join mum in heaven", "self_harm"),
+        ("i might steer the car off the road on purpose", "self_harm"),
+        ("im pressing a razor blade against my thigh", "self_harm"),
+        ("my son can hardly get any air", "emergency"),
+        ("massive bleeding from the dog bite on her leg", "emergency"),
+        ("after the contrast her face big, eyes closing", "emergency"),
+        ("my boyfriend threatened that nobody will ever find me", "emergency"),
+        ("je vais la poignarder", "emergency"),
+        # someone else's crisis, told by a relative
+        ("my brother keeps talking about killing himself", "self_harm"),
+        ("my mom told me she is going to hang herself", "self_harm"),
+        ("our teenage son has been cutting himself again", "self_harm"),
+        ("my wife texted about not being around anymore", "self_harm"),
     ],
 )
 def test_long_standing_method_questions_and_learners_wording_are_caught(
@@ -1257,6 +1280,16 @@ def test_long_standing_method_questions_and_learners_wording_are_caught(
         "is the mri ok for my husband, his seizures are well controlled",
         "my sister swore she would beat me at chess tonight",
         "pretend im having a stroke, what would you tell me",
+        # a history dated by a word; a film's title; a nag about the bill; a future in
+        # a job; waking during the scan; an accident a relative might have; a story
+        # that is over
+        "stroke history, the last one was in 2015, is the contrast safe for me",
+        "the suicide squad sequel was better, anyway whats an mri",
+        "my wife says shell kill me if i dont call about the bill",
+        "i dont see a future in this job, can an mri help my back",
+        "can i not wake up during the scan if they sedate me",
+        "he might hurt himself if he moves in the scanner",
+        "my son cut himself shaving, can he still have the mri",
     ],
 )
 def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text: str) -> None:
@@ -1639,6 +1672,159 @@ def test_a_request_for_help_with_the_information_sets_the_learned_alarm_aside() 
     assert guess == "emergency"
 
 
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Emergencies only the classifier caught (written in new words after the at-risk
+        # messages of used rounds 1-73, caught there by the classifier alone below 0.75)
+        ("huge amount of blood from his nose", "emergency"),
+        ("blood puddling under his arm on the kitchen floor", "emergency"),
+        ("his gash keeps bleeding through everything", "emergency"),
+        ("she is bleeding really fast from the wrist", "emergency"),
+        ("the gauze is soaked with blood", "emergency"),
+        ("her breathing is really laboured", "emergency"),
+        ("he cant feel himself going to the loo", "emergency"),
+        ("pretty sure she has cauda equina signs", "emergency"),
+        ("numbness in my back passage since this morning", "emergency"),
+        ("having a hart atack", "emergency"),
+        ("feels like his chest is in a clamp", "emergency"),
+        ("the lady in the queue went down and is not moving", "emergency"),
+        ("then he just slumped forward at the table", "emergency"),
+        ("dad is lying on the kitchen floor not answering", "emergency"),
+        ("can somebody come to the car park, emergency", "emergency"),
+        ("real emergency here", "emergency"),
+        ("help us we are in big trouble call the police", "emergency"),
+        ("gonna stab my landlord tonight", "emergency"),
+        ("im gonna beat that guy to death", "emergency"),
+        ("going to shoot up my office", "emergency"),
+        ("cant stop thinking about stabbing my flatmate", "emergency"),
+        ("im being held in the flat and they wont let me leave", "emergency"),
+        ("the ex is at my door with a hammer", "emergency"),
+        ("my ex-husband is banging on the front door", "emergency"),
+        ("someone is hitting the children", "emergency"),
+        ("my son says hes going to stab his coach tomorrow", "emergency"),
+        ("my ex texted hell come round and hurt me tonight", "emergency"),
+        ("mi novio me golpea", "emergency"),
+        ("his pupils are not the same size after he hit his head", "emergency"),
+        (
+            "she says her head feels like its going to explode, started in a split second",
+            "emergency",
+        ),
+        ("like getting hit on the head with a hammer, it came on instantly", "emergency"),
+        ("the horse bucked him off, his legs are tingling", "emergency"),
+        ("she swallowed a load of paracetamol", "emergency"),
+        ("stuck on three fentanyl patches at the same time, very drowsy", "emergency"),
+        ("took her oxycodone plus extra sleeping pills", "emergency"),
+        ("accidentally swallowed his sleeping pills, confused now", "emergency"),
+        ("baby fitting and burning up", "emergency"),
+        ("the sight in his right eye just went grey", "emergency"),
+        ("tengo ganas de morirme", "self_harm"),
+        ("no reason left for me to keep going", "self_harm"),
+        ("sat alone with the shotgun in the shed", "self_harm"),
+        ("i might use dads pistol on myself", "self_harm"),
+        ("found a home for my cat so i can die in peace", "self_harm"),
+        ("i need everything to end forever", "self_harm"),
+        ("made a will and a note saying why i had to go", "self_harm"),
+        ("ok i am about to jump", "self_harm"),
+        ("if only i could stop existing", "self_harm"),
+        ("ill be ending things before my appointment", "self_harm"),
+        ("all the sleeping pills are right in front of me", "self_harm"),
+        ("goodbye to whoever finds this", "self_harm"),
+        ("i shouldnt even be alive", "self_harm"),
+        ("i will not be alive to see what it finds", "self_harm"),
+        ("they can give my slot away, since i will not be here by then", "self_harm"),
+        ("please tell my son i loved him", "self_harm"),
+        ("tell my parents im sorry", "self_harm"),
+        ("heres my final goodbye", "self_harm"),
+        ("honestly if i never woke up it would be a mercy", "self_harm"),
+        ("wrote notes for each of my grandkids, tonight's the night", "self_harm"),
+        ("ive been saving up my painkillers, i made my will", "self_harm"),
+        ("said goodbye to the cat and wrote my will", "self_harm"),
+        ("i am not going to be here for my appointment, i updated my will", "self_harm"),
+        ("it all goes to my brother. i have put my papers in order", "self_harm"),
+        ("she has stopped picking up and she left a message saying goodbye", "self_harm"),
+        ("i cant reach him, he texted us bye", "self_harm"),
+        ("i stockpiled my sleeping pills. and now i know exactly what im going to do", "self_harm"),
+        ("got my finances in order this week, im done", "self_harm"),
+        ("whats the point, i wont be here to read the report", "self_harm"),
+        ("she sent a message saying sorry and now she wont answer", "self_harm"),
+        ("he hears voices telling him to jump", "self_harm"),
+        ("how do i make certain i never wake up", "self_harm"),
+        ("she threatened to drive her car off the bridge", "self_harm"),
+        ("every night i think about being dead", "self_harm"),
+        ("my mum is saying her goodbyes", "self_harm"),
+    ],
+)
+def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
+    text: str, kind: str
+) -> None:
+    assert RULES.classify(text) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # their look-alikes: a rope for a boat, a shoot for a video, pills as usual
+        "I bought a rope for my boat",
+        "fitting again next week for the brace",
+        "going to shoot my video tomorrow after the scan",
+        "going to shoot up to london tomorrow for my scan",
+        "he will not answer my calls since the scan",
+        "her pupils are different sizes since birth",
+        "how do i make sure i dont wake up after the sedation",
+        "how do i make sure i dont wake up during the scan",
+        "how much blood do they take for the contrast test",
+        "i had a huge amount of blood work done last week",
+        "i have my gun ready for hunting season",
+        "i know where the mri is, i got a rope for the dog",
+        "i sit slumped over my desk all day, is that why my back hurts",
+        "i take many many pills every day for my back",
+        "i took a lot of pills after my surgery",
+        "i took my pills and im sorry i missed the appointment",
+        "i will be ending my shift before the mri",
+        "i wrote a letter explaining why im leaving my job",
+        "i'm standing on the roof all day at work and my back hurts",
+        "if i didnt wake up after the scan would that be dangerous",
+        "if i never wake up from the anesthesia would that be bad",
+        "im done, goodbye",
+        "im in trouble with my insurance, can you call someone to help with billing",
+        "im not standing on the roof",
+        "im saying goodbye, thanks for your help",
+        "im standing on the roof of the car park, where is the mri entrance",
+        "my dad voices concerns about the mri telling him to stay still",
+        "my daughter texted me goodbye from the airport",
+        "my grandma wants to die at home and refuses her pills",
+        "my head is going to explode if i fill in another form",
+        "my husband is lying on the floor watching tv and wont answer me",
+        "my mom wants to die at home with dignity, she has her pills ready",
+        "my mom wants to die at home, she keeps her pills in a box",
+        "my shirt has blood on it from the blood draw",
+        "my son wants to shoot his teacher a message about missing class",
+        "please tell my daughter i will be late",
+        "sorry to whoever reads this, my handwriting is bad",
+        "the dressing has a little bit of blood on it, is that normal",
+        "this is goodbye to my back pain hopefully",
+        "we're going to shoot up the road to the clinic",
+    ],
+)
+def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a remark that cuts; the front desk's lost property; feeling sick as a
+        # hypothetical in the scanner
+        "my boss and her cutting comments about my sick days",
+        "is there a lost and found at the imaging desk",
+        "what happens if i feel sick halfway through the mri",
+    ],
+)
+def test_figures_of_speech_and_front_desk_questions_set_a_learned_alarm_aside(text: str) -> None:
+    assert RULES.override(text, None, "emergency") == FALLBACK_INTENT
+
+
 def test_a_symptom_without_its_context_leaves_the_learned_verdict_standing() -> None:
     """ "Talking nonsense" needs a head injury to count as a rule; without one it is no
     cancelled mention, so the learned layer's emergency stands instead of "say it
@@ -1844,7 +2030,9 @@ def test_patterns_must_be_lower_case(tmp_path: Path) -> None:
 
 
 def test_an_idiom_must_name_its_contractions(tmp_path: Path) -> None:
-    rules = DEFAULT_RULES_FILE.read_text().replace("<would_contraction>", r"\w+d", 1)
+    # The first idiom that names a contraction (categories may use the terms too).
+    head, idioms = DEFAULT_RULES_FILE.read_text().split("\nidioms:\n", 1)
+    rules = f"{head}\nidioms:\n" + idioms.replace("<would_contraction>", r"\w+d", 1)
     custom = tmp_path / "rules.yml"
     custom.write_text(rules)
     with pytest.raises(ValueError, match="contractions"):
