@@ -1811,20 +1811,6 @@ def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
     assert RULES.classify(text) is None
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        # a remark that cuts; the front desk's lost property; feeling sick as a
-        # hypothetical in the scanner
-        "my boss and her cutting comments about my sick days",
-        "is there a lost and found at the imaging desk",
-        "what happens if i feel sick halfway through the mri",
-    ],
-)
-def test_figures_of_speech_and_front_desk_questions_set_a_learned_alarm_aside(text: str) -> None:
-    assert RULES.override(text, None, "emergency") == FALLBACK_INTENT
-
-
 def test_a_symptom_without_its_context_leaves_the_learned_verdict_standing() -> None:
     """ "Talking nonsense" needs a head injury to count as a rule; without one it is no
     cancelled mention, so the learned layer's emergency stands instead of "say it
@@ -1937,6 +1923,11 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "which symptoms after back surgery mean i should call 911",
         "his nosebleed stopped after 3 minutes, is the mri still on",
         "kill me now, fasting since midnight for this scan jk",
+        # a remark that cuts; the front desk's lost property; feeling sick as a
+        # hypothetical in the scanner
+        "my boss and her cutting comments about my sick days",
+        "is there a lost and found at the imaging desk",
+        "what happens if i feel sick halfway through the mri",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
