@@ -627,6 +627,8 @@ POSITIVES: dict[str, list[str]] = {
         "my son is hitting the nurse on the ward",
         "a man in reception is attacking a receptionist",
         "hes got a knife in the kitchen",
+        "ill slap that pharmacist when i get there",
+        "im gonna punch that technician in the face",
     ],
 }
 
@@ -1805,6 +1807,8 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "the dressing has a little bit of blood on it, is that normal",
         "this is goodbye to my back pain hopefully",
         "we're going to shoot up the road to the clinic",
+        "im going to punch the air when i get good results",
+        "ill slap a label on that form for you",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
