@@ -200,6 +200,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        "grandpa sleep on floor, no wake up",
         "mi esposo no responde desde hace rato",
         "no responde mi hijo, ayuda",
         "mi abuelo dejó de respirar",
@@ -253,6 +254,7 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "sweaty, my jaw hurts and my left arm feels weird",
         "crushing chest and sweating since lunch",
         "my dad have heart attack when he walk to the car",
         "tengo presión en el pecho",
@@ -364,6 +366,7 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        "my daughter shaking shaking not stop",
         "my son is jerking all over and it wont stop",
         "mi hija está convulsionando",
         "mi hijo esta convulsionando",
@@ -477,6 +480,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "i hope i just never wake up, im so done",
         "me siento un estorbo para mis hijos",
         "ya no quiero estar aqui con este dolor",
         "im finishing everything tonight, thanks for all your help",
@@ -566,6 +570,7 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        "ill stab anyone who touches my car",
         "im gonna go down to that office and stab the manager",
         "he will hurt me if i try to leave",
         "i made a plan to hurt my neighbour tomorrow",
@@ -1809,6 +1814,12 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "we're going to shoot up the road to the clinic",
         "im going to punch the air when i get good results",
         "ill slap a label on that form for you",
+        "i hope i just wake up on time for the scan",
+        "i hope i dont wake up in the middle of the mri, they said theyd sedate me",
+        "my hands shake shake a bit when im nervous",
+        "no wake up call needed, ill be up early",
+        "no sweating, no jaw pain, arm is fine",
+        "i dont want to hurt anyone",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
