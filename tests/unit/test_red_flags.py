@@ -201,6 +201,7 @@ POSITIVES: dict[str, list[str]] = {
     ],
     "collapse": [
         "grandpa sleep on floor, no wake up",
+        "can barely breathe sitting up or lying flat",
         "mi esposo no responde desde hace rato",
         "no responde mi hijo, ayuda",
         "mi abuelo dejó de respirar",
@@ -304,6 +305,7 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        "mi niño ingirió detergente",
         "gave him two of his shots instead of one and he feels really weird",
         "found my sister next to an empty pack of her sleeping tablets",
         "el niño se trago unas pastillas de su abuela",
@@ -437,6 +439,8 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "is it normal to have a numb groin and not be able to urinate",
+        "should i worry if i cant pee and my bum is numb",
         "tingly and numb between my legs since lunch, my disc is bad",
         "no siento nada entre las piernas y no puedo orinar",
         "i cant feel the tissue paper at all when i wipe",
@@ -481,6 +485,7 @@ POSITIVES: dict[str, list[str]] = {
     ],
     "suicide_self_harm": [
         "i hope i just never wake up, im so done",
+        "i left letters for my kids in case something happens to me tonight",
         "me siento un estorbo para mis hijos",
         "ya no quiero estar aqui con este dolor",
         "im finishing everything tonight, thanks for all your help",
@@ -1820,6 +1825,9 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "no wake up call needed, ill be up early",
         "no sweating, no jaw pain, arm is fine",
         "i dont want to hurt anyone",
+        "the dye gave me a mild reaction back in 2019, a little bit of itching, fine for the next scan?",
+        "i wrote a note for my family in case anything happens during the surgery",
+        "can not eating before the scan make me dizzy",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
@@ -1846,6 +1854,8 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         == FALLBACK_INTENT
     )
     assert RULES.override("not in a dangerous way, i want to kill myself", None) == "self_harm"
+    overdosed_on_reading = "overdosed on mri research all week, what does it actually show"
+    assert RULES.override(overdosed_on_reading, None, "self_harm") == FALLBACK_INTENT
 
 
 @pytest.mark.parametrize(
@@ -2222,9 +2232,26 @@ def test_a_learned_emergency_stands_on_a_general_question_about_something_happen
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "does chest pain after a jog go away by itself, thats still going on",
+        "my son had a seizure, it ended, and now its started up again",
+    ],
+)
+def test_a_learned_emergency_stands_when_the_message_says_it_is_still_going_or_back(
+    text: str,
+) -> None:
+    """A general question or a past event, then a clause saying it goes on or came back:
+    the rules see only cancelled mentions, the learned verdict stands."""
+    assert RULES.classify(text) is None and RULES.only_cancelled_mentions(text)
+    assert RULES.override(text, None, "emergency") == "emergency"
+
+
+@pytest.mark.parametrize(
     ("text", "learned"),
     [
         ("no numbness now, why an mri", "emergency"),  # plain "now" is no such cue
+        ("no chest pain, is my scan still going ahead", "emergency"),
         ("my dad had a stroke last year, he is doing well now", "emergency"),
         ("what helps chest pain, it started 20 min ago", "self_harm"),  # crisis: unchanged
         ("im not suicidal or anything, just fed up with waiting", "self_harm"),
