@@ -1825,7 +1825,10 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "no wake up call needed, ill be up early",
         "no sweating, no jaw pain, arm is fine",
         "i dont want to hurt anyone",
-        "the dye gave me a mild reaction back in 2019, a little bit of itching, fine for the next scan?",
+        (
+            "the dye gave me a mild reaction back in 2019, a little bit of itching, "
+            "fine for the next scan?"
+        ),
         "i wrote a note for my family in case anything happens during the surgery",
         "can not eating before the scan make me dizzy",
     ],
