@@ -23,6 +23,10 @@ FALLBACK_REPLY = "nlu_fallback"
 DID_YOU_MEAN_REPLY = "did_you_mean"
 OUT_OF_SCOPE_REPLY = "out_of_scope"
 DEFLECTIONS = frozenset({FALLBACK_REPLY, OUT_OF_SCOPE_REPLY})
+# Small talk whose replies are all harmless: when the NLU wavers only between two of
+# these but is this sure of the pair, the patient gets the likelier one.
+SMALL_TALK = frozenset({"greet", "thank", "goodbye"})
+SMALL_TALK_PAIR_CONFIDENCE = 0.9
 
 
 def closest_topics(content: Content, ranking: Iterable[dict[str, Any]]) -> list[str]:
@@ -40,6 +44,17 @@ def closest_topics(content: Content, ranking: Iterable[dict[str, Any]]) -> list[
             if topic.intent == intent and topic_id not in chosen
         ]
     return chosen[: content.did_you_mean.max_topics]
+
+
+def small_talk_intent(ranking: Iterable[dict[str, Any]]) -> str | None:
+    """The likelier of two small-talk intents the NLU wavered between ("thanks, bye":
+    goodbye 0.54, thank 0.46), so a patient saying goodbye is not asked to say it
+    another way; None when anything else is in the running."""
+    top_two = [entry for entry in ranking if entry.get("name") != FALLBACK_REPLY][:2]
+    names = [entry.get("name") for entry in top_two]
+    together = sum(float(entry.get("confidence") or 0.0) for entry in top_two)
+    sure = together >= SMALL_TALK_PAIR_CONFIDENCE
+    return names[0] if len(top_two) == 2 and SMALL_TALK.issuperset(names) and sure else None
 
 
 def reply(
@@ -79,7 +94,8 @@ class ActionReply(Action):
 
 
 class ActionFallback(Action):
-    """Asks the patient to rephrase, or offers the closest topics, instead of guessing."""
+    """Asks the patient to rephrase, or offers the closest topics, instead of guessing;
+    small talk the NLU only wavered over gets its reply."""
 
     def name(self) -> str:
         return "action_fallback"
@@ -87,4 +103,5 @@ class ActionFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        return reply(dispatcher, FALLBACK_REPLY, tracker)
+        ranking = tracker.latest_message.get("intent_ranking") or []
+        return reply(dispatcher, small_talk_intent(ranking) or FALLBACK_REPLY, tracker)

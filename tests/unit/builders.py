@@ -15,9 +15,12 @@ def make_tracker(
     entities: list[dict[str, Any]] | None = None,
     slots: dict[str, Any] | None = None,
     ranking: list[str] | None = None,
+    confidences: list[float] | None = None,
 ) -> Tracker:
     """A tracker whose latest message has the given intent, entities, slots and
-    intent ranking (names, most confident first)."""
+    intent ranking (names, most confident first; confidences 0.5, 0.25, ... unless
+    given)."""
+    scores = confidences or [0.5 / (rank + 1) for rank in range(len(ranking or []))]
     return Tracker(
         sender_id="patient",
         slots=slots or {},
@@ -26,8 +29,8 @@ def make_tracker(
             "intent": {"name": intent, "confidence": 0.99},
             "entities": entities or [],
             "intent_ranking": [
-                {"name": name, "confidence": 0.5 / (rank + 1)}
-                for rank, name in enumerate(ranking or [])
+                {"name": name, "confidence": score}
+                for name, score in zip(ranking or [], scores, strict=True)
             ],
         },
         events=[],

@@ -415,6 +415,36 @@ def test_self_harm_reply_gives_emergency_number_and_crisis_line(content: Content
     assert content.hospital["crisis_line"] in text
 
 
+@pytest.mark.parametrize(
+    ("ranking", "confidences", "expected"),
+    [
+        (["nlu_fallback", "goodbye", "thank"], [0.55, 0.54, 0.46], "goodbye"),
+        (["thank", "greet", "out_of_scope"], [0.5, 0.45, 0.05], "thank"),
+    ],
+)
+def test_small_talk_the_nlu_only_wavered_over_gets_its_reply(
+    content: Content, ranking: list[str], confidences: list[float], expected: str
+) -> None:
+    """ "thanks, bye" is goodbye or thank, never "say it another way"."""
+    tracker = make_tracker("nlu_fallback", "thanks, bye", ranking=ranking, confidences=confidences)
+    message = single_message(run_action(ActionFallback(), tracker)[0])
+    assert message["text"] == content.with_disclaimer(content.reply_text(expected))
+
+
+@pytest.mark.parametrize(
+    ("ranking", "confidences"),
+    [
+        (["goodbye", "thank"], [0.5, 0.3]),  # not sure enough of the pair
+        (["goodbye", "out_of_scope", "thank"], [0.5, 0.45, 0.05]),  # something else in the running
+    ],
+)
+def test_small_talk_mixed_with_doubt_still_asks_to_rephrase(
+    ranking: list[str], confidences: list[float]
+) -> None:
+    tracker = make_tracker("nlu_fallback", "thanks ok", ranking=ranking, confidences=confidences)
+    assert "say it another way" in single_message(run_action(ActionFallback(), tracker)[0])["text"]
+
+
 @pytest.mark.parametrize("intent", ["nlu_fallback", "ask_mri_surgery", "unknown_intent"])
 def test_fallback_asks_to_rephrase_with_the_main_topics(content: Content, intent: str) -> None:
     messages, events = run_action(ActionFallback(), make_tracker(intent))
