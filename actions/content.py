@@ -96,9 +96,12 @@ class DidYouMean:
     # Subjects no when_deflected list may answer (other scans, results, costs,
     # booking, surgery): a message naming one keeps "did you mean".
     keeps_did_you_mean: re.Pattern[str]
+    # A short question about "it" and nothing else ("is it safe", "tell me more").
+    vague_question: re.Pattern[str]
 
     def applies_to(self, text: str) -> bool:
-        return bool(self.about_spine_mri.search(text))
+        """About MRI or the spine by its words, or too vague to be about anything else."""
+        return bool(self.about_spine_mri.search(text) or self.vague_question.match(text.strip()))
 
     def names_another_subject(self, text: str) -> bool:
         return bool(self.keeps_did_you_mean.search(text))
@@ -299,6 +302,7 @@ def load_content(path: str | None = None) -> Content:
             about_spine_mri=re.compile(raw["did_you_mean"]["about_spine_mri"], re.IGNORECASE),
             max_topics=int(raw["did_you_mean"]["max_topics"]),
             keeps_did_you_mean=_alternatives(raw["did_you_mean"]["keeps_did_you_mean"]),
+            vague_question=re.compile(raw["did_you_mean"]["vague_question"], re.IGNORECASE),
         ),
     )
     _check_references(content)

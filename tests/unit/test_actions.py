@@ -223,12 +223,26 @@ def test_messages_that_give_no_answer_end_with_the_safety_net(content: Content, 
     assert content.message(key, max_chars="1000").endswith(content.render(content.safety_net))
 
 
+@pytest.mark.parametrize("text", ["what time is it", "will it rain this weekend"])
+def test_a_vague_question_naming_something_else_is_deflected(content: Content, text: str) -> None:
+    """Only a question about "it" and nothing else is taken to be about the scan."""
+    tracker = make_tracker("out_of_scope", text=text, ranking=["out_of_scope", "ask_why_mri"])
+    message = single_message(run_action(ActionReply(), tracker)[0])
+    assert message["text"].startswith(content.reply_text("out_of_scope"))
+
+
 @pytest.mark.parametrize(
     ("action", "intent"), [(ActionReply(), "out_of_scope"), (ActionFallback(), "nlu_fallback")]
 )
 @pytest.mark.parametrize(
     "text",
-    ["my dr and the mri of my c spine", "por que el doctor quiere una resonancia del cuello"],
+    [
+        "my dr and the mri of my c spine",
+        "por que el doctor quiere una resonancia del cuello",
+        "is it safe?",  # too vague to be about anything but the scan
+        "so what is this for",
+        "tell me more please",
+    ],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
     content: Content, action: ActionReply | ActionFallback, intent: str, text: str
