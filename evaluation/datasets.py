@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from actions.content import load_content
+from actions.replies import SMALL_TALK
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Blind rounds (issue #9's protocol): each round's sets are written by someone who
@@ -37,7 +38,7 @@ DEFLECTIONS = frozenset(
 
 # Small talk among out-of-scope messages ("hi", "thank you", "good night") is rightly
 # answered in kind; the greeting also says what the assistant can answer.
-SMALL_TALK_REPLIES = frozenset({"reply:greet", "reply:thank", "reply:goodbye"})
+SMALL_TALK_REPLIES = frozenset(f"reply:{intent}" for intent in SMALL_TALK)
 SMALL_TALK_SUBGROUPS = frozenset({"other", "chit_chat"})
 
 
