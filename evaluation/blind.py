@@ -27,7 +27,7 @@ from pathlib import Path
 from actions.content import load_content
 from components.red_flags import learned_kind, load_rules
 from evaluation.assistant import Assistant, Turn
-from evaluation.datasets import BLIND_DIR, RED_FLAG_OUTCOMES, all_cases
+from evaluation.datasets import BLIND_DIR, CLARIFY, RED_FLAG_OUTCOMES, all_cases
 from evaluation.markdown import table
 from evaluation.metrics import Scored, Target, check, load_targets, rate
 from evaluation.parallel import bytes_on_disk, map_per_core
@@ -38,6 +38,12 @@ SHIPPED_MODEL = DEFAULT_MODEL
 REPORTS = REPORTS_DIR
 BARE_DEFLECTIONS = frozenset({"reply:out_of_scope", "reply:nlu_fallback"})
 LAYERS = ("rules", "learned", "both")
+# The writers' brief asks for vague messages ("is it safe", "what is it for") under
+# `clarification`. The assistant asks back either for the region or with the closest
+# topics ("Did you mean …?"): both are a clarifying question. clarification_accuracy
+# counts the region question alone, as the development set's region-less "why"
+# questions need it.
+CLARIFYING_QUESTIONS = frozenset({CLARIFY, "reply:did_you_mean"})
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,9 @@ def measures(scored: list[Scored]) -> dict[str, float]:
     return {
         "answer_accuracy": rate(s.correct for s in group("answers")),
         "clarification_accuracy": rate(s.correct for s in group("clarification")),
+        "vague_question_clarified": rate(
+            s.turn.outcome in CLARIFYING_QUESTIONS for s in group("clarification")
+        ),
         "out_of_scope_deflection": rate(s.correct for s in group("out_of_scope")),
         "emergency_recall": rate(s.correct for s in group("red_flag")),
         "look_alike_false_alarm_rate": 1.0 - rate(not s.false_alarm for s in group("look_alike")),
@@ -180,7 +189,7 @@ def _pct(part: int, whole: int) -> str:
     return f"{part}/{whole} ({part / whole:.0%})" if whole else "–"
 
 
-INFORMATION = ("clarification_accuracy", "did_you_mean_rate")
+INFORMATION = ("clarification_accuracy", "vague_question_clarified", "did_you_mean_rate")
 
 
 def _measure_rows(runs: dict[str, dict], targets: list[Target]) -> list[list[str]]:

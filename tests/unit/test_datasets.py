@@ -1,8 +1,9 @@
 """How the evaluation scores an out-of-scope message: small talk may be answered in
 kind, a near miss may not (it must be deflected); and how it scores the reply of a
-topic the document has only a heading for."""
+topic the document has only a heading for; and which replies clarify a vague message."""
 
 from evaluation.assistant import Turn
+from evaluation.blind import measures
 from evaluation.datasets import BLIND_DIR, Case, answer_cases, is_answer, out_of_scope_cases
 from evaluation.metrics import Scored
 
@@ -57,3 +58,14 @@ def test_a_no_details_reply_is_still_right_only_for_its_own_topic() -> None:
     assert not music.accepts("answer:what_to_expect")
     assert not _scored(music, "answer:what_to_expect").wrong_answer
     assert _scored(music, "answer:mri_factors").wrong_answer
+
+
+def test_a_vague_question_is_clarified_by_the_region_question_or_by_topics() -> None:
+    """A blind round's vague message ("is it safe") is handled when the assistant asks
+    back, with the region question or with "Did you mean …?"; an answer, a bare
+    deflection or the fallback is not a clarifying question."""
+    vague = next(c for c in answer_cases(BLIND_DIR / "r76") if c.group == "clarification")
+    outcomes = ["clarify", "reply:did_you_mean", "answer:mri_factors", "reply:out_of_scope"]
+    result = measures([_scored(vague, outcome) for outcome in outcomes])
+    assert result["vague_question_clarified"] == 0.5
+    assert result["clarification_accuracy"] == 0.25
