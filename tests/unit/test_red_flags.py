@@ -598,6 +598,8 @@ POSITIVES: dict[str, list[str]] = {
         "someone in the car park keeps punching people",
         "my boyfriend punched me and locked the door",
         "my stepfather is beating my mum",
+        "ill be waiting for the receptionist outside tonight, shes going to pay for this",
+        "gonna wait for that doctor after his shift and make him pay",
         "the aide at my grandads home keeps pushing him",
         "my neighbour keeps groping my daughter",
         "the carer who comes to my grandmas on tuesdays is slapping her",
@@ -863,6 +865,9 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # waiting for someone after work, and paying a bill
+    "ill wait for my wife after work, she will pay for the parking",
+    "im gonna wait for him outside and make him pay for lunch lol",
     # no way out of a place; death as a place name; numbness asked about as an "if"
     "i wont need the appointment, my pain is gone",
     "my son had a seizure years ago in the pool, can he have mri",
