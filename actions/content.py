@@ -101,7 +101,11 @@ class DidYouMean:
 
     def applies_to(self, text: str) -> bool:
         """About MRI or the spine by its words, or too vague to be about anything else."""
-        return bool(self.about_spine_mri.search(text) or self.vague_question.match(text.strip()))
+        return bool(self.about_spine_mri.search(text)) or self.is_vague(text)
+
+    def is_vague(self, text: str) -> bool:
+        """A question understood but for its topic: "is it safe", "tell me more"."""
+        return bool(self.vague_question.match(text.strip()))
 
     def names_another_subject(self, text: str) -> bool:
         return bool(self.keeps_did_you_mean.search(text))

@@ -21,6 +21,7 @@ from actions.messaging import send, send_answer
 
 FALLBACK_REPLY = "nlu_fallback"
 DID_YOU_MEAN_REPLY = "did_you_mean"
+WHICH_TOPIC_REPLY = "which_topic"
 OUT_OF_SCOPE_REPLY = "out_of_scope"
 DEFLECTIONS = frozenset({FALLBACK_REPLY, OUT_OF_SCOPE_REPLY})
 # Small talk whose replies are all harmless: when the NLU wavers only between two of
@@ -64,7 +65,8 @@ def reply(
 
     A deflection of a message that still asks a topic's question becomes that
     topic's reply; of any other message about spine MRI, "Did you mean ...?" with
-    the closest topics.
+    the closest topics, asked as "Which of these ...?" when the message was only too
+    vague ("is it safe").
     """
     content = load_content()
     key = key if key in content.replies else FALLBACK_REPLY
@@ -75,8 +77,9 @@ def reply(
         return send_answer(dispatcher, content, asked)
     if key in DEFLECTIONS and content.did_you_mean.applies_to(text):
         closest = closest_topics(content, message.get("intent_ranking") or [])
-        prompt = content.reply_text(DID_YOU_MEAN_REPLY)
-        return send(dispatcher, content, prompt, closest, reply=DID_YOU_MEAN_REPLY)
+        vague = content.did_you_mean.is_vague(text)
+        offer = WHICH_TOPIC_REPLY if vague else DID_YOU_MEAN_REPLY
+        return send(dispatcher, content, content.reply_text(offer), closest, reply=offer)
     menu = content.main_topics if content.replies[key].menu else ()
     return send(dispatcher, content, content.reply_text(key), menu, reply=key)
 

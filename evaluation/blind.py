@@ -27,7 +27,7 @@ from pathlib import Path
 from actions.content import load_content
 from components.red_flags import learned_kind, load_rules
 from evaluation.assistant import Assistant, Turn
-from evaluation.datasets import BLIND_DIR, CLARIFY, RED_FLAG_OUTCOMES, all_cases
+from evaluation.datasets import BLIND_DIR, CLARIFY, RED_FLAG_OUTCOMES, TOPIC_OFFERS, all_cases
 from evaluation.markdown import table
 from evaluation.metrics import Scored, Target, check, load_targets, rate
 from evaluation.parallel import bytes_on_disk, map_per_core
@@ -40,10 +40,10 @@ BARE_DEFLECTIONS = frozenset({"reply:out_of_scope", "reply:nlu_fallback"})
 LAYERS = ("rules", "learned", "both")
 # The writers' brief asks for vague messages ("is it safe", "what is it for") under
 # `clarification`. The assistant asks back either for the region or with the closest
-# topics ("Did you mean …?"): both are a clarifying question. clarification_accuracy
+# topics ("Which of these …?"): both are a clarifying question. clarification_accuracy
 # counts the region question alone, as the development set's region-less "why"
 # questions need it.
-CLARIFYING_QUESTIONS = frozenset({CLARIFY, "reply:did_you_mean"})
+CLARIFYING_QUESTIONS = frozenset({CLARIFY, *TOPIC_OFFERS})
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def measures(scored: list[Scored]) -> dict[str, float]:
         "emergency_recall": rate(s.correct for s in group("red_flag")),
         "look_alike_false_alarm_rate": 1.0 - rate(not s.false_alarm for s in group("look_alike")),
         "wrong_answer_rate": 1.0 - rate(not s.wrong_answer for s in scored),
-        "did_you_mean_rate": rate(s.turn.outcome == "reply:did_you_mean" for s in scored),
+        "did_you_mean_rate": rate(s.turn.outcome in TOPIC_OFFERS for s in scored),
         "bare_spine_deflection_rate": rate(
             s.turn.outcome in BARE_DEFLECTIONS
             for s in scored

@@ -25,16 +25,16 @@ BLIND_DIR = Path(__file__).resolve().parent / "blind"
 ANSWER_PREFIX = "answer:"
 CLARIFY = "clarify"
 RED_FLAG_OUTCOMES = frozenset({"reply:emergency", "reply:self_harm"})
+# The closest topics offered instead of a deflection: "Did you mean …?", or "Which of
+# these …?" to a question too vague to have a topic ("is it safe").
+TOPIC_OFFERS = frozenset({"reply:did_you_mean", "reply:which_topic"})
 # Replies that give no document answer and point the patient elsewhere.
-DEFLECTIONS = frozenset(
-    {
-        "reply:out_of_scope",
-        "reply:nlu_fallback",
-        "reply:did_you_mean",
-        "reply:human_handoff",
-        "reply:bot_challenge",
-    }
-)
+DEFLECTIONS = TOPIC_OFFERS | {
+    "reply:out_of_scope",
+    "reply:nlu_fallback",
+    "reply:human_handoff",
+    "reply:bot_challenge",
+}
 
 # Small talk among out-of-scope messages ("hi", "thank you", "good night") is rightly
 # answered in kind; the greeting also says what the assistant can answer.

@@ -209,7 +209,9 @@ def test_safety_replies_open_with_the_instruction_to_call(content: Content, inte
     assert f"call {content.hospital['emergency_number']} now" in first_sentences(text, 2)
 
 
-@pytest.mark.parametrize("key", ["out_of_scope", "nlu_fallback", "did_you_mean", "human_handoff"])
+@pytest.mark.parametrize(
+    "key", ["out_of_scope", "nlu_fallback", "did_you_mean", "which_topic", "human_handoff"]
+)
 def test_every_deflection_ends_with_the_safety_net(content: Content, key: str) -> None:
     safety_net = content.render(content.safety_net)
     assert safety_net == f"If this is an emergency, call {content.hospital['emergency_number']}."
@@ -235,20 +237,23 @@ def test_a_vague_question_naming_something_else_is_deflected(content: Content, t
     ("action", "intent"), [(ActionReply(), "out_of_scope"), (ActionFallback(), "nlu_fallback")]
 )
 @pytest.mark.parametrize(
-    "text",
+    ("text", "reply"),
     [
-        "my dr and the mri of my c spine",
-        "por que el doctor quiere una resonancia del cuello",
-        "is it safe?",  # too vague to be about anything but the scan
-        "so what is this for",
-        "tell me more please",
+        ("my dr and the mri of my c spine", "did_you_mean"),
+        ("por que el doctor quiere una resonancia del cuello", "did_you_mean"),
+        ("is the scan safe?", "did_you_mean"),
+        # Too vague to be about anything but the scan: understood, only the topic lacks.
+        ("is it safe?", "which_topic"),
+        ("so what is this for", "which_topic"),
+        ("tell me more please", "which_topic"),
+        ("i have a question", "which_topic"),
     ],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
-    content: Content, action: ActionReply | ActionFallback, intent: str, text: str
+    content: Content, action: ActionReply | ActionFallback, intent: str, text: str, reply: str
 ) -> None:
     """Out of scope or unsure, a message about spine MRI, in English or Spanish, gets
-    the closest topics."""
+    the closest topics; a vague one is asked which of them it means."""
     tracker = make_tracker(
         intent,
         text=text,
@@ -256,7 +261,8 @@ def test_a_spine_mri_question_is_never_deflected_bare(
     )
     messages, events = run_action(action, tracker)
     message = single_message(messages)
-    assert message["text"] == content.with_disclaimer(content.reply_text("did_you_mean"))
+    assert message["text"] == content.with_disclaimer(content.reply_text(reply))
+    assert message["reply"] == reply
     assert offered(events) == ["why_cervical_mri", "why_lumbar_mri", "mri_surgery"]
     assert button_titles(message) == [content.topics[t].title for t in offered(events)]
 

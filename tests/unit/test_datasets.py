@@ -65,7 +65,9 @@ def test_a_vague_question_is_clarified_by_the_region_question_or_by_topics() -> 
     back, with the region question or with "Did you mean …?"; an answer, a bare
     deflection or the fallback is not a clarifying question."""
     vague = next(c for c in answer_cases(BLIND_DIR / "r76") if c.group == "clarification")
-    outcomes = ["clarify", "reply:did_you_mean", "answer:mri_factors", "reply:out_of_scope"]
+    asked_back = ["clarify", "reply:did_you_mean", "reply:which_topic"]
+    outcomes = [*asked_back, "answer:mri_factors", "reply:out_of_scope", "reply:nlu_fallback"]
     result = measures([_scored(vague, outcome) for outcome in outcomes])
     assert result["vague_question_clarified"] == 0.5
-    assert result["clarification_accuracy"] == 0.25
+    assert result["clarification_accuracy"] == 1 / 6
+    assert result["did_you_mean_rate"] == 2 / 6
