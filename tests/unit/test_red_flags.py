@@ -234,6 +234,7 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        "she is trying to answer me but cant get words out",
         "my right leg and arm went numb and heavy at breakfast",
         "her left arm is dead weight since she woke",
         "my grandad started slurring at dinner",
@@ -255,6 +256,7 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        "my chest is tight again now, it went away before, will it come back",
         "sweaty, my jaw hurts and my left arm feels weird",
         "crushing chest and sweating since lunch",
         "my dad have heart attack when he walk to the car",
@@ -439,6 +441,7 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        "sore low back and i keep dribbling urine without noticing",
         "is it normal to have a numb groin and not be able to urinate",
         "should i worry if i cant pee and my bum is numb",
         "tingly and numb between my legs since lunch, my disc is bad",
@@ -600,6 +603,7 @@ POSITIVES: dict[str, list[str]] = {
         "my stepfather is beating my mum",
         "ill be waiting for the receptionist outside tonight, shes going to pay for this",
         "gonna wait for that doctor after his shift and make him pay",
+        "im gonna wait outside the clinic for that surgeon and stab him",
         "the aide at my grandads home keeps pushing him",
         "my neighbour keeps groping my daughter",
         "the carer who comes to my grandmas on tuesdays is slapping her",
@@ -868,6 +872,17 @@ LOOK_ALIKES = [
     # waiting for someone after work, and paying a bill
     "ill wait for my wife after work, she will pay for the parking",
     "im gonna wait for him outside and make him pay for lunch lol",
+    # a load of work, a label, snoring, no reaction to the dye, an errand, advice as an "if",
+    # what the doctors found, a tight chest that went away, feelings
+    "felt like i was run over by a bus of emails this week",
+    "i read the overdose information on the leaflet, can i still take it before my scan",
+    "dad snores at night, sounds like he is choking, will he need to lie flat",
+    "the dye gave me a warm feeling but no reaction, is that usual",
+    "should i call 911 or my doctors office to reschedule the appointment",
+    "the nurse said if my legs go numb on the day, call 911 - anything else?",
+    "went to the ER for chest pain, the doctors said it was reflux, when is my mri",
+    "my chest got tight and heavy at my desk but it went away, could it come back",
+    "im going to hurt her feelings if i cancel again",
     # no way out of a place; death as a place name; numbness asked about as an "if"
     "i wont need the appointment, my pain is gone",
     "my son had a seizure years ago in the pool, can he have mri",
@@ -1355,6 +1370,8 @@ def test_questions_in_other_languages_stay_calm(text: str) -> None:
 # content/red_flags.yml, "other languages"): one or two per language and category, and the
 # Spanish crash with tingling arms that used to be missed.
 OTHER_LANGUAGE_EMERGENCIES = [
+    # harm to others: "I want to kill my boss" (German)
+    "ich will meinen Chef umbringen",
     # breathing: cannot breathe, not breathing, choking
     "mon père s'est effondré et ne respire plus",
     "je n'arrive plus à respirer, aidez-moi",
