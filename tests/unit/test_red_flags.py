@@ -116,6 +116,14 @@ def test_classifier_emergency_guess_on_negated_symptoms_becomes_fallback() -> No
     assert RULES.override("no numbness, just a stiff neck", "emergency") == FALLBACK_INTENT
 
 
+def test_something_swallowed_long_ago_sets_the_learned_alarm_aside() -> None:
+    """The word "swallowed" is a mention: told in the past it is no emergency the classifier
+    may raise, while something swallowed now still leaves the learned verdict standing."""
+    past = "my son swallowed a marble two years ago, is mri safe for him"
+    assert RULES.override(past, None, "emergency") == FALLBACK_INTENT
+    assert RULES.override("my son just swallowed a marble", None, "emergency") == "emergency"
+
+
 def test_a_faq_intent_is_never_turned_into_fallback() -> None:
     assert RULES.override("no numbness, why an MRI of my neck", "ask_why_mri") is None
 
