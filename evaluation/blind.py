@@ -89,9 +89,7 @@ def measures(scored: list[Scored]) -> dict[str, float]:
     return {
         "answer_accuracy": rate(s.correct for s in group("answers")),
         "clarification_accuracy": rate(s.correct for s in group("clarification")),
-        "vague_question_clarified": rate(
-            s.turn.outcome in CLARIFYING_QUESTIONS for s in group("clarification")
-        ),
+        "vague_question_clarified": rate(handled(s) for s in group("clarification")),
         "out_of_scope_deflection": rate(s.correct for s in group("out_of_scope")),
         "emergency_recall": rate(s.correct for s in group("red_flag")),
         "look_alike_false_alarm_rate": 1.0 - rate(not s.false_alarm for s in group("look_alike")),
@@ -133,6 +131,14 @@ def look_alike_layers(scored: list[Scored]) -> dict[str, list[int]]:
     return counts
 
 
+def handled(s: Scored) -> bool:
+    """Correct or, for a writer's vague message, asked back with either clarifying
+    question: what the round's miss list and `vague_question_clarified` count."""
+    if s.case.group == "clarification":
+        return s.turn.outcome in CLARIFYING_QUESTIONS
+    return s.correct
+
+
 def misses(scored: list[Scored]) -> list[dict[str, str]]:
     return [
         {
@@ -142,7 +148,7 @@ def misses(scored: list[Scored]) -> list[dict[str, str]]:
             "received": s.turn.outcome,
         }
         for s in scored
-        if not s.correct
+        if not handled(s)
     ]
 
 

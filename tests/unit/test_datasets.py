@@ -3,7 +3,7 @@ kind, a near miss may not (it must be deflected); and how it scores the reply of
 topic the document has only a heading for; and which replies clarify a vague message."""
 
 from evaluation.assistant import Turn
-from evaluation.blind import measures
+from evaluation.blind import measures, misses
 from evaluation.datasets import BLIND_DIR, Case, answer_cases, is_answer, out_of_scope_cases
 from evaluation.metrics import Scored
 
@@ -62,8 +62,8 @@ def test_a_no_details_reply_is_still_right_only_for_its_own_topic() -> None:
 
 def test_a_vague_question_is_clarified_by_the_region_question_or_by_topics() -> None:
     """A blind round's vague message ("is it safe") is handled when the assistant asks
-    back, with the region question or with "Did you mean …?"; an answer, a bare
-    deflection or the fallback is not a clarifying question."""
+    back, with the region question or with topics; an answer, a bare deflection or
+    the fallback is not a clarifying question, and only those are listed as misses."""
     vague = next(c for c in answer_cases(BLIND_DIR / "r76") if c.group == "clarification")
     asked_back = ["clarify", "reply:did_you_mean", "reply:which_topic"]
     outcomes = [*asked_back, "answer:mri_factors", "reply:out_of_scope", "reply:nlu_fallback"]
@@ -71,3 +71,5 @@ def test_a_vague_question_is_clarified_by_the_region_question_or_by_topics() -> 
     assert result["vague_question_clarified"] == 0.5
     assert result["clarification_accuracy"] == 1 / 6
     assert result["did_you_mean_rate"] == 2 / 6
+    missed = [m["received"] for m in misses([_scored(vague, outcome) for outcome in outcomes])]
+    assert missed == ["answer:mri_factors", "reply:out_of_scope", "reply:nlu_fallback"]
