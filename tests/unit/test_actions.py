@@ -247,6 +247,7 @@ def test_a_vague_question_naming_something_else_is_deflected(content: Content, t
         ("so what is this for", "which_topic"),
         ("tell me more please", "which_topic"),
         ("i have a question", "which_topic"),
+        ("what does it check", "which_topic"),
     ],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
