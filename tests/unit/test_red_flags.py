@@ -124,6 +124,13 @@ def test_something_swallowed_long_ago_sets_the_learned_alarm_aside() -> None:
     assert RULES.override("my son just swallowed a marble", None, "emergency") == "emergency"
 
 
+def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> None:
+    """ "I want to ..." reads like a wish to die to the classifier; a complaint is none."""
+    complaint = "i would like to file a formal complaint about my appointment"
+    assert RULES.override(complaint, "self_harm") == FALLBACK_INTENT
+    assert RULES.override("i want to file a complaint, i want to kill myself", None) == "self_harm"
+
+
 def test_a_faq_intent_is_never_turned_into_fallback() -> None:
     assert RULES.override("no numbness, why an MRI of my neck", "ask_why_mri") is None
 
