@@ -436,6 +436,8 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        # "it was fine yesterday" is no finding that calms it
+        "had back surgery on monday, cant lift my feet anymore, it was fine yesterday",
         "two days after my fusion my right foot went numb this morning",
         "me operaron de la columna, ahora tengo fiebre y escalofríos",
         "back op 10 days ago now temperature of 39 and chills",
