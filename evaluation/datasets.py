@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from actions.content import load_content
-from actions.replies import SMALL_TALK
+from actions.replies import DID_YOU_MEAN_REPLY, SMALL_TALK, WHICH_TOPIC_REPLY
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # Blind rounds (issue #9's protocol): each round's sets are written by someone who
@@ -27,7 +27,7 @@ CLARIFY = "clarify"
 RED_FLAG_OUTCOMES = frozenset({"reply:emergency", "reply:self_harm"})
 # The closest topics offered instead of a deflection: "Did you mean …?", or "Which of
 # these …?" to a question too vague to have a topic ("is it safe").
-TOPIC_OFFERS = frozenset({"reply:did_you_mean", "reply:which_topic"})
+TOPIC_OFFERS = frozenset(f"reply:{key}" for key in (DID_YOU_MEAN_REPLY, WHICH_TOPIC_REPLY))
 # Replies that give no document answer and point the patient elsewhere.
 DEFLECTIONS = TOPIC_OFFERS | {
     "reply:out_of_scope",

@@ -67,9 +67,10 @@ def test_a_vague_question_is_clarified_by_the_region_question_or_by_topics() -> 
     vague = next(c for c in answer_cases(BLIND_DIR / "r76") if c.group == "clarification")
     asked_back = ["clarify", "reply:did_you_mean", "reply:which_topic"]
     outcomes = [*asked_back, "answer:mri_factors", "reply:out_of_scope", "reply:nlu_fallback"]
-    result = measures([_scored(vague, outcome) for outcome in outcomes])
+    scored = [_scored(vague, outcome) for outcome in outcomes]
+    result = measures(scored)
     assert result["vague_question_clarified"] == 0.5
     assert result["clarification_accuracy"] == 1 / 6
     assert result["did_you_mean_rate"] == 2 / 6
-    missed = [m["received"] for m in misses([_scored(vague, outcome) for outcome in outcomes])]
+    missed = [m["received"] for m in misses(scored)]
     assert missed == ["answer:mri_factors", "reply:out_of_scope", "reply:nlu_fallback"]
