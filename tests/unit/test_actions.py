@@ -248,6 +248,10 @@ def test_a_vague_question_naming_something_else_is_deflected(content: Content, t
         ("tell me more please", "which_topic"),
         ("i have a question", "which_topic"),
         ("what does it check", "which_topic"),
+        ("how long", "which_topic"),
+        ("can you help me", "which_topic"),
+        ("should i worry", "which_topic"),
+        ("what should i know", "which_topic"),
     ],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
