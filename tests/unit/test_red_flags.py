@@ -504,6 +504,7 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "do i leave a note first",
         "i hope i just never wake up, im so done",
         "i left letters for my kids in case something happens to me tonight",
         "me siento un estorbo para mis hijos",
@@ -900,6 +901,9 @@ LOOK_ALIKES = [
     "went to the ER for chest pain, the doctors said it was reflux, when is my mri",
     "my chest got tight and heavy at my desk but it went away, could it come back",
     "im going to hurt her feelings if i cancel again",
+    # a note for someone, before something named
+    "should i write a note for the receptionist before my scan",
+    "do i leave a note first at the front desk",
     # no way out of a place; death as a place name; numbness asked about as an "if"
     "i wont need the appointment, my pain is gone",
     "my son had a seizure years ago in the pool, can he have mri",
