@@ -354,6 +354,7 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        "the drain site is bleeding through both dressings",
         "bleeding heavy after the fall and it keeps coming",
         "fell through the glass door, lot of blood from his arm",
         "he sliced the tip of his thumb nearly off with the bread knife",
@@ -504,6 +505,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        "ive been stashing my painkillers in a sock drawer",
+        "i left a letter for my wife to find",
         "do i leave a note first",
         "i hope i just never wake up, im so done",
         "i left letters for my kids in case something happens to me tonight",
@@ -901,6 +904,13 @@ LOOK_ALIKES = [
     "went to the ER for chest pain, the doctors said it was reflux, when is my mri",
     "my chest got tight and heavy at my desk but it went away, could it come back",
     "im going to hurt her feelings if i cancel again",
+    # pills kept for the scan day, a nag about the cost, a hypothetical after a lead word,
+    # a complaint dated as gone, a note for an errand
+    "im saving up my pain pills for the day of the scan so i can lie still",
+    "my nephew says hell kill me if i waste more money on scans",
+    "ok so hypothetically, if i passed out in the scanner what happens",
+    "my wound got red after surgery but it settled down two weeks ago, is the mri for healing",
+    "i left a note for my husband to feed the cat",
     # a note for someone, before something named
     "should i write a note for the receptionist before my scan",
     "do i leave a note first at the front desk",
@@ -1391,6 +1401,8 @@ def test_questions_in_other_languages_stay_calm(text: str) -> None:
 # content/red_flags.yml, "other languages"): one or two per language and category, and the
 # Spanish crash with tingling arms that used to be missed.
 OTHER_LANGUAGE_EMERGENCIES = [
+    # cauda equina: "my back hurts and I can no longer hold my bowels" (German)
+    "mein Rücken tut weh und ich kann den Darm nicht mehr halten",
     # harm to others: "I want to kill my boss" (German)
     "ich will meinen Chef umbringen",
     # breathing: cannot breathe, not breathing, choking
