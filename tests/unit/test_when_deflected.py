@@ -55,6 +55,20 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("is there a button to push if i panic", "what_to_expect"),
         ("will the technologist explain everything", "what_to_expect"),
         ("can someone help me onto the table, i use a walker", "what_to_expect"),
+        # what the scan is: its use in general, not knowing what it is, who reads the
+        # pictures, where they come from, how it sees inside
+        ("whats the purpose of a spinal mri, generally", "what_is_spine_mri"),
+        ("what do doctors use a spine mri for", "what_is_spine_mri"),
+        ("my doctor wants a spine mri and i have no idea what that is", "what_is_spine_mri"),
+        ("who looks at the pictures, a real doctor?", "what_is_spine_mri"),
+        ("who is the radiologist for my scan", "what_is_spine_mri"),
+        ("is a computer what makes the images", "what_is_spine_mri"),
+        ("how does the machine see inside your back", "what_is_spine_mri"),
+        # what affects it: a patch, a port, moving, a condition
+        ("can i keep a nicotine patch on during the scan", "mri_factors"),
+        ("i have a chemo port, is an mri allowed", "mri_factors"),
+        ("will the mri pictures come out bad if my legs twitch", "mri_factors"),
+        ("is an mri safe for someone with a heart condition", "mri_factors"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
@@ -75,6 +89,11 @@ def test_english_questions_get_the_most_specific_topic(
         "how fast do i get my results",
         "do i need to fast before my blood test",
         "can i bring my dog",
+        "how do i open the mri images on the cd",
+        "functional mri what is it",
+        "is mri used for diagnosing ms",
+        "do i really need an mri or can the doctor just examine me",
+        "can i take my muscle relaxer before the scan, my back spasms",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
