@@ -55,6 +55,16 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("is there a button to push if i panic", "what_to_expect"),
         ("will the technologist explain everything", "what_to_expect"),
         ("can someone help me onto the table, i use a walker", "what_to_expect"),
+        # the day itself: the tube's size, moving, sleep, the toilet, glasses, what to
+        # bring, how many minutes, the usual medicines
+        ("is the tube too narrow for me", "what_to_expect"),
+        ("can i scratch my nose in the scanner", "what_to_expect"),
+        ("will they put me to sleep for the scan", "what_to_expect"),
+        ("can i use the bathroom during the scan", "what_to_expect"),
+        ("can i keep my glasses on in the mri", "what_to_expect"),
+        ("what should i bring for the scan", "what_to_expect"),
+        ("how many minutes is the scan", "what_to_expect"),
+        ("do i take my usual pills before the mri", "what_to_expect"),
         # what the scan is: its use in general, not knowing what it is, who reads the
         # pictures, where they come from, how it sees inside
         ("whats the purpose of a spinal mri, generally", "what_is_spine_mri"),
