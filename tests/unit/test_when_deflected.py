@@ -55,6 +55,10 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("is there a button to push if i panic", "what_to_expect"),
         ("will the technologist explain everything", "what_to_expect"),
         ("can someone help me onto the table, i use a walker", "what_to_expect"),
+        # what the scan does for an operation: deciding, planning, checking the healing
+        ("does the scan help the surgeon plan my operation", "mri_surgery"),
+        ("after my discectomy, can an mri check how it healed", "mri_surgery"),
+        ("is the mri what decides if i go under the knife", "mri_surgery"),
         # the day itself: the tube's size, moving, sleep, the toilet, glasses, what to
         # bring, how many minutes, the usual medicines
         ("is the tube too narrow for me", "what_to_expect"),
@@ -104,6 +108,9 @@ def test_english_questions_get_the_most_specific_topic(
         "is mri used for diagnosing ms",
         "do i really need an mri or can the doctor just examine me",
         "can i take my muscle relaxer before the scan, my back spasms",
+        "can i fly after back surgery and my mri",
+        "what are the risks of spinal fusion surgery before my mri",
+        "my neck healed fine, is the mri ok with my plate",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
