@@ -55,6 +55,16 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("is there a button to push if i panic", "what_to_expect"),
         ("will the technologist explain everything", "what_to_expect"),
         ("can someone help me onto the table, i use a walker", "what_to_expect"),
+        # whether a reason is usual or enough, in a few words or in Spanish
+        ("what sort of back pain is bad enough for an mri... what kind of pain", "why_lumbar_mri"),
+        ("is it common to get a neck scan after a fall", "why_cervical_mri"),
+        ("lumbar mri because my foot tingles?", "why_lumbar_mri"),
+        ("para que sirve la resonancia del cuello", "why_cervical_mri"),
+        ("whyyy a low back mri", "why_lumbar_mri"),
+        # music by another name, prostate treatment by its name, a defibrillator called ICD
+        ("can i jam out to the radio in the mri", "music_mri"),
+        ("had brachytherapy last year, can i get the mri", "prostate_cancer_mri"),
+        ("i have an icd, can i have the mri", "mri_factors"),
         # what the scan does for an operation: deciding, planning, checking the healing
         ("does the scan help the surgeon plan my operation", "mri_surgery"),
         ("after my discectomy, can an mri check how it healed", "mri_surgery"),
@@ -69,6 +79,7 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("what should i bring for the scan", "what_to_expect"),
         ("how many minutes is the scan", "what_to_expect"),
         ("do i take my usual pills before the mri", "what_to_expect"),
+        ("how many minutes is the lower back mri because i need a ride", "what_to_expect"),
         # what the scan is: its use in general, not knowing what it is, who reads the
         # pictures, where they come from, how it sees inside
         ("whats the purpose of a spinal mri, generally", "what_is_spine_mri"),
@@ -111,6 +122,8 @@ def test_english_questions_get_the_most_specific_topic(
         "can i fly after back surgery and my mri",
         "what are the risks of spinal fusion surgery before my mri",
         "my neck healed fine, is the mri ok with my plate",
+        "had my neck mri on monday, is it normal?",
+        "what is the icd-10 code for my lumbar mri",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
