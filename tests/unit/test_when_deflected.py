@@ -121,6 +121,8 @@ def test_english_questions_get_the_most_specific_topic(
         "can i take my muscle relaxer before the scan, my back spasms",
         "can i fly after back surgery and my mri",
         "what are the risks of spinal fusion surgery before my mri",
+        "how long do i wait to see the surgeon after my mri",
+        "why do i need surgery if the mri was clear",
         "my neck healed fine, is the mri ok with my plate",
         "had my neck mri on monday, is it normal?",
         "what is the icd-10 code for my lumbar mri",
