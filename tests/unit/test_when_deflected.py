@@ -69,6 +69,9 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("does the scan help the surgeon plan my operation", "mri_surgery"),
         ("after my discectomy, can an mri check how it healed", "mri_surgery"),
         ("is the mri what decides if i go under the knife", "mri_surgery"),
+        ("a neck scan before my spinal fusion, why", "mri_surgery"),
+        ("post-op mri, purpose?", "mri_surgery"),
+        ("why a neck mri\nafter all this", "why_cervical_mri"),
         # the day itself: the tube's size, moving, sleep, the toilet, glasses, what to
         # bring, how many minutes, the usual medicines
         ("is the tube too narrow for me", "what_to_expect"),
