@@ -131,6 +131,25 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
     assert RULES.override("i want to file a complaint, i want to kill myself", None) == "self_harm"
 
 
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        # a medicine asked about for the scan day, dying of boredom in German and Spanish
+        ("his epilepsy tablets, should he skip them before the scan", "self_harm"),
+        ("ich sterbe fast vor Hunger, darf ich vor dem MRT essen", "emergency"),
+        ("me muero de aburrimiento en la sala de espera", "emergency"),
+    ],
+)
+def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
+    assert RULES.override(text, None, guess) == FALLBACK_INTENT
+
+
+def test_a_learned_guess_stands_when_help_is_needed_now() -> None:
+    """ "What is the emergency number" asks in general; "we need it now" says it is now."""
+    text = "whats the number for emergencies, we need it now"
+    assert RULES.override(text, None, "emergency") == "emergency"
+
+
 def test_a_faq_intent_is_never_turned_into_fallback() -> None:
     assert RULES.override("no numbness, why an MRI of my neck", "ask_why_mri") is None
 
@@ -183,6 +202,7 @@ def test_any_text_is_handled_without_error(text: str) -> None:
 
 POSITIVES: dict[str, list[str]] = {
     "explicit_help": [
+        "whats the ambulance number we need it right now",
         "is this where i get help, we need somebody right now",
         "necesitamos un medico ya",
         "ayúdenme por favor",
@@ -421,6 +441,7 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        "my mums head is about to split and she has never had pain like it",
         "my migraine today is different, it struck like lightning",
         "got a headache at lunch. nothing like it ever",
         "a sudden pounding headache like nothing ive ever had before",
@@ -911,6 +932,8 @@ LOOK_ALIKES = [
     "ok so hypothetically, if i passed out in the scanner what happens",
     "my wound got red after surgery but it settled down two weeks ago, is the mri for healing",
     "i left a note for my husband to feed the cat",
+    # an old overdose on the record
+    "an old overdose is on my record, does the radiographer need to know",
     # a note for someone, before something named
     "should i write a note for the receptionist before my scan",
     "do i leave a note first at the front desk",
@@ -1401,6 +1424,8 @@ def test_questions_in_other_languages_stay_calm(text: str) -> None:
 # content/red_flags.yml, "other languages"): one or two per language and category, and the
 # Spanish crash with tingling arms that used to be missed.
 OTHER_LANGUAGE_EMERGENCIES = [
+    # explicit help: "that is an emergency, call the emergency line" (German)
+    "das ist ein Notfall, bitte den Notruf",
     # cauda equina: "my back hurts and I can no longer hold my bowels" (German)
     "mein Rücken tut weh und ich kann den Darm nicht mehr halten",
     # harm to others: "I want to kill my boss" (German)
