@@ -97,6 +97,21 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("i have a chemo port, is an mri allowed", "mri_factors"),
         ("will the mri pictures come out bad if my legs twitch", "mri_factors"),
         ("is an mri safe for someone with a heart condition", "mri_factors"),
+        # what it is for in general, diagnosing from it; checks after an operation
+        ("what is a spine mri for, generally", "what_is_spine_mri"),
+        ("how does a doctor diagnose back problems using the scan", "what_is_spine_mri"),
+        (
+            "had a fusion two years ago and they still do mris, what are they checking for",
+            "mri_surgery",
+        ),
+        # the safety form; the usual pills, lying in there, the tube's ends
+        ("the safety form asks about my prostate cancer treatment, why", "prostate_cancer_mri"),
+        (
+            "i take heart pills every morning, can i take them before the scan",
+            "what_to_expect",
+        ),
+        ("how long will i lie in there", "what_to_expect"),
+        ("is the machine open at the ends", "what_to_expect"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
@@ -129,6 +144,8 @@ def test_english_questions_get_the_most_specific_topic(
         "my neck healed fine, is the mri ok with my plate",
         "had my neck mri on monday, is it normal?",
         "what is the icd-10 code for my lumbar mri",
+        "is the mri open on saturdays",
+        "prostate cancer screening how often should i go",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
