@@ -53,10 +53,16 @@ class Topic:
     # every one of these: "what are the risks of spinal fusion surgery" names no scan,
     # so it asks about the operation, which the document does not answer.
     answer_needs: tuple[re.Pattern[str], ...] = ()
+    # ... and never to a message that names one of these: "what is a bone scan" or
+    # "heart mri what is it" ask about another scan, which the document does not answer.
+    answer_unless: re.Pattern[str] | None = None
 
     def names_its_subject(self, text: str) -> bool:
-        """Whether a message the classifier gave this topic names what the answer is about."""
-        return all(p.search(text) for p in self.answer_needs)
+        """Whether a message the classifier gave this topic names what the answer is
+        about, and nothing the answer is not about."""
+        return all(p.search(text) for p in self.answer_needs) and not (
+            self.answer_unless is not None and self.answer_unless.search(text)
+        )
 
     def asked_when_deflected(self, text: str) -> bool:
         """Whether a message the NLU would deflect asks this topic's question."""
@@ -226,6 +232,7 @@ def _topic(topic_id: str, raw: dict) -> Topic:
         asks_purpose=_pattern(raw.get("asks_purpose")),
         when_deflected=_lists(raw.get("when_deflected")),
         answer_needs=_lists(raw.get("answer_needs")),
+        answer_unless=_alternatives(raw["answer_unless"]) if raw.get("answer_unless") else None,
     )
 
 

@@ -364,20 +364,24 @@ def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None
         ("ask_mri_surgery", "what are the risks of spinal fusion surgery"),
         ("ask_mri_surgery", "can i fly on a plane after back surgery"),
         ("ask_mri_surgery", "is laser spine surgery better than regular surgery?"),
+        # another kind of scan or MRI (answer_unless)
+        ("ask_what_is_spine_mri", "what does a bone scan show compared to mri"),
+        ("ask_what_is_spine_mri", "is a kinetic mri the same as a normal one"),
+        ("ask_what_is_spine_mri", "what is a cardiac mri"),
     ],
 )
 def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
     content: Content, intent: str, text: str
 ) -> None:
     """The classifier gives these the MRI-and-surgery topic, but they ask about the
-    operation: the patient is offered that topic first instead of an answer to
-    another question."""
-    tracker = make_tracker(intent, text=text, ranking=[intent, "ask_what_is_spine_mri"])
+    operation, or the what-is topic, but they ask about another scan: the patient is
+    offered that topic first instead of an answer to another question."""
+    tracker = make_tracker(intent, text=text, ranking=[intent, "ask_mri_factors"])
     messages, events = run_action(ActionAnswer(), tracker)
     assert single_message(messages)["text"] == content.with_disclaimer(
         content.reply_text("did_you_mean")
     )
-    assert offered(events)[:2] == ["mri_surgery", "what_is_spine_mri"]
+    assert offered(events)[:2] == [content.topic_for(intent).id, "mri_factors"]
 
 
 def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
