@@ -384,6 +384,35 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
     assert offered(events)[:2] == [content.topic_for(intent).id, "mri_factors"]
 
 
+@pytest.mark.parametrize(
+    ("intent", "region", "text"),
+    [
+        ("ask_why_mri", "lumbar", "ballpark estimate for my lumbar mri"),
+        ("ask_why_mri", "cervical", "the neck mri came back normal, so why does it still ache"),
+        ("ask_mri_factors", None, "my wife is pregnant, is a fetal mri risky"),
+        ("ask_mri_factors", None, "how many mris can i safely get"),
+    ],
+)
+def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
+    content: Content, intent: str, region: str | None, text: str
+) -> None:
+    """The topic's `answer_unless` list: the why-topics say nothing of a cost or of a
+    result, the factors nothing of a fetal MRI or of how often one may be scanned."""
+    entities = [{"entity": "region", "value": region}] if region else []
+    tracker = make_tracker(
+        intent,
+        text=text,
+        entities=entities,
+        slots={"region": region} if region else None,
+        ranking=[intent, "ask_music_mri"],
+    )
+    messages, events = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"] == content.with_disclaimer(
+        content.reply_text("did_you_mean")
+    )
+    assert content.topic_for(intent, region).id in offered(events)[:2]
+
+
 def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
     content: Content,
 ) -> None:
