@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.content import Content, Topic, load_content
 from actions.messaging import OFFERED_TOPICS_SLOT, REGION_SLOT, send, send_answer
-from actions.replies import FALLBACK_REPLY, OUT_OF_SCOPE_REPLY, reply
+from actions.replies import FALLBACK_REPLY, OUT_OF_SCOPE_REPLY, named_region, reply
 
 WHY_INTENT = "ask_why_mri"
 REGION_INTENTS = {WHY_INTENT, "inform_region"}
@@ -56,13 +56,6 @@ def requested_topic(intent: str, tracker: Tracker, content: Content) -> Topic | 
     if topic is not None and region is not None and topic.is_purpose_question(text):
         return content.topic_for(WHY_INTENT, region)
     return topic
-
-
-def named_region(tracker: Tracker) -> str | None:
-    """The one spine region the latest message names, not one remembered from earlier:
-    a later question about the scan in general must not get a region's answer."""
-    regions = set(tracker.get_latest_entity_values(REGION_SLOT))
-    return regions.pop() if len(regions) == 1 else None
 
 
 def names_the_subject(topic: Topic, intent: str, tracker: Tracker) -> bool:

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.content import Content, load_content
-from actions.messaging import send, send_answer
+from actions.messaging import REGION_SLOT, send, send_answer
 
 FALLBACK_REPLY = "nlu_fallback"
 DID_YOU_MEAN_REPLY = "did_you_mean"
@@ -30,18 +30,33 @@ SMALL_TALK = frozenset({"greet", "thank", "goodbye"})
 SMALL_TALK_PAIR_CONFIDENCE = 0.9
 
 
-def closest_topics(content: Content, ranking: Iterable[dict[str, Any]]) -> list[str]:
+def named_region(tracker: Tracker) -> str | None:
+    """The one spine region the latest message names, not one remembered from earlier:
+    a later question about the scan in general must not get a region's answer."""
+    regions = set(tracker.get_latest_entity_values(REGION_SLOT))
+    return regions.pop() if len(regions) == 1 else None
+
+
+def closest_topics(
+    content: Content, ranking: Iterable[dict[str, Any]], region: str | None = None
+) -> list[str]:
     """Topic ids in the order the NLU ranked their intents, at most max_topics.
 
     An intent with several topics (the why-question: neck or lower back) offers
-    each of them; the main topics fill up a ranking that names too few.
+    each of them, the region the message names first ("how much is an mri of my
+    lower back" is not offered the neck first); the main topics fill up a ranking
+    that names too few.
     """
+    by_region = sorted(
+        content.topics.items(),
+        key=lambda item: region is not None and item[1].region not in (None, region),
+    )
     chosen: list[str] = []
     intents = [entry.get("name") for entry in ranking]
     for intent in [*intents, *(content.topics[t].intent for t in content.main_topics)]:
         chosen += [
             topic_id
-            for topic_id, topic in content.topics.items()
+            for topic_id, topic in by_region
             if topic.intent == intent and topic_id not in chosen
         ]
     return chosen[: content.did_you_mean.max_topics]
@@ -76,7 +91,8 @@ def reply(
     if asked is not None:
         return send_answer(dispatcher, content, asked)
     if key in DEFLECTIONS and content.did_you_mean.applies_to(text):
-        closest = closest_topics(content, message.get("intent_ranking") or [])
+        region = named_region(tracker) if tracker is not None else None
+        closest = closest_topics(content, message.get("intent_ranking") or [], region)
         vague = content.did_you_mean.is_vague(text)
         offer = WHICH_TOPIC_REPLY if vague else DID_YOU_MEAN_REPLY
         return send(dispatcher, content, content.reply_text(offer), closest, reply=offer)

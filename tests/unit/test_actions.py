@@ -410,7 +410,7 @@ def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_
     assert single_message(messages)["text"] == content.with_disclaimer(
         content.reply_text("did_you_mean")
     )
-    assert content.topic_for(intent, region).id in offered(events)[:2]
+    assert offered(events)[0] == content.topic_for(intent, region).id
 
 
 def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
@@ -458,6 +458,23 @@ def test_did_you_mean_fills_up_with_the_main_topics(content: Content) -> None:
     _, events = run_action(ActionReply(), tracker)
     expected = ["music_mri", *content.main_topics][: content.did_you_mean.max_topics]
     assert offered(events) == expected
+
+
+@pytest.mark.parametrize("region", ["lumbar", "cervical"])
+def test_did_you_mean_offers_the_named_region_first(content: Content, region: str) -> None:
+    """ "How much is an mri of my lower back" is not offered the neck's topic first."""
+    tracker = make_tracker(
+        "out_of_scope",
+        text=f"how much is a {region} mri",
+        entities=[{"entity": "region", "value": region}],
+        ranking=["ask_why_mri", "ask_what_is_spine_mri"],
+    )
+    _, events = run_action(ActionReply(), tracker)
+    other = "cervical" if region == "lumbar" else "lumbar"
+    assert offered(events)[:2] == [
+        content.topic_for("ask_why_mri", region).id,
+        content.topic_for("ask_why_mri", other).id,
+    ]
 
 
 def test_a_message_about_something_else_gets_the_plain_deflection(content: Content) -> None:
