@@ -413,6 +413,12 @@ def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_
     assert offered(events)[0] == content.topic_for(intent, region).id
 
 
+def test_how_much_it_must_hurt_is_no_question_of_the_cost(content: Content) -> None:
+    topic = content.topic_for("ask_why_mri", "lumbar")
+    assert topic.names_its_subject("how much does my back have to hurt before they order an mri")
+    assert not topic.names_its_subject("how much is an mri of my lower back")
+
+
 def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
     content: Content,
 ) -> None:
