@@ -112,6 +112,8 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ),
         ("how long will i lie in there", "what_to_expect"),
         ("is the machine open at the ends", "what_to_expect"),
+        # going back to work is the day's question, not whether the scan works
+        ("can my husband go back to work right after the scan", "what_to_expect"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
