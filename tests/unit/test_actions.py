@@ -252,6 +252,7 @@ def test_a_vague_question_naming_something_else_is_deflected(content: Content, t
         ("can you help me", "which_topic"),
         ("should i worry", "which_topic"),
         ("what should i know", "which_topic"),
+        ("is it ok for somebody like me", "which_topic"),
     ],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
@@ -290,6 +291,10 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("my back hurts when i lie down, why an mri", "why_lumbar_mri"),
         ("can my wife go in the mri with her pacemaker", "mri_factors"),
         ("what happens if i move during the mri, will it ruin the pictures", "mri_factors"),
+        # an X-ray already done is the reason asked about; music while lying still
+        ("why a lumbar mri, my back x-ray came back normal", "why_lumbar_mri"),
+        ("why the neck mri, i had the xray last week", "why_cervical_mri"),
+        ("can i have some songs on while i lie still", "music_mri"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
@@ -315,6 +320,10 @@ def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
         "how long is the wait for an mri",
         "does the mri hurt my back",
         "do they have a defibrillator in the mri room",
+        # an X-ray as the subject; which radiologist reads the scan
+        "should i get an x-ray of my neck instead of an mri",
+        "can i ask for a particular radiologist to read my spine mri",
+        "which radiologist will look at my scan",
     ],
 )
 def test_other_subjects_and_other_questions_still_get_did_you_mean(
@@ -391,6 +400,10 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_why_mri", "cervical", "the neck mri came back normal, so why does it still ache"),
         ("ask_mri_factors", None, "my wife is pregnant, is a fetal mri risky"),
         ("ask_mri_factors", None, "how many mris can i safely get"),
+        # what an X-ray shows or how safe it is; what a condition of the spine is
+        ("ask_what_is_spine_mri", None, "can an xray of the back see a slipped disc"),
+        ("ask_mri_factors", None, "are back x-rays dangerous for my unborn baby"),
+        ("ask_what_is_spine_mri", None, "what is spinal stenosis"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
