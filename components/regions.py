@@ -11,7 +11,10 @@ neither region).
 This component adds the `region` entity when DIET found no region it knows,
 from a close spelling of a one-word region term or one of the region phrases
 below, matched in any case. A message that names both regions gets neither:
-the assistant asks which one. A region DIET found is never replaced.
+the assistant asks which one. A region DIET found is kept, unless the message sets
+it aside: "why a cervical mri instead of lumbar", "why the lower back and not the
+neck" ask about the other region, which then replaces DIET's (DIET reads the region
+named last as often as the one asked about).
 """
 
 from __future__ import annotations
@@ -42,6 +45,13 @@ NOT_MIDDLE = r"(?<!middle of )(?<!middle part of )(?<!upper part of )(?<!top of 
 NOT_A_PLACE = (
     r"(?!\s*(?:of|bone|door|seat|room|entrance|to|then|home|up|in|out|on|from|at|"
     r"and forth|surgery|operation|op|operated|fusion)\b)"
+)
+
+
+# A region named after these is the one the patient is *not* asking about.
+SET_ASIDE = re.compile(
+    r"\b(?:instead of|rather than|not)\s+"
+    r"(?:(?:just|only|the|my|a|an|his|her|your|their|mri|mris|scan|scans|of|on|for)\s+){0,4}$"
 )
 
 
@@ -143,21 +153,41 @@ class RegionSpellingMatcher(GraphComponent):
                     mentions.append(self._entity(value, match.start(), match.end(), score))
         return mentions
 
-    def find(self, text: str) -> dict[str, Any] | None:
-        """The surest region mention in the text, as a Rasa entity; none when both
-        regions are named."""
-        lowered = text.lower()
-        mentions = self._phrase_mentions(lowered) + self._spelling_mentions(lowered)
+    def _mentions(self, lowered: str) -> list[dict[str, Any]]:
+        return self._phrase_mentions(lowered) + self._spelling_mentions(lowered)
+
+    @staticmethod
+    def _surest(mentions: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The surest mention when all name one region; none when both are named."""
         if len({mention["value"] for mention in mentions}) != 1:
             return None
         return max(mentions, key=lambda mention: mention["confidence_entity"])
 
+    def find(self, text: str) -> dict[str, Any] | None:
+        """The surest region mention in the text, as a Rasa entity; none when both
+        regions are named."""
+        return self._surest(self._mentions(text.lower()))
+
+    def asked_over_another(self, text: str) -> dict[str, Any] | None:
+        """The region asked about when the other is named only to be set aside
+        ("why cervical mri instead of lumbar"), as a Rasa entity; otherwise none."""
+        lowered = text.lower()
+        mentions = self._mentions(lowered)
+        set_aside = {m["value"] for m in mentions if SET_ASIDE.search(lowered, 0, m["start"])}
+        asked = self._surest([m for m in mentions if m["value"] not in set_aside])
+        return asked if set_aside and asked is not None else None
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            text = message.get(TEXT) or ""
             entities = message.get(ENTITIES) or []
-            if any(e.get("entity") == ENTITY and e.get("value") in self._regions for e in entities):
-                continue
-            found = self.find(message.get(TEXT) or "")
+            found = self.asked_over_another(text)
+            if found is None:
+                if any(
+                    e.get("entity") == ENTITY and e.get("value") in self._regions for e in entities
+                ):
+                    continue
+                found = self.find(text)
             if found is not None:
                 others = [e for e in entities if e.get("entity") != ENTITY]
                 message.set(ENTITIES, [*others, found], add_to_output=True)

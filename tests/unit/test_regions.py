@@ -97,3 +97,28 @@ def test_a_missed_region_is_added_as_an_entity() -> None:
     message = Message(data={TEXT: "why would i need a MRI of my nek", ENTITIES: []})
     MATCHER.process([message])
     assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [("region", "cervical")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("why a cervical mri instead of a lumbar one", "cervical"),
+        ("why the lower back and not the neck", "lumbar"),
+        ("neck mri rather than the l spine, why", "cervical"),
+        ("not my neck but my lower back, why an mri", "lumbar"),
+    ],
+)
+def test_a_region_set_aside_replaces_the_extractors(text: str, value: str) -> None:
+    """DIET often reads the region named last; the patient asks about the other one."""
+    others = {"cervical": "lumbar", "lumbar": "cervical"}
+    misread = {"entity": "region", "value": others[value], "start": 0, "end": 4}
+    message = Message(data={TEXT: text, ENTITIES: [misread]})
+    MATCHER.process([message])
+    assert [(e["entity"], e["value"]) for e in message.get(ENTITIES)] == [("region", value)]
+
+
+@pytest.mark.parametrize(
+    "text", ["lumbar mri vs cervical, which do i need", "why lumbar mri, i do not have neck pain"]
+)
+def test_regions_compared_or_denied_are_not_set_aside(text: str) -> None:
+    assert MATCHER.asked_over_another(text) is None
