@@ -24,6 +24,8 @@ from safetensors.numpy import load_file
 from tokenizers import Tokenizer
 
 DEFAULT_MODEL = "l2_supercat_256"
+TEXTS_KEPT = 8
+WORDS_KEPT = 4096
 
 
 def _package_dir() -> Path:
@@ -35,11 +37,18 @@ def _package_dir() -> Path:
 
 
 class WordEmbeddings:
-    """A token-embedding table and the tokenizer that indexes it."""
+    """A token-embedding table and the tokenizer that indexes it.
+
+    Vectors are kept, read-only (nothing may change a shared one): a few texts' (three
+    components embed the same message, one after the other) and many words' (words
+    come back in message after message; a word's vector depends on the word alone).
+    """
 
     def __init__(self, table: np.ndarray, tokenizer: Tokenizer) -> None:
         self.table = np.ascontiguousarray(table, dtype=np.float32)
         self.tokenizer = tokenizer
+        self.sentence = functools.lru_cache(maxsize=TEXTS_KEPT)(self._sentence)
+        self._word = functools.lru_cache(maxsize=WORDS_KEPT)(self._word_vector)
 
     @property
     def dimensions(self) -> int:
@@ -52,14 +61,24 @@ class WordEmbeddings:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else vector
 
-    def sentence(self, text: str) -> np.ndarray:
-        """The normalised mean of every piece of the text (WordLlama's text embedding)."""
-        return self._mean(self.tokenizer.encode(text, add_special_tokens=False).ids)
+    def _sentence(self, text: str) -> np.ndarray:
+        """The normalised mean of every piece of the text (WordLlama's text embedding);
+        ``sentence`` is this, kept."""
+        return _read_only(self._mean(self.tokenizer.encode(text, add_special_tokens=False).ids))
+
+    def _word_vector(self, word: str) -> np.ndarray:
+        """The normalised mean of the word's pieces (what ``encode_batch`` of a list of
+        words gives each one: they are encoded one by one)."""
+        return _read_only(self._mean(self.tokenizer.encode(word, add_special_tokens=False).ids))
 
     def words(self, words: list[str]) -> np.ndarray:
         """One normalised vector per word, a matrix of shape (len(words), dimensions)."""
-        encodings = self.tokenizer.encode_batch(words, add_special_tokens=False)
-        return np.stack([self._mean(encoding.ids) for encoding in encodings])
+        return np.stack([self._word(word) for word in words])
+
+
+def _read_only(vector: np.ndarray) -> np.ndarray:
+    vector.flags.writeable = False
+    return vector
 
 
 @functools.cache

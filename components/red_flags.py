@@ -62,6 +62,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from components.first_characters import grouped_alternation, starts_at_word_boundary
 from components.nearest_examples import NEAREST_INTENTS, UNFAMILIAR
 from project import CONTENT_DIR
 
@@ -184,12 +185,20 @@ def _gate(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     """One regex that matches wherever any of the patterns matches (a fast first check).
 
     It is searched in the clauses joined by newlines: MULTILINE keeps ^ and $ at
-    clause edges and "." never crosses a newline.
+    clause edges and "." never crosses a newline. Only where it matches counts, so the
+    patterns are grouped by their first characters (components/first_characters.py),
+    those that start at a word boundary behind one \\b: about twice as fast as the
+    plain alternation.
     """
     if not patterns:
         return None
     widened = [_LEADING_LOOKBEHINDS.sub("", p.pattern) for p in patterns]
-    return re.compile(_alternation(widened), re.MULTILINE)
+    bounded = [p for p in widened if starts_at_word_boundary(p)]
+    others = [p for p in widened if not starts_at_word_boundary(p)]
+    branches = [rf"\b(?:{grouped_alternation(bounded)})"] if bounded else []
+    if others:
+        branches.append(grouped_alternation(others))
+    return re.compile("|".join(branches), re.MULTILINE)
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:

@@ -55,6 +55,12 @@ unless RASA_SPEEDUPS=off, and only on the library versions in speedups/versions.
   dictionary made once; Rasa built a new empty Domain for every message.
 * DIET's input arrays become tensors directly (what ``tf.convert_to_tensor`` ends in
   for a numpy array when running eagerly), without its dispatch and registry layers.
+* The word and character counts of a message (CountVectorsFeaturizer) are made as
+  scikit-learn's ``CountVectorizer.transform`` counts them, with its own analyzer and
+  vocabulary, straight into the sorted COO matrices Rasa makes of its result. Rasa
+  called ``transform`` twice per featurizer and message: each call built the analyzer
+  again, checked the vocabulary, built a CSR matrix with its format checks, sorted its
+  indices, and Rasa then converted it to COO.
 """
 
 from __future__ import annotations
@@ -63,9 +69,11 @@ import asyncio
 import copy
 import functools
 import graphlib
+import itertools
 import operator
 import weakref
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +88,10 @@ from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.exceptions import GraphRunError
 from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.nlu.constants import DENSE_FEATURIZABLE_ATTRIBUTES
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
 from rasa.shared.constants import DIAGNOSTIC_DATA
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
 from rasa.shared.core.domain import Domain
@@ -107,8 +119,10 @@ _stock_create_states = TrackerFeaturizer._create_states
 _stock_possible_keys = RulePolicy._get_possible_keys
 _stock_fake_features = model_data_utils._create_fake_features
 _stock_is_empty = Domain.is_empty
+_stock_count_features = CountVectorsFeaturizer._create_features
 _concrete_predictions: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 IDLE_CONNECTION_SECONDS = 2.0
+TOKENS_KEPT = 4096
 
 
 def load_for_inference(
@@ -540,6 +554,84 @@ def domain_is_empty(domain: Domain) -> bool:
     return domain.as_dict() == empty_domain_data()
 
 
+class Counts:
+    """A fitted CountVectorizer's transform, for the few short documents of one message.
+
+    A token's counts are kept (TOKENS_KEPT of them, the most recently used): the same
+    words come back in message after message, and their counts follow from the token
+    alone."""
+
+    def __init__(self, vectorizer: Any) -> None:
+        vectorizer._check_vocabulary()  # what ``transform`` checks first
+        self.analyzer: Callable[[str], list[str]] = vectorizer.build_analyzer()
+        self.vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self.dtype = vectorizer.dtype
+        self.binary = bool(vectorizer.binary)
+        self.token_row = functools.lru_cache(maxsize=TOKENS_KEPT)(self.row)
+
+    def row(self, document: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The document's known features in column order, and their counts."""
+        counted = Counter(
+            index
+            for feature in self.analyzer(document)
+            if (index := self.vocabulary.get(feature)) is not None
+        )
+        columns = tuple(sorted(counted))
+        return columns, tuple(1 if self.binary else counted[column] for column in columns)
+
+    def matrix(self, rows: list[tuple[tuple[int, ...], tuple[int, ...]]]) -> Any:
+        """``transform`` of the rows' documents with its indices sorted, as COO."""
+        lengths = [len(columns) for columns, _ in rows]
+        row_indices = np.repeat(np.arange(len(rows)), lengths)
+        columns = np.fromiter(itertools.chain.from_iterable(c for c, _ in rows), np.int64)
+        data = np.fromiter(itertools.chain.from_iterable(n for _, n in rows), self.dtype)
+        shape = (len(rows), len(self.vocabulary))
+        return scipy.sparse.coo_matrix((data, (row_indices, columns)), shape=shape)
+
+    def tokens(self, tokens: list[str]) -> Any:
+        """One row per token."""
+        return self.matrix([self.token_row(token) for token in tokens])
+
+    def text(self, text: str) -> Any:
+        """One row for the whole text."""
+        return self.matrix([self.row(text)])
+
+
+_counts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def counts_of(vectorizer: Any) -> Counts:
+    """The vectorizer's Counts, made once per vocabulary: fitting it again gives it a new
+    one (a loaded model's vectorizers are never fitted again)."""
+    counts = _counts.get(vectorizer)
+    if counts is None or counts.vocabulary is not getattr(vectorizer, "vocabulary_", None):
+        counts = _counts[vectorizer] = Counts(vectorizer)
+    return counts
+
+
+def count_features(
+    featurizer: CountVectorsFeaturizer, attribute: str, all_tokens: list[list[str]]
+) -> tuple[list[Any], list[Any]]:
+    """CountVectorsFeaturizer._create_features through Counts: per message, the tokens'
+    counts (one row per token) and, for a dense-featurizable attribute, the counts of
+    the tokens joined by spaces."""
+    vectorizer = featurizer.vectorizers.get(attribute)
+    if not vectorizer:
+        return [None], [None]
+    sequence_features: list[Any] = []
+    sentence_features: list[Any] = []
+    for tokens in all_tokens:
+        if not tokens:
+            sequence_features.append(None)
+            sentence_features.append(None)
+            continue
+        counts = counts_of(vectorizer)
+        sequence_features.append(counts.tokens(tokens))
+        dense_featurizable = attribute in DENSE_FEATURIZABLE_ATTRIBUTES
+        sentence_features.append(counts.text(" ".join(tokens)) if dense_featurizable else None)
+    return sequence_features, sentence_features
+
+
 # (owner, attribute, replacement): every speed-up that replaces a piece of Rasa; the
 # owner is a class, or the module whose function its callers look up at call time.
 PATCHES: tuple[tuple[Any, str, Any], ...] = (
@@ -554,6 +646,7 @@ PATCHES: tuple[tuple[Any, str, Any], ...] = (
     (RulePolicy, "_get_possible_keys", possible_rule_keys),
     (model_data_utils, "_create_fake_features", fake_features),
     (Domain, "is_empty", domain_is_empty),
+    (CountVectorsFeaturizer, "_create_features", count_features),
 )
 # What Rasa itself defines there, as found in the class (methods, classmethods, staticmethods).
 STOCK = tuple(owner.__dict__[name] for owner, name, _ in PATCHES)

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -23,6 +24,9 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
 from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.constants import PLACEHOLDER_MESSAGE, PLACEHOLDER_TRACKER
+from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import (
+    CountVectorsFeaturizer,
+)
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, UserUttered
@@ -31,6 +35,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 from rasa.utils.tensorflow import model_data_utils
+from sklearn.feature_extraction.text import CountVectorizer
 
 from bench.conversations import conversations
 from ops.processes import free_port
@@ -420,6 +425,66 @@ def test_an_empty_domain_is_told_apart_as_rasa_does() -> None:
     patches.empty_domain_data()["intents"] = ["changed"]  # it is a copy: Rasa's own stays
     patches.empty_domain_data.cache_clear()
     assert patches.domain_is_empty(Domain.empty())
+
+
+def count_featurizers(agent: Agent) -> list[CountVectorsFeaturizer]:
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    return [
+        node._component for node in nodes if isinstance(node._component, CountVectorsFeaturizer)
+    ]
+
+
+def same_coo(stock: scipy.sparse.coo_matrix | None, fast: scipy.sparse.coo_matrix | None) -> bool:
+    """The same matrix down to its type, shape, dtypes, entry order and canonical flag."""
+    if stock is None or fast is None:
+        return stock is fast
+    return (
+        type(fast) is type(stock)
+        and fast.shape == stock.shape
+        and fast.dtype == stock.dtype
+        and (fast.row.dtype, fast.col.dtype) == (stock.row.dtype, stock.col.dtype)
+        and fast.has_canonical_format == stock.has_canonical_format
+        and all(
+            np.array_equal(getattr(fast, name), getattr(stock, name))
+            for name in ("row", "col", "data")
+        )
+    )
+
+
+def test_word_and_character_counts_are_those_rasa_makes(stock_agent: Agent) -> None:
+    """Every test-story message (split at spaces; asked twice, so the second time its
+    tokens' counts are the kept ones), and tokens no vocabulary has, repeated ones,
+    accents and other scripts, digits, and no tokens at all."""
+    featurizers = count_featurizers(stock_agent)
+    assert {featurizer._config["analyzer"] for featurizer in featurizers} == {"word", "char_wb"}
+    token_lists = [text.lower().split() for text in MESSAGES] * 2 + [
+        ["blorp", "wibble", "zzzz"],
+        ["mri", "mri", "mri", "scan"],
+        ["ñandú", "größe", "ΟΔΟΣ", "背中", "👍"],
+        ["l4-l5", "3t", "2", "0.5"],
+        [],
+    ]
+    for featurizer in featurizers:
+        for tokens in token_lists:
+            stock_sequence, stock_sentence = patches._stock_count_features(
+                featurizer, "text", [tokens]
+            )
+            sequence, sentence = patches.count_features(featurizer, "text", [tokens])
+            assert same_coo(stock_sequence[0], sequence[0]), tokens
+            assert same_coo(stock_sentence[0], sentence[0]), tokens
+        assert patches.count_features(featurizer, "no_such_attribute", [["a"]]) == ([None], [None])
+
+
+def test_word_counts_follow_a_vectorizer_fitted_again() -> None:
+    """A vectorizer fitted again (a new vocabulary) is counted with its new vocabulary."""
+    vectorizer = CountVectorizer(token_pattern=r"(?u)\b\w+\b").fit(["back pain", "neck"])
+    featurizer = SimpleNamespace(vectorizers={"text": vectorizer})
+    before = patches.count_features(featurizer, "text", [["neck", "scan"]])
+    vectorizer.fit(["neck scan", "scan"])
+    after = patches.count_features(featurizer, "text", [["neck", "scan"]])
+    stock = patches._stock_count_features(featurizer, "text", [["neck", "scan"]])
+    assert before[0][0].shape[1] == 3 and after[0][0].shape[1] == 2
+    assert same_coo(stock[0][0], after[0][0]) and same_coo(stock[1][0], after[1][0])
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -17,6 +18,7 @@ from components.nearest_examples import (
     UNFAMILIAR,
     WORDS_FILE,
     NearestExamples,
+    smallest_first,
 )
 
 EXAMPLES = [
@@ -92,3 +94,28 @@ def test_a_model_trained_before_the_words_were_kept_finds_nothing_unfamiliar(
         (directory / WORDS_FILE).unlink()
     (message,) = loaded(old_model).process([Message(data={TEXT: "blorp"})])
     assert message.get(UNFAMILIAR) is False
+
+
+@pytest.mark.parametrize("k", [0, 1, 3, 5, 8, 9])
+@pytest.mark.parametrize(
+    "scores",
+    [
+        [0.5, -0.2, 0.9, -0.7, 0.1, 0.3, -0.1, 0.0],
+        [0.5, -0.2, -0.2, -0.7, 0.1, -0.2, -0.1, 0.0],  # a tie at the k-th score
+        [-0.7, -0.7, 0.9, -0.7, 0.1, 0.3, -0.1, 0.0],  # a tie among the first
+        [0.0] * 8,
+        [0.1, float("nan"), -0.3, 0.2, float("nan"), -0.5, 0.4, 0.0],
+    ],
+    ids=["distinct", "tie at k", "tie among the first", "all equal", "not a number"],
+)
+def test_nearest_first_is_the_order_argsort_gives(scores: list[float], k: int) -> None:
+    array = np.array(scores, dtype=np.float32)
+    assert smallest_first(array, k).tolist() == np.argsort(array)[:k].tolist()
+
+
+def test_nearest_first_on_many_scores_is_the_order_argsort_gives() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        scores = rng.standard_normal(4489).astype(np.float32)
+        scores[rng.integers(0, 4489, 50)] = scores[rng.integers(0, 4489)]  # some ties
+        assert smallest_first(scores, 5).tolist() == np.argsort(scores)[:5].tolist()
