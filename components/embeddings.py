@@ -47,8 +47,10 @@ class WordEmbeddings:
     def __init__(self, table: np.ndarray, tokenizer: Tokenizer) -> None:
         self.table = np.ascontiguousarray(table, dtype=np.float32)
         self.tokenizer = tokenizer
-        self.sentence = functools.lru_cache(maxsize=TEXTS_KEPT)(self._sentence)
-        self._word = functools.lru_cache(maxsize=WORDS_KEPT)(self._word_vector)
+        # A word's vector is its text's (what ``encode_batch`` of a list of words gives
+        # each one: they are encoded one by one); the two differ only in what is kept.
+        self.sentence = functools.lru_cache(maxsize=TEXTS_KEPT)(self._embedded)
+        self._word = functools.lru_cache(maxsize=WORDS_KEPT)(self._embedded)
 
     @property
     def dimensions(self) -> int:
@@ -61,15 +63,10 @@ class WordEmbeddings:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm > 0 else vector
 
-    def _sentence(self, text: str) -> np.ndarray:
+    def _embedded(self, text: str) -> np.ndarray:
         """The normalised mean of every piece of the text (WordLlama's text embedding);
-        ``sentence`` is this, kept."""
+        ``sentence`` and ``words`` keep it."""
         return _read_only(self._mean(self.tokenizer.encode(text, add_special_tokens=False).ids))
-
-    def _word_vector(self, word: str) -> np.ndarray:
-        """The normalised mean of the word's pieces (what ``encode_batch`` of a list of
-        words gives each one: they are encoded one by one)."""
-        return _read_only(self._mean(self.tokenizer.encode(word, add_special_tokens=False).ids))
 
     def words(self, words: list[str]) -> np.ndarray:
         """One normalised vector per word, a matrix of shape (len(words), dimensions)."""
