@@ -19,6 +19,7 @@ import functools
 import re
 import sre_constants as sre
 import sre_parse
+from collections.abc import Callable
 from typing import Any
 
 # What a class item in a parsed pattern is written as (the same meaning under the same flags).
@@ -131,6 +132,20 @@ def _after_boundary(items: list[tuple[Any, Any]]) -> bool:
     return False
 
 
+def boundary_shared(patterns: list[str], alternation: Callable[[list[str]], str]) -> str:
+    """The patterns as one alternation, built by ``alternation``, with those that start
+    at a word boundary behind one shared ``\\b``: Python's re tries every branch at
+    every position, and the shared ``\\b`` rules them all out at once inside words.
+    Their own ``\\b`` stays (a second look at the same position), so the alternation
+    matches exactly what the patterns match, in the same order within each part."""
+    bounded = [p for p in patterns if starts_at_word_boundary(p)]
+    others = [p for p in patterns if not starts_at_word_boundary(p)]
+    branches = [rf"\b(?:{alternation(bounded)})"] if bounded else []
+    if others:
+        branches.append(alternation(others))
+    return "|".join(branches)
+
+
 def grouped_alternation(patterns: list[str]) -> str:
     """An alternation that matches at exactly the positions where one of the patterns
     matches (one character there, whatever the pattern matched).
@@ -150,11 +165,12 @@ def grouped_alternation(patterns: list[str]) -> str:
         else:
             groups.setdefault(first, []).append(pattern)
     alternatives = [
-        f"[{''.join(sorted(first))}](?<=(?={_either(members)})[\\s\\S])"
+        f"[{''.join(sorted(first))}](?<=(?={either(members)})[\\s\\S])"
         for first, members in groups.items()
     ]
     return "|".join([*alternatives, *(f"(?:{pattern})" for pattern in unknown)])
 
 
-def _either(patterns: list[str]) -> str:
+def either(patterns: list[str]) -> str:
+    """The plain alternation of the patterns, each in its own group."""
     return "|".join(f"(?:{pattern})" for pattern in patterns)

@@ -62,7 +62,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from components.first_characters import grouped_alternation, starts_at_word_boundary
+from components.first_characters import boundary_shared, either, grouped_alternation
 from components.nearest_examples import NEAREST_INTENTS, UNFAMILIAR
 from project import CONTENT_DIR
 
@@ -141,44 +141,9 @@ def _checked_idiom(pattern: str) -> str:
     return pattern
 
 
-def _leading_boundary(pattern: str) -> bool:
-    """True for a pattern that starts with \\b and has no top-level "|"."""
-    if not pattern.startswith(r"\b"):
-        return False
-    depth, in_class, i = 0, False, 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return False
-        i += 1
-    return True
-
-
 # Negative lookbehinds at a pattern's start ("(?<!dont )"): a gate may leave them out,
 # since without them it matches at least wherever the pattern does.
 _LEADING_LOOKBEHINDS = re.compile(r"^(?:\(\?<![^()]*\))+")
-
-
-def _alternation(patterns: list[str]) -> str:
-    """The patterns as one alternation. A leading \\b shared by most of them is tested
-    once per position instead of once per pattern: Python's re tries every branch at
-    every position, so this halves the time of a long list."""
-    bounded = [p[2:] for p in patterns if _leading_boundary(p)]
-    branches = [f"(?:{p})" for p in patterns if not _leading_boundary(p)]
-    if bounded:
-        branches.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
-    return "|".join(branches)
 
 
 def _gate(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
@@ -193,12 +158,7 @@ def _gate(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
     if not patterns:
         return None
     widened = [_LEADING_LOOKBEHINDS.sub("", p.pattern) for p in patterns]
-    bounded = [p for p in widened if starts_at_word_boundary(p)]
-    others = [p for p in widened if not starts_at_word_boundary(p)]
-    branches = [rf"\b(?:{grouped_alternation(bounded)})"] if bounded else []
-    if others:
-        branches.append(grouped_alternation(others))
-    return re.compile("|".join(branches), re.MULTILINE)
+    return re.compile(boundary_shared(widened, grouped_alternation), re.MULTILINE)
 
 
 def _expand(pattern: str, terms: dict[str, str]) -> str:
@@ -223,7 +183,7 @@ def _patterns(raw: list[str] | None, terms: dict[str, str]) -> tuple[re.Pattern[
 
 def _cues(raw: list[str], terms: dict[str, str], flags: int = 0) -> re.Pattern[str]:
     """Cues of which any one is enough, as one regex: one search instead of one each."""
-    return _compile(_alternation([_expand(p, terms) for p in raw]), flags)
+    return _compile(boundary_shared([_expand(p, terms) for p in raw], either), flags)
 
 
 @dataclass(frozen=True)
@@ -368,7 +328,7 @@ class RedFlagRules:
             past_or_ongoing=_cues(raw["past_cues"] + raw["ongoing_cues"], terms, re.MULTILINE),
             general_question=_compile(raw["general_question_start"]),
             first_person=_compile(raw["first_person"]),
-            idioms=_compile(_alternation(idioms)) if idioms else None,
+            idioms=_compile(boundary_shared(idioms, either)) if idioms else None,
         )
 
     @cached_property

@@ -1,4 +1,5 @@
-"""The grouped alternation matches exactly where the plain alternation matches."""
+"""The grouped alternation, and one with a shared word boundary, match exactly where
+the plain alternation matches."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components.first_characters import (
+    boundary_shared,
+    either,
     first_characters,
     grouped_alternation,
     starts_at_word_boundary,
@@ -108,6 +111,21 @@ def test_the_grouped_alternation_matches_where_the_plain_one_does(text: str) -> 
         expected = plain.search(text, start)
         found = grouped.search(text, start)
         assert (found and found.start()) == (expected and expected.start())
+
+
+@given(st.lists(ALPHABET, max_size=20).map("".join))
+def test_a_shared_boundary_keeps_every_match(text: str) -> None:
+    """PATTERNS lists those that start at a word boundary first, so the alternation with
+    one shared \\b must find the same matches, of the same length, as the plain one
+    (the idioms cut out exactly these spans); grouped, the same positions."""
+    plain = re.compile(either(PATTERNS), re.MULTILINE)
+    shared = re.compile(boundary_shared(PATTERNS, either), re.MULTILINE)
+    grouped = re.compile(boundary_shared(PATTERNS, grouped_alternation), re.MULTILINE)
+    expected = [m.span() for m in plain.finditer(text)]
+    assert [m.span() for m in shared.finditer(text)] == expected
+    for start in range(len(text) + 1):
+        first, found = plain.search(text, start), grouped.search(text, start)
+        assert (found and found.start()) == (first and first.start())
 
 
 def test_the_red_flag_gate_matches_where_its_patterns_do() -> None:
