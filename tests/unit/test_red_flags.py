@@ -141,6 +141,13 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         # a remedy for everyday pain; an everyday ailment, nothing happening now
         ("would a firmer mattress help my lower back pain", "emergency"),
         ("my daughter might have pink eye, should we move her mri", "emergency"),
+        ("a runny nose since monday", "emergency"),
+        # medicine taken as prescribed; "number" is no numbness
+        (
+            "i take my blood pressure tablets as prescribed, should i skip them on scan day",
+            "self_harm",
+        ),
+        ("my emergency contact is my brother, i can give you his number", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -377,6 +384,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        # a fall or an accident names the cause, not a time since
+        "my son is bleeding heavily from a car accident",
         "the drain site is bleeding through both dressings",
         "bleeding heavy after the fall and it keeps coming",
         "fell through the glass door, lot of blood from his arm",
@@ -444,6 +453,7 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        "a mi padre le dio un dolor de cabeza súbito",
         "my mums head is about to split and she has never had pain like it",
         "my migraine today is different, it struck like lightning",
         "got a headache at lunch. nothing like it ever",
@@ -529,6 +539,9 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # a will written and the night chosen; the night chosen, said alone
+        "sorted out my will and wrote to my kids, tonight is the night",
+        "tonight is the night.",
         # on the roof of any building, nothing else said
         "im sitting on the ledge of the car park",
         "i am standing on the roof of the hospital right now",
@@ -834,6 +847,8 @@ IDIOMS = [
     "i dont want to live without my coffee, can i have one before the mri",
     "my mum beat breast cancer and two strokes, is she ok for an mri",
     "my legs gave out from all that walking at the mall, is there a wheelchair at the scan",
+    # the scanner named before the breathlessness it brings
+    "the machine makes me feel like i cant breathe, is there a bigger one",
 ]
 NEGATED = [
     "no numbness, bladder control is fine",
@@ -851,6 +866,8 @@ NEGATED = [
     "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
+    # dated together, in a clause of their own
+    "she had a stroke and a heart attack, all long ago, can she have an mri",
     "our neighbours daughter had a seizure once with a temperature, is that normal for kids",
     "I fainted at the dentist once, can I have the MRI",
     "my fever after the operation is long gone, will the MRI show healing",
@@ -904,6 +921,7 @@ HYPOTHETICAL = [
     "im having surgery next week what if i get a fever",
     # an event during the scan, supposed
     "if he got chest pain in the tube, who would help him",
+    "if his wound turns red after surgery, who do we call",
 ]
 GENERAL = [
     # the document names an injury and these symptoms as reasons for the scan
