@@ -60,13 +60,20 @@ class Topic:
     def names_its_subject(self, text: str) -> bool:
         """Whether a message the classifier gave this topic names what the answer is
         about, and nothing the answer is not about."""
-        return all(p.search(text) for p in self.answer_needs) and not (
-            self.answer_unless is not None and self.answer_unless.search(text)
-        )
+        return all(p.search(text) for p in self.answer_needs) and not self._names_other(text)
 
     def asked_when_deflected(self, text: str) -> bool:
-        """Whether a message the NLU would deflect asks this topic's question."""
-        return bool(self.when_deflected) and all(p.search(text) for p in self.when_deflected)
+        """Whether a message the NLU would deflect asks this topic's question, and
+        names nothing the answer is not about: "why do they use a magnet for pictures of
+        my lower back" has the lower back's words but asks what the scan is."""
+        return (
+            bool(self.when_deflected)
+            and all(p.search(text) for p in self.when_deflected)
+            and not self._names_other(text)
+        )
+
+    def _names_other(self, text: str) -> bool:
+        return self.answer_unless is not None and bool(self.answer_unless.search(text))
 
     @property
     def has_document_text(self) -> bool:

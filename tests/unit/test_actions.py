@@ -404,6 +404,10 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_what_is_spine_mri", None, "can an xray of the back see a slipped disc"),
         ("ask_mri_factors", None, "are back x-rays dangerous for my unborn baby"),
         ("ask_what_is_spine_mri", None, "what is spinal stenosis"),
+        # a report's words; why the scan works as it does; how prostate cancer is found
+        ("ask_what_is_spine_mri", None, "my mri report says mild findings at l4, what is that"),
+        ("ask_why_mri", "lumbar", "why do they use a magnet to make pictures of the lower back"),
+        ("ask_prostate_cancer_mri", None, "how does an mri check for prostate cancer in men"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
@@ -430,6 +434,29 @@ def test_how_much_it_must_hurt_is_no_question_of_the_cost(content: Content) -> N
     topic = content.topic_for("ask_why_mri", "lumbar")
     assert topic.names_its_subject("how much does my back have to hurt before they order an mri")
     assert not topic.names_its_subject("how much is an mri of my lower back")
+
+
+@pytest.mark.parametrize(
+    ("intent", "region", "text"),
+    [
+        # the scan named after the magnet; a diagnosis told as a story; cancer in the spine
+        ("ask_why_mri", "cervical", "why do they want the magnet test on my neck"),
+        (
+            "ask_prostate_cancer_mri",
+            None,
+            "diagnosed with prostate cancer in 2020, had hormone shots, can i have a spine mri",
+        ),
+        (
+            "ask_prostate_cancer_mri",
+            None,
+            "is the spine mri used to look for prostate cancer in my bones",
+        ),
+    ],
+)
+def test_the_answer_unless_lists_leave_the_documents_own_questions_alone(
+    content: Content, intent: str, region: str | None, text: str
+) -> None:
+    assert content.topic_for(intent, region).names_its_subject(text)
 
 
 def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
