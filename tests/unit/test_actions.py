@@ -295,6 +295,13 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("why a lumbar mri, my back x-ray came back normal", "why_lumbar_mri"),
         ("why the neck mri, i had the xray last week", "why_cervical_mri"),
         ("can i have some songs on while i lie still", "music_mri"),
+        # the scan named, then "what is that"; ADT; what is done to the patient, how far in;
+        # French "opère" (a grave accent)
+        ("my doctor wrote down MRI spine. what is that exam", "what_is_spine_mri"),
+        ("on ADT for two years, is an mri ok", "prostate_cancer_mri"),
+        ("my dad has his mri friday, what will they do to him", "what_to_expect"),
+        ("does my whole body go in the tube", "what_to_expect"),
+        ("est-ce que l'IRM aide à savoir si on m'opère", "mri_surgery"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
