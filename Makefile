@@ -228,7 +228,7 @@ test-cluster: train web redis-server ## 100 concurrent conversations via nginx; 
 redis-server: # Redis for the lock store of the multi-worker variant
 	@$(DEBIAN_PACKAGES) redis-server
 
-bench: install redis-server ## Stock-Rasa baseline vs ours, one run -> reports/bench.md (~20 min; quiet machine)
+bench: install redis-server ## Stock-Rasa baseline vs ours, one run -> reports/bench.md (~40 min, 30 of them training the baseline; quiet machine)
 	$(PY) -m bench.run
 
 bench-smoke: train redis-server ## The benchmark on seconds-long settings, only to prove it runs (CI)
