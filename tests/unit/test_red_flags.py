@@ -148,6 +148,8 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
             "self_harm",
         ),
         ("my emergency contact is my brother, i can give you his number", "emergency"),
+        # trouble at work ahead, not death
+        ("im dead meat if my boss finds out i left early for the scan", "self_harm"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -385,6 +387,7 @@ POSITIVES: dict[str, list[str]] = {
     ],
     "bleeding": [
         # a fall or an accident names the cause, not a time since
+        "blood spurting from his hand after an accident with the chainsaw",
         "my son is bleeding heavily from a car accident",
         "the drain site is bleeding through both dressings",
         "bleeding heavy after the fall and it keeps coming",
@@ -418,6 +421,9 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        # German, the seizure named first; trembling without answering
+        "Krampfanfall bei meiner Frau, bitte",
+        "mein vater zittert am ganzen körper und reagiert nicht",
         "my daughter shaking shaking not stop",
         "my son is jerking all over and it wont stop",
         "mi hija está convulsionando",
@@ -639,6 +645,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # afraid of someone coming home: a threat, not a nag
+        "im terrified my boyfriend is going to kill me when he comes back",
         "ill stab anyone who touches my car",
         "im gonna go down to that office and stab the manager",
         "he will hurt me if i try to leave",
@@ -1941,6 +1949,13 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         ),
         "i wrote a note for my family in case anything happens during the surgery",
         "can not eating before the scan make me dizzy",
+        # a reaction someone got before; what the doctor found; fine now; a grievance
+        "my sister got hives from the contrast before, will i react too",
+        "my chest was tight on the way here, the doctor said it was panic, can i have the scan",
+        "i was a bit short of breath on the stairs this morning, fine now, can i do the mri",
+        "i could strangle that nurse, she double booked my mri",
+        # a nag, not a threat: found out when she gets home
+        "my mom is going to kill me when she gets home and sees the mess",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
