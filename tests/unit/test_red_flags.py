@@ -2081,6 +2081,8 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "my boss and her cutting comments about my sick days",
         "is there a lost and found at the imaging desk",
         "what happens if i feel sick halfway through the mri",
+        # what happens during the scan, asked in Polish
+        "co sie dzieje w trakcie badania mr",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
