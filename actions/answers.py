@@ -68,6 +68,18 @@ def names_the_subject(topic: Topic, intent: str, tracker: Tracker) -> bool:
     return topic.names_its_subject(text)
 
 
+def region_can_complete(intent: str, tracker: Tracker, content: Content) -> bool:
+    """Whether naming a region would let a region-less "why an MRI" question get an
+    answer: "what conditions might stop me from having an MRI" is no why-question of
+    either region (both hold it back), so asking "neck or lower back?" would lead
+    nowhere; it is deflected instead, where its own topic's lists can answer it."""
+    if intent != WHY_INTENT:
+        return True
+    return any(
+        names_the_subject(content.topics[choice], intent, tracker) for choice in REGION_CHOICES
+    )
+
+
 def ask_to_complete(
     intent: str, dispatcher: CollectingDispatcher, content: Content
 ) -> list[dict[str, Any]]:
@@ -94,6 +106,8 @@ class ActionAnswer(Action):
         content = load_content()
         intent = tracker.latest_message["intent"]["name"]
         topic = requested_topic(intent, tracker, content)
+        if topic is None and not region_can_complete(intent, tracker, content):
+            return reply(dispatcher, OUT_OF_SCOPE_REPLY, tracker)
         if topic is None:
             return ask_to_complete(intent, dispatcher, content)
         if not names_the_subject(topic, intent, tracker):

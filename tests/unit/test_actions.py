@@ -76,6 +76,29 @@ def test_why_question_without_region_asks_neck_or_lower_back(content: Content) -
 
 
 @pytest.mark.parametrize(
+    ("text", "region", "topic_id"),
+    [
+        ("how should i get ready for my mri", None, "what_to_expect"),
+        ("which health problems would prevent me from having an mri", None, "mri_factors"),
+        ("what should i do to prepare for my lower back mri", "lumbar", "what_to_expect"),
+        ("does my neck problem stop me from having an mri", "cervical", "mri_factors"),
+    ],
+)
+def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_topic(
+    content: Content, text: str, region: str | None, topic_id: str
+) -> None:
+    """Both regions' answers hold these back: with a region, the answer is not sent;
+    without one, "neck or lower back?" would lead nowhere. The deflected question gets
+    the topic its own words name."""
+    slots = {"region": region} if region else {}
+    tracker = make_tracker("ask_why_mri", text=text, slots=slots)
+    messages, events = run_action(ActionAnswer(), tracker)
+    topic = content.topics[topic_id]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
+    assert offered(events) == list(topic.related)
+
+
+@pytest.mark.parametrize(
     ("text", "topic_id"),
     [
         ("why does my surgeon want another mri a year after the operation", "mri_surgery"),
@@ -115,6 +138,11 @@ def test_why_question_naming_a_region_and_an_operation_answers_for_the_region(
         ("L-spine MRI purpose?", "lumbar", "why_lumbar_mri"),
         ("whats the point of a lower back mri", "lumbar", "why_lumbar_mri"),
         ("whats a back mri for?", "lumbar", "why_lumbar_mri"),
+        (
+            "my neck mri is next week, what do doctors normally order it for?",
+            "cervical",
+            "why_cervical_mri",
+        ),
         # "what it is" and "what for" in different sentences; what a word means
         ("nobody told me what it is. its for my back", "lumbar", "what_is_spine_mri"),
         ("what does that mean for a back scan", "lumbar", "what_is_spine_mri"),
@@ -302,6 +330,17 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("my dad has his mri friday, what will they do to him", "what_to_expect"),
         ("does my whole body go in the tube", "what_to_expect"),
         ("est-ce que l'IRM aide à savoir si on m'opère", "mri_surgery"),
+        # lying still names the scan; not lying still, and dental work, affect it; asked
+        # for someone else, or ending at a question mark; bad enough; an X-ray already
+        # done; a Polish knee prosthesis
+        ("how long will i need to keep still", "what_to_expect"),
+        ("my son has adhd and cant keep still, is that a problem", "mri_factors"),
+        ("are amalgam fillings a problem for the mri", "mri_factors"),
+        ("my grandpa keeps asking me what an mri is", "what_is_spine_mri"),
+        ("what is spine mri? my doctor wants one", "what_is_spine_mri"),
+        ("how bad does neck pain have to get, is it bad enough for an mri", "why_cervical_mri"),
+        ("why a neck mri, i already got an xray", "why_cervical_mri"),
+        ("czy mogę zrobić rezonans z protezą kolana", "mri_factors"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
@@ -331,6 +370,8 @@ def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
         "should i get an x-ray of my neck instead of an mri",
         "can i ask for a particular radiologist to read my spine mri",
         "which radiologist will look at my scan",
+        # filling in forms is no filling in a tooth
+        "i cut my finger filling out the mri forms",
     ],
 )
 def test_other_subjects_and_other_questions_still_get_did_you_mean(
