@@ -75,6 +75,17 @@ def test_why_question_without_region_asks_neck_or_lower_back(content: Content) -
     assert offered(events) == ["why_cervical_mri", "why_lumbar_mri"]
 
 
+def test_a_music_question_the_classifier_gives_what_to_expect_gets_the_music_topic(
+    content: Content,
+) -> None:
+    """What to expect holds back a question of music, which has the document's own words."""
+    tracker = make_tracker("ask_what_to_expect", text="is there music on during the scan")
+    messages, events = run_action(ActionAnswer(), tracker)
+    topic = content.topics["music_mri"]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
+    assert offered(events) == list(topic.related)
+
+
 @pytest.mark.parametrize(
     ("text", "region", "topic_id"),
     [
@@ -341,6 +352,9 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("how bad does neck pain have to get, is it bad enough for an mri", "why_cervical_mri"),
         ("why a neck mri, i already got an xray", "why_cervical_mri"),
         ("czy mogę zrobić rezonans z protezą kolana", "mri_factors"),
+        # sedation is part of the day; music through the earplugs is the music topic's
+        ("will they give me something to calm my nerves", "what_to_expect"),
+        ("can i hear songs through the ear plugs", "music_mri"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
