@@ -1956,6 +1956,21 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "i could strangle that nurse, she double booked my mri",
         # a nag, not a threat: found out when she gets home
         "my mom is going to kill me when she gets home and sees the mess",
+        # a date that falls on a day; a deep nap; the warm feeling contrast gives; a story
+        # on the news or a podcast; a patient in a hypothetical; "no one is"; dated once or
+        # not since; a grievance about the booking; the bill in Spanish
+        "my mri fell on my mums birthday, can we change it",
+        "was out cold after the night shift, best sleep in weeks",
+        "my sister said she felt like she had wet herself when the dye went in",
+        "the news reported a man got shot near the hospital, is parking safe",
+        "the podcast episode was about a nurse who poisoned patients, creepy",
+        "if a patient passed out in the scanner who would help",
+        "nobody is threatening me, the neighbours are just noisy",
+        "fainted getting my blood drawn at 18, havent since",
+        "blacked out at a party once in college, should i mention it",
+        "ill strangle my brother, he lost my forms again",
+        "esta espera me va a matar",
+        "casi me dio un heart attack con la factura",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
