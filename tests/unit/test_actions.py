@@ -470,7 +470,7 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_what_is_spine_mri", None, "my mri report says mild findings at l4, what is that"),
         ("ask_why_mri", "lumbar", "why do they use a magnet to make pictures of the lower back"),
         ("ask_prostate_cancer_mri", None, "how does an mri check for prostate cancer in men"),
-        # the middle of the spine, named by neither paragraph, with or without a region
+        # the middle of the spine, which neither paragraph names
         ("ask_why_mri", "lumbar", "why scan my thoracic spine and my lumbar spine together"),
         ("ask_why_mri", "cervical", "why do they want my mid back scanned too"),
     ],
