@@ -106,9 +106,9 @@ class ActionAnswer(Action):
         content = load_content()
         intent = tracker.latest_message["intent"]["name"]
         topic = requested_topic(intent, tracker, content)
-        if topic is None and not region_can_complete(intent, tracker, content):
-            return reply(dispatcher, OUT_OF_SCOPE_REPLY, tracker)
         if topic is None:
+            if not region_can_complete(intent, tracker, content):
+                return reply(dispatcher, OUT_OF_SCOPE_REPLY, tracker)
             return ask_to_complete(intent, dispatcher, content)
         if not names_the_subject(topic, intent, tracker):
             return reply(dispatcher, OUT_OF_SCOPE_REPLY, tracker)
