@@ -421,6 +421,8 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        # French, without "qui": "the seizure does not stop"
+        "sa crise d'épilepsie ne finit pas",
         # German, the seizure named first; trembling without answering
         "Krampfanfall bei meiner Frau, bitte",
         "mein vater zittert am ganzen körper und reagiert nicht",
@@ -645,6 +647,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # revenge, with the weapon named without "I"
+        "gonna make that receptionist pay, bringing my knife on monday",
         # afraid of someone coming home: a threat, not a nag
         "im terrified my boyfriend is going to kill me when he comes back",
         "ill stab anyone who touches my car",
@@ -1971,6 +1975,11 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "ill strangle my brother, he lost my forms again",
         "esta espera me va a matar",
         "casi me dio un heart attack con la factura",
+        # a noise one cannot stand; choking on a price; a reaction had once; a supposition
+        "i cant stand the beeping noises, can i bring earplugs",
+        "choking on how pricey the parking is here",
+        "my son had hives once from amoxicillin, is the dye ok for him",
+        "if my dad had a fever after his back surgery what would you say",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
