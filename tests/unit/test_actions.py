@@ -110,6 +110,39 @@ def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_top
 
 
 @pytest.mark.parametrize(
+    ("intent", "region", "text", "topic_id"),
+    [
+        (
+            "ask_mri_factors",
+            None,
+            "they want an mri of my lower back in case it reaches my bladder, why mri for that",
+            "why_lumbar_mri",
+        ),
+        ("ask_what_to_expect", None, "what happens if he moves during the scan", "mri_factors"),
+        (
+            "ask_why_mri",
+            "lumbar",
+            "my doctor ordered a back mri and i have never had one. what is it?",
+            "what_is_spine_mri",
+        ),
+    ],
+)
+def test_a_question_the_classifiers_topic_holds_back_gets_the_topic_its_words_name(
+    content: Content, intent: str, region: str | None, text: str, topic_id: str
+) -> None:
+    """A why-question is not the factors' ("why mri for that"), moving during the scan
+    is the factors' and not what to expect's, and "what is it?" at the end of a story
+    asks what the scan is: the topic's `answer_unless` holds its answer back and the
+    deflected question gets the topic its own lists name."""
+    slots = {"region": region} if region else {}
+    tracker = make_tracker(intent, text=text, slots=slots)
+    messages, events = run_action(ActionAnswer(), tracker)
+    topic = content.topics[topic_id]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
+    assert offered(events) == list(topic.related)
+
+
+@pytest.mark.parametrize(
     ("text", "topic_id"),
     [
         ("why does my surgeon want another mri a year after the operation", "mri_surgery"),
@@ -352,6 +385,9 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("how bad does neck pain have to get, is it bad enough for an mri", "why_cervical_mri"),
         ("why a neck mri, i already got an xray", "why_cervical_mri"),
         ("czy mogę zrobić rezonans z protezą kolana", "mri_factors"),
+        # "can't" with its apostrophe, straight or curly
+        ("she can't keep still for long, will that be a problem for the mri", "mri_factors"),
+        ("he can’t lie still because of the pain, does that matter for the scan", "mri_factors"),
         # sedation is part of the day; music through the earplugs is the music topic's
         ("will they give me something to calm my nerves", "what_to_expect"),
         ("can i hear songs through the ear plugs", "music_mri"),
@@ -473,6 +509,8 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         # the middle of the spine, which neither paragraph names
         ("ask_why_mri", "lumbar", "why scan my thoracic spine and my lumbar spine together"),
         ("ask_why_mri", "cervical", "why do they want my mid back scanned too"),
+        # a request to book, which asks no why
+        ("ask_why_mri", "lumbar", "please can you book me in for a lumbar mri next monday"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
