@@ -501,6 +501,8 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        # the accident named before the bowels or the bladder
+        "my dad has sciatica and just had an accident with his bladder",
         "sore low back and i keep dribbling urine without noticing",
         "is it normal to have a numb groin and not be able to urinate",
         "should i worry if i cant pee and my bum is numb",
@@ -1980,6 +1982,11 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "choking on how pricey the parking is here",
         "my son had hives once from amoxicillin, is the dye ok for him",
         "if my dad had a fever after his back surgery what would you say",
+        # first aid asked in general; what one has from an old heart attack; whether a
+        # sign means an MRI
+        "if somebody overdosed what would you do",
+        "my grandad has a stent from his heart attack, is the mri safe",
+        "does losing bladder control with sciatica mean i need an mri",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
@@ -2107,6 +2114,8 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "what happens if i feel sick halfway through the mri",
         # what happens during the scan, asked in Polish
         "co sie dzieje w trakcie badania mr",
+        # a fall without the head hit, nothing of a head injury after it
+        "i didnt bang my head when i slipped, only my hip, its bruised",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
