@@ -119,6 +119,7 @@ def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_top
             "why_lumbar_mri",
         ),
         ("ask_what_to_expect", None, "what happens if he moves during the scan", "mri_factors"),
+        ("ask_what_to_expect", None, "what if she can't keep still in the scanner", "mri_factors"),
         (
             "ask_why_mri",
             "lumbar",
@@ -130,8 +131,8 @@ def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_top
 def test_a_question_the_classifiers_topic_holds_back_gets_the_topic_its_words_name(
     content: Content, intent: str, region: str | None, text: str, topic_id: str
 ) -> None:
-    """A why-question is not the factors' ("why mri for that"), moving during the scan
-    is the factors' and not what to expect's, and "what is it?" at the end of a story
+    """A why-question is not the factors' ("why mri for that"), moving or not keeping
+    still is the factors' and not what to expect's, and "what is it?" at the end of a story
     asks what the scan is: the topic's `answer_unless` holds its answer back and the
     deflected question gets the topic its own lists name."""
     slots = {"region": region} if region else {}
