@@ -421,8 +421,9 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
-        # French, without "qui": "the seizure does not stop"
+        # French, without "qui", and with whose seizure it is: "the seizure does not stop"
         "sa crise d'épilepsie ne finit pas",
+        "la crise d'épilepsie de ma fille ne s'arrête pas",
         # German, the seizure named first; trembling without answering
         "Krampfanfall bei meiner Frau, bitte",
         "mein vater zittert am ganzen körper und reagiert nicht",
