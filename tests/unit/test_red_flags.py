@@ -550,6 +550,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # a state, not a habit: "when I get like this", and it is now
+        "i pick my skin until it bleeds when i get like this, and im like this right now",
         # a will written and the night chosen; the night chosen, said alone
         "sorted out my will and wrote to my kids, tonight is the night",
         "tonight is the night.",
@@ -1988,6 +1990,14 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "if somebody overdosed what would you do",
         "my grandad has a stent from his heart attack, is the mri safe",
         "does losing bladder control with sciatica mean i need an mri",
+        # violence to whoever made a website; a counterfactual with "would"; choking that
+        # ended, "still on" being the appointment; what a nurse has seen over the years;
+        # a reaction to the price
+        "i want to strangle the person who made this website",
+        "if he stopped breathing during the scan would anyone see it",
+        "my girl was choking on a carrot yesterday, coughed it out, shes fine now, mri still on?",
+        "ive seen patients have seizures in the scanner over the years, is it common",
+        "i wanted to die when i saw the bill for my last scan",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
@@ -2016,6 +2026,13 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     assert RULES.override("not in a dangerous way, i want to kill myself", None) == "self_harm"
     overdosed_on_reading = "overdosed on mri research all week, what does it actually show"
     assert RULES.override(overdosed_on_reading, None, "self_harm") == FALLBACK_INTENT
+    # the death of one's savings; a surgeon's "cut or not"
+    assert RULES.override("this scan will be the death of my bank account", "self_harm") == (
+        FALLBACK_INTENT
+    )
+    assert RULES.override("does the mri decide whether to cut or not", None, "self_harm") == (
+        FALLBACK_INTENT
+    )
 
 
 @pytest.mark.parametrize(
@@ -2117,6 +2134,8 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "co sie dzieje w trakcie badania mr",
         # a fall without the head hit, nothing of a head injury after it
         "i didnt bang my head when i slipped, only my hip, its bruised",
+        # a rash with breathing said to be fine
+        "itchy hives from a new soap, breathing is ok",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
