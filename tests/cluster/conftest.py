@@ -8,8 +8,10 @@ its logs are kept afterwards for diagnosis.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,14 @@ from ops.cluster.config import ClusterConfig
 from ops.processes import free_ports
 
 TEST_DIR = "var/test-cluster"
+LOG_DIR = Path(__file__).resolve().parents[2] / TEST_DIR / "logs"
+# What the servers logged that a failed test's report should show: Rasa's and the action
+# servers' errors and warnings with their tracebacks, nginx's errors, supervisord's exits.
+PROBLEM = re.compile(
+    r" (?:ERROR|WARNING|CRITICAL) |^Traceback|\[(?:error|crit|alert|emerg)\]| exited: "
+)
+LINES_PER_LOG = 40
+LOGS_SHOWN = pytest.StashKey[bool]()
 
 
 def cluster_config() -> ClusterConfig:
@@ -51,3 +61,40 @@ def running_cluster() -> Iterator[ClusterConfig]:
             yield config
         finally:
             cluster.stop(config)
+
+
+def log_problems(log_dir: Path = LOG_DIR) -> str:
+    """The problems each server logged (with the lines of their tracebacks), last first
+    cut: CI keeps only the test output, and the cluster's folder is gone with its clone."""
+    parts = []
+    for log in sorted(log_dir.glob("*.log")):
+        lines = log.read_text(errors="replace").splitlines()
+        kept = [
+            line
+            for number, line in enumerate(lines)
+            if PROBLEM.search(line) or in_traceback(lines, number)
+        ]
+        if kept:
+            parts.append(f"--- {log.name}\n" + "\n".join(kept[-LINES_PER_LOG:]))
+    return "\n".join(parts)
+
+
+def in_traceback(lines: list[str], number: int) -> bool:
+    """Whether the line belongs to a Python traceback: after "Traceback" and before the
+    first unindented line that ends it (the exception's own line is kept too)."""
+    for earlier in range(number - 1, -1, -1):
+        if lines[earlier].startswith("Traceback"):
+            return True
+        if not lines[earlier].startswith(" "):
+            return False
+    return False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    """A failed cluster test's report ends with what the servers logged (once per run)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and not item.session.stash.get(LOGS_SHOWN, False):
+        item.session.stash[LOGS_SHOWN] = True
+        report.sections.append(("cluster servers' problems", log_problems() or "(none logged)"))

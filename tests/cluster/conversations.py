@@ -83,11 +83,13 @@ class Conversation:
             timeout=300,  # 100 patients at once on a busy 2-core machine queue up
         )
         response.raise_for_status()
+        # Which instances took the turn and the ones before it, for a failure's message.
+        served = (self.upstreams, response.headers.get("X-Upstream"))
         messages = response.json()
-        assert len(messages) == 1, (self.sender, turn.text, messages)
+        assert len(messages) == 1, (self.sender, turn.text, messages, served)
         text = messages[0]["text"]
-        assert text.startswith(turn.expected), (self.sender, turn.text, text)
-        assert text.endswith("\n" + CONTENT.disclaimer), (self.sender, text)
+        assert text.startswith(turn.expected), (self.sender, turn.text, text, served)
+        assert text.endswith("\n" + CONTENT.disclaimer), (self.sender, text, served)
         self.sent.append(turn)
         self.bot_texts.append(text)
         # "a, b" when nginx retried on b after a refused the connection: b answered.
