@@ -392,6 +392,14 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         # sedation is part of the day; music through the earplugs is the music topic's
         ("will they give me something to calm my nerves", "what_to_expect"),
         ("can i hear songs through the ear plugs", "music_mri"),
+        # what it is used for without "do"; a treatment already tried is no question about
+        # it; "what is it and what does it do"
+        ("what they use a spinal mri for, generally", "what_is_spine_mri"),
+        (
+            "tried physio and a chiropractor for months, no good. now an mri of my back. "
+            "what is that and what does it do",
+            "what_is_spine_mri",
+        ),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
@@ -532,6 +540,18 @@ def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_
         content.reply_text("did_you_mean")
     )
     assert offered(events)[0] == content.topic_for(intent, region).id
+
+
+@pytest.mark.parametrize("text", ["is it safe", "so is it safe or not", "is this dangerous?"])
+def test_a_bare_is_it_safe_is_asked_which_topic_it_means(content: Content, text: str) -> None:
+    """Safe to do what, the scan, the dye or driving after it? The factors' answer is
+    held back (`answer_unless`) and the patient is asked which topic, the factors first."""
+    tracker = make_tracker("ask_mri_factors", text=text, ranking=["ask_mri_factors", "greet"])
+    messages, events = run_action(ActionAnswer(), tracker)
+    assert single_message(messages)["text"] == content.with_disclaimer(
+        content.reply_text("which_topic")
+    )
+    assert offered(events)[0] == "mri_factors"
 
 
 def test_how_much_it_must_hurt_is_no_question_of_the_cost(content: Content) -> None:
