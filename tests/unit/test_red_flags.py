@@ -354,6 +354,9 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        # what was swallowed told in a clause of its own; French, medicines swallowed
+        "the cat didnt, my toddler did, a whole bottle of my vitamins",
+        "ma fille a avalé des comprimés",
         "mi niño ingirió detergente",
         "gave him two of his shots instead of one and he feels really weird",
         "found my sister next to an empty pack of her sleeping tablets",
@@ -652,6 +655,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # French, a relative named
+        "ma femme me menace avec un couteau",
         # revenge, with the weapon named without "I"
         "gonna make that receptionist pay, bringing my knife on monday",
         # afraid of someone coming home: a threat, not a nag
@@ -1998,6 +2003,15 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "my girl was choking on a carrot yesterday, coughed it out, shes fine now, mri still on?",
         "ive seen patients have seizures in the scanner over the years, is it common",
         "i wanted to die when i saw the bill for my last scan",
+        # her own upper back; pain not responding to physio; mild hives long ago; a cactus;
+        # a documentary on netflix; a faint foreseen; knocked sideways by the price
+        "my wife hurt her upper back lifting boxes, why would she need an mri",
+        "his neck pain isnt responding to physio, why an mri now",
+        "had a reaction to the dye in 2015, mild hives, is it ok now",
+        "got stabbed by a cactus in the garden, does a little cut matter for the mri",
+        "a documentary on netflix showed a man having a stroke in a scanner, can that happen",
+        "i hate needles so much i might faint, is there a jab for the mri",
+        "he was knocked out cold by the news about his surgery, how does the mri help",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
@@ -2033,6 +2047,12 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     assert RULES.override("does the mri decide whether to cut or not", None, "self_harm") == (
         FALLBACK_INTENT
     )
+    # sleep from a medicine; a worry about one's own pills
+    assert RULES.override(
+        "the sleeping pills knocked me out, ok before the scan?", "self_harm"
+    ) == (FALLBACK_INTENT)
+    worried = "a friend overdosed years ago and now im worried about my pain pills before the mri"
+    assert RULES.override(worried, None, "self_harm") == FALLBACK_INTENT
 
 
 @pytest.mark.parametrize(
@@ -2136,6 +2156,10 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "i didnt bang my head when i slipped, only my hip, its bruised",
         # a rash with breathing said to be fine
         "itchy hives from a new soap, breathing is ok",
+        # a question for the front desk; what it is for, in German; breathing in the tube asked
+        "is there a cafeteria near radiology",
+        "wozu braucht man ein MRT der Lendenwirbelsäule",
+        "will i be able to breathe ok in the tube, i have copd",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
@@ -2369,7 +2393,7 @@ def test_the_learned_layer_needs_its_neighbours_to_agree(nearest: list[str], exp
     """A classifier emergency, below the level that stands alone, that the nearest
     examples do not support is not an alarm."""
     ranking = [("emergency", 0.75), ("out_of_scope", 0.25)]
-    assert _learned("is there a cash machine in the lobby", ranking, nearest) == expected
+    assert _learned("is the radiology lobby open on sundays", ranking, nearest) == expected
 
 
 @pytest.mark.parametrize("kind", ["emergency", "self_harm"])
