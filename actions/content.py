@@ -111,10 +111,18 @@ class DidYouMean:
     keeps_did_you_mean: re.Pattern[str]
     # A short question about "it" and nothing else ("is it safe", "tell me more").
     vague_question: re.Pattern[str]
+    # The scan's names in the other languages (other_languages.yml's names_the_scan):
+    # "Ce qui peut fausser les résultats d'une IRM ?" is about MRI too.
+    scan_in_other_languages: re.Pattern[str] = re.compile(r"(?!)")
 
     def applies_to(self, text: str) -> bool:
-        """About MRI or the spine by its words, or too vague to be about anything else."""
-        return bool(self.about_spine_mri.search(text)) or self.is_vague(text)
+        """About MRI or the spine by its words (in any language the content knows), or
+        too vague to be about anything else."""
+        return (
+            bool(self.about_spine_mri.search(text))
+            or bool(self.scan_in_other_languages.search(text))
+            or self.is_vague(text)
+        )
 
     def is_vague(self, text: str) -> bool:
         """A question understood but for its topic: "is it safe", "tell me more"."""
@@ -273,8 +281,9 @@ LISTS_WITH_OTHER_LANGUAGES = ("when_deflected", "answer_needs")
 def _with_other_languages(raw: dict) -> dict:
     """The content with the other-language lines of `other_languages` (a file kept
     apart for review by native speakers) added to the lists of the same name: its
-    `names_the_scan` to every topic's, its `keeps_did_you_mean` to did_you_mean's,
-    and each topic's lists to that topic's when_deflected or answer_needs."""
+    `names_the_scan` to every topic's and to what did_you_mean counts as about MRI, its
+    `keeps_did_you_mean` to did_you_mean's, and each topic's lists to that topic's
+    when_deflected or answer_needs."""
     if not raw.get("other_languages"):
         return raw
     other = yaml.safe_load((PROJECT_ROOT / raw["other_languages"]).read_text(encoding="utf-8"))
@@ -291,6 +300,7 @@ def _with_other_languages(raw: dict) -> dict:
         *did_you_mean["keeps_did_you_mean"],
         *other["keeps_did_you_mean"],
     ]
+    did_you_mean["scan_in_other_languages"] = other["names_the_scan"]
     return raw
 
 
@@ -321,6 +331,9 @@ def load_content(path: str | None = None) -> Content:
             max_topics=int(raw["did_you_mean"]["max_topics"]),
             keeps_did_you_mean=_alternatives(raw["did_you_mean"]["keeps_did_you_mean"]),
             vague_question=re.compile(raw["did_you_mean"]["vague_question"], re.IGNORECASE),
+            scan_in_other_languages=_alternatives(
+                raw["did_you_mean"].get("scan_in_other_languages", [])
+            ),
         ),
     )
     _check_references(content)

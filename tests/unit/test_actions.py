@@ -120,6 +120,26 @@ def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_top
         ),
         ("ask_what_to_expect", None, "what happens if he moves during the scan", "mri_factors"),
         ("ask_what_to_expect", None, "what if she can't keep still in the scanner", "mri_factors"),
+        # hormone treatment is the prostate topic's; where to operate the surgery topic's;
+        # whether it is like a photo what it is
+        (
+            "ask_mri_factors",
+            None,
+            "does hormone treatment change anything for my spine mri",
+            "prostate_cancer_mri",
+        ),
+        (
+            "ask_what_is_spine_mri",
+            None,
+            "does the scan tell the surgeon where to operate",
+            "mri_surgery",
+        ),
+        (
+            "ask_what_to_expect",
+            None,
+            "is an mri kind of like a photo of my spine",
+            "what_is_spine_mri",
+        ),
         (
             "ask_why_mri",
             "lumbar",
@@ -326,6 +346,8 @@ def test_a_vague_question_naming_something_else_is_deflected(content: Content, t
         ("should i worry", "which_topic"),
         ("what should i know", "which_topic"),
         ("is it ok for somebody like me", "which_topic"),
+        # the scan named in another language
+        ("une question sur mon IRM", "did_you_mean"),
     ],
 )
 def test_a_spine_mri_question_is_never_deflected_bare(
@@ -395,6 +417,16 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         # what it is used for without "do"; a treatment already tried is no question about
         # it; "what is it and what does it do"
         ("what they use a spinal mri for, generally", "what_is_spine_mri"),
+        # what sort of test it is; hearing the radiographer; knowing beforehand; how long
+        # one stays at the hospital; a condition that changes whether it is safe
+        ("what sort of test is the mri", "what_is_spine_mri"),
+        ("will i be able to hear the radiographer during the scan", "what_to_expect"),
+        ("what do i need to know beforehand for my mri", "what_to_expect"),
+        ("how long will i stay at the hospital for the scan", "what_to_expect"),
+        (
+            "does a health condition like diabetes change whether i can safely have an mri",
+            "mri_factors",
+        ),
         (
             "tried physio and a chiropractor for months, no good. now an mri of my back. "
             "what is that and what does it do",
@@ -520,6 +552,9 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_why_mri", "cervical", "why do they want my mid back scanned too"),
         # a request to book, which asks no why
         ("ask_why_mri", "lumbar", "please can you book me in for a lumbar mri next monday"),
+        # a knee's torn meniscus; the patient reading their own pictures
+        ("ask_mri_factors", None, "how accurate is an mri for a torn meniscus"),
+        ("ask_what_is_spine_mri", None, "how can i look at my own mri pictures on my laptop"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
