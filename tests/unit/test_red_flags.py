@@ -505,6 +505,8 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        # numbness told by wiping, even beside a figure of speech
+        "when she wipes she doesnt feel anything and her back is killing her",
         # the accident named before the bowels or the bladder
         "my dad has sciatica and just had an accident with his bladder",
         "sore low back and i keep dribbling urine without noticing",
@@ -2012,10 +2014,23 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "a documentary on netflix showed a man having a stroke in a scanner, can that happen",
         "i hate needles so much i might faint, is there a jab for the mri",
         "he was knocked out cold by the news about his surgery, how does the mri help",
+        # a budget choked; "about passed out" at a wait; a story asking how common; a trivial
+        # grievance; a heart attack from the noise foreseen
+        "these mri bills are choking our finances",
+        "i about fainted when they said the wait is 3 months",
+        "my aunt said she passed out during her mri, how common is that",
+        "im going to strangle my wife, she ate all my chocolate before the scan",
+        "he is sure hell have a heart attack from the banging in the tube",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
     assert RULES.classify(text) is None
+
+
+def test_is_it_normal_asked_after_an_emergency_does_not_calm_it() -> None:
+    """ "Is it normal?" is what someone watching an emergency asks, unlike "is that
+    common?" after someone else's story."""
+    assert RULES.classify("my dad slumped over and isnt responding, is it normal") == "emergency"
 
 
 def test_a_symptom_without_its_context_leaves_the_learned_verdict_standing() -> None:
@@ -2053,6 +2068,9 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     ) == (FALLBACK_INTENT)
     worried = "a friend overdosed years ago and now im worried about my pain pills before the mri"
     assert RULES.override(worried, None, "self_harm") == FALLBACK_INTENT
+    # breathtaking prices; thanks to the staff
+    assert RULES.override("breathtaking prices for one scan", "emergency") == FALLBACK_INTENT
+    assert RULES.override("i want to thank all the radiographers", "self_harm") == FALLBACK_INTENT
 
 
 @pytest.mark.parametrize(
@@ -2160,6 +2178,8 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "is there a cafeteria near radiology",
         "wozu braucht man ein MRT der Lendenwirbelsäule",
         "will i be able to breathe ok in the tube, i have copd",
+        # an everyday baby ailment
+        "my daughter has nappy rash, what cream",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
