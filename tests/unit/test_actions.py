@@ -420,6 +420,9 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         # what sort of test it is; hearing the radiographer; knowing beforehand; how long
         # one stays at the hospital; a condition that changes whether it is safe
         ("what sort of test is the mri", "what_is_spine_mri"),
+        # jazz is music; staples are metal in the body
+        ("can she have some jazz on in the tube", "music_mri"),
+        ("they closed my knee with staples, is an mri ok", "mri_factors"),
         ("will i be able to hear the radiographer during the scan", "what_to_expect"),
         ("what do i need to know beforehand for my mri", "what_to_expect"),
         ("how long will i stay at the hospital for the scan", "what_to_expect"),
