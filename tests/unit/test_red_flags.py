@@ -2027,6 +2027,13 @@ def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
     assert RULES.classify(text) is None
 
 
+def test_a_counterfactual_about_stopping_a_medicine_keeps_the_crisis_guess() -> None:
+    """ "If I stopped breathing in the MRI would they notice" is a worry about the scan;
+    stopping a medicine to die is not (an earlier draft set that crisis guess aside)."""
+    text = "if she stopped taking her insulin would she just die quietly"
+    assert RULES.override(text, None, "self_harm") == "self_harm"
+
+
 def test_is_it_normal_asked_after_an_emergency_does_not_calm_it() -> None:
     """ "Is it normal?" is what someone watching an emergency asks, unlike "is that
     common?" after someone else's story."""
