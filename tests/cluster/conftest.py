@@ -23,9 +23,7 @@ TEST_DIR = "var/test-cluster"
 LOG_DIR = Path(__file__).resolve().parents[2] / TEST_DIR / "logs"
 # What the servers logged that a failed test's report should show: Rasa's and the action
 # servers' errors and warnings with their tracebacks, nginx's errors, supervisord's exits.
-PROBLEM = re.compile(
-    r" (?:ERROR|WARNING|CRITICAL) |^Traceback|\[(?:error|crit|alert|emerg)\]| exited: "
-)
+PROBLEM = re.compile(r" (?:ERROR|WARNING|CRITICAL) |\[(?:error|crit|alert|emerg)\]| exited: ")
 LINES_PER_LOG = 40
 LOGS_SHOWN = pytest.StashKey[bool]()
 
@@ -64,30 +62,29 @@ def running_cluster() -> Iterator[ClusterConfig]:
 
 
 def log_problems(log_dir: Path = LOG_DIR) -> str:
-    """The problems each server logged (with the lines of their tracebacks), last first
-    cut: CI keeps only the test output, and the cluster's folder is gone with its clone."""
+    """What each server logged that went wrong, the last LINES_PER_LOG lines of it: CI
+    keeps only the test output, and the cluster's folder goes with its clone."""
     parts = []
     for log in sorted(log_dir.glob("*.log")):
-        lines = log.read_text(errors="replace").splitlines()
-        kept = [
-            line
-            for number, line in enumerate(lines)
-            if PROBLEM.search(line) or in_traceback(lines, number)
-        ]
+        kept = list(problem_lines(log.read_text(errors="replace").splitlines()))
         if kept:
             parts.append(f"--- {log.name}\n" + "\n".join(kept[-LINES_PER_LOG:]))
     return "\n".join(parts)
 
 
-def in_traceback(lines: list[str], number: int) -> bool:
-    """Whether the line belongs to a Python traceback: after "Traceback" and before the
-    first unindented line that ends it (the exception's own line is kept too)."""
-    for earlier in range(number - 1, -1, -1):
-        if lines[earlier].startswith("Traceback"):
-            return True
-        if not lines[earlier].startswith(" "):
-            return False
-    return False
+def problem_lines(lines: list[str]) -> Iterator[str]:
+    """Errors, warnings and exits, and every Python traceback whole: from "Traceback"
+    through its indented lines to the exception's own line."""
+    in_traceback = False
+    for line in lines:
+        if line.startswith("Traceback"):
+            in_traceback = True
+        elif in_traceback and not line.startswith(" "):
+            in_traceback = False
+            yield line  # the exception itself
+            continue
+        if in_traceback or PROBLEM.search(line):
+            yield line
 
 
 @pytest.hookimpl(hookwrapper=True)
