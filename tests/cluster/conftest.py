@@ -16,11 +16,14 @@ from pathlib import Path
 import pytest
 
 from ops.cluster import cluster
-from ops.cluster.config import ClusterConfig
+from ops.cluster.config import ClusterConfig, cluster_root
 from ops.processes import free_ports
+from project import PROJECT_ROOT
 
 TEST_DIR = "var/test-cluster"
-LOG_DIR = Path(__file__).resolve().parents[2] / TEST_DIR / "logs"
+# Where the test cluster keeps its logs: the folder ClusterConfig itself chooses (run as
+# root from a folder the service accounts cannot enter, a folder elsewhere).
+LOG_DIR = cluster_root(PROJECT_ROOT / TEST_DIR) / "logs"
 # What the servers logged that a failed test's report should show: Rasa's and the action
 # servers' errors and warnings with their tracebacks, nginx's errors, supervisord's exits.
 PROBLEM = re.compile(r" (?:ERROR|WARNING|CRITICAL) |\[(?:error|crit|alert|emerg)\]| exited: ")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cluster.conftest import log_problems
+from ops.cluster.config import ClusterConfig
+from tests.cluster.conftest import LOG_DIR, TEST_DIR, log_problems
 
 RASA_LOG = """\
 2026-12-07 07:28:53 INFO     root  - server is up and running.
@@ -38,3 +39,9 @@ def test_errors_their_tracebacks_and_exits_are_shown_nothing_else(tmp_path: Path
 def test_nothing_is_shown_for_clean_logs(tmp_path: Path) -> None:
     (tmp_path / "rasa-1.log").write_text(RASA_LOG.splitlines()[0] + "\n")
     assert log_problems(tmp_path) == ""
+
+
+def test_the_logs_are_read_where_the_test_cluster_writes_them() -> None:
+    """Run as root from a folder the service accounts cannot enter (a CI clone under
+    /root), the cluster lives elsewhere; the report must read that folder's logs."""
+    assert ClusterConfig.from_env({"CLUSTER_DIR": TEST_DIR}).log_dir == LOG_DIR
