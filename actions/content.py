@@ -113,7 +113,7 @@ class DidYouMean:
     vague_question: re.Pattern[str]
     # The scan's names in the other languages (other_languages.yml's names_the_scan):
     # "Ce qui peut fausser les résultats d'une IRM ?" is about MRI too.
-    scan_in_other_languages: re.Pattern[str] = re.compile(r"(?!)")
+    scan_in_other_languages: re.Pattern[str]
 
     def applies_to(self, text: str) -> bool:
         """About MRI or the spine by its words (in any language the content knows), or
