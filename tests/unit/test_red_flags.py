@@ -555,6 +555,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # a goodbye told to family, its meaning kept from them
+        "told my wife goodbye this morning, she didnt understand what i meant",
         # a state, not a habit: "when I get like this", and it is now
         "i pick my skin until it bleeds when i get like this, and im like this right now",
         # a will written and the night chosen; the night chosen, said alone
@@ -2021,6 +2023,10 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "my aunt said she passed out during her mri, how common is that",
         "im going to strangle my wife, she ate all my chocolate before the scan",
         "he is sure hell have a heart attack from the banging in the tube",
+        # a sting that swelled a little; a supposition about anyone; a sugar "overdose"
+        "my son got stung by a wasp at the park and his hand swelled up a little",
+        "if a patient is unresponsive can they still have the scan",
+        "sugar overdose at the party, the kids are bouncing off the walls",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
@@ -2078,6 +2084,11 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
     # breathtaking prices; thanks to the staff
     assert RULES.override("breathtaking prices for one scan", "emergency") == FALLBACK_INTENT
     assert RULES.override("i want to thank all the radiographers", "self_harm") == FALLBACK_INTENT
+    # a fright told afterwards; going home alone after the scan
+    fright = "my neck hurt so much on sunday we thought we were going to die, is the mri still on"
+    assert RULES.override(fright, None, "self_harm") == FALLBACK_INTENT
+    alone = "will my wife be ok to drive home by herself after the scan"
+    assert RULES.override(alone, None, "self_harm") == FALLBACK_INTENT
 
 
 @pytest.mark.parametrize(
@@ -2187,6 +2198,9 @@ def test_an_idiom_alone_turns_a_classifier_alarm_into_fallback() -> None:
         "will i be able to breathe ok in the tube, i have copd",
         # an everyday baby ailment
         "my daughter has nappy rash, what cream",
+        # a story dated by its year; a rash from a plant
+        "my uncle had neck surgery and got an infection back in 2017, will i get that too",
+        "my daughter has a rash from poison oak",
     ],
 )
 def test_cancelled_mentions_and_not_now_cues_turn_a_classifier_alarm_into_fallback(
