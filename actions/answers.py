@@ -51,11 +51,19 @@ def requested_topic(intent: str, tracker: Tracker, content: Content) -> Topic | 
             return content.topic_mentioned_in_why(tracker.latest_message.get("text") or "")
         return content.topic_for(WHY_INTENT, region)
     topic = content.topic_for(intent)
-    region = named_region(tracker)
     text = tracker.latest_message.get("text") or ""
-    if topic is not None and region is not None and topic.is_purpose_question(text):
+    if topic is None or not topic.is_purpose_question(text):
+        return topic
+    return purpose_topic(text, named_region(tracker), content) or topic
+
+
+def purpose_topic(text: str, region: str | None, content: Content) -> Topic | None:
+    """The "why an MRI" answer a question asking what the scan is for names: its
+    region's ("c spine mri what for"), or the reason it names ("MRI after spinal
+    fusion, what is it for" asks about the operation)."""
+    if region is not None:
         return content.topic_for(WHY_INTENT, region)
-    return topic
+    return content.topic_mentioned_in_why(text)
 
 
 def names_the_subject(topic: Topic, intent: str, tracker: Tracker) -> bool:

@@ -140,6 +140,8 @@ def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_top
             "is an mri kind of like a photo of my spine",
             "what_is_spine_mri",
         ),
+        # whether it hurts is what to expect's question
+        ("ask_what_is_spine_mri", None, "will my neck mri be painful", "what_to_expect"),
         (
             "ask_why_mri",
             "lumbar",
@@ -224,6 +226,16 @@ def test_what_is_question_asking_what_a_region_mri_is_for_gets_that_regions_answ
     tracker = make_tracker("ask_what_is_spine_mri", text=text, entities=entities)
     messages, _ = run_action(ActionAnswer(), tracker)
     assert single_message(messages)["text"].startswith(content.topics[topic_id].answer)
+
+
+def test_what_is_question_asking_what_it_is_for_after_an_operation_gets_the_surgery_answer(
+    content: Content,
+) -> None:
+    """No region named, but the reason is: the MRI-and-surgery topic answers it."""
+    tracker = make_tracker("ask_what_is_spine_mri", text="mri after my fusion, whats it for")
+    messages, _ = run_action(ActionAnswer(), tracker)
+    surgery = content.answer_text(content.topics["mri_surgery"])
+    assert single_message(messages)["text"].startswith(surgery)
 
 
 @pytest.mark.parametrize(
@@ -316,6 +328,14 @@ def test_every_deflection_ends_with_the_safety_net(content: Content, key: str) -
 )
 def test_messages_that_give_no_answer_end_with_the_safety_net(content: Content, key: str) -> None:
     assert content.message(key, max_chars="1000").endswith(content.render(content.safety_net))
+
+
+def test_the_music_of_a_telephone_queue_gets_no_music_answer(content: Content) -> None:
+    """Hold music is no music during the scan, and nothing else names the scan."""
+    text = "your hold music has been playing for 20 minutes"
+    tracker = make_tracker("ask_music_mri", text=text, ranking=["ask_music_mri", "out_of_scope"])
+    message = single_message(run_action(ActionAnswer(), tracker)[0])
+    assert message["text"].startswith(content.reply_text("out_of_scope"))
 
 
 @pytest.mark.parametrize("text", ["what time is it", "will it rain this weekend"])
@@ -420,6 +440,11 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         # what sort of test it is; hearing the radiographer; knowing beforehand; how long
         # one stays at the hospital; a condition that changes whether it is safe
         ("what sort of test is the mri", "what_is_spine_mri"),
+        # the scanner's table; lash extensions; what to expect in German; fasting in Tagalog
+        ("how hard is the table, i struggle lying flat", "what_to_expect"),
+        ("do i need to remove my lash extensions for the scan", "mri_factors"),
+        ("Was erwartet mich beim MRT der Wirbelsäule?", "what_to_expect"),
+        ("Dapat ba akong mag-ayuno bago ang MRI?", "what_to_expect"),
         # jazz is music; staples are metal in the body
         ("can she have some jazz on in the tube", "music_mri"),
         ("they closed my knee with staples, is an mri ok", "mri_factors"),
@@ -558,6 +583,8 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         # a knee's torn meniscus; the patient reading their own pictures
         ("ask_mri_factors", None, "how accurate is an mri for a torn meniscus"),
         ("ask_what_is_spine_mri", None, "how can i look at my own mri pictures on my laptop"),
+        # results asked for first
+        ("ask_what_is_spine_mri", None, "results of the mri on my back please"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
