@@ -2027,6 +2027,8 @@ def test_emergencies_only_the_classifier_caught_are_caught_by_the_rules(
         "my son got stung by a wasp at the park and his hand swelled up a little",
         "if a patient is unresponsive can they still have the scan",
         "sugar overdose at the party, the kids are bouncing off the walls",
+        # a joke said as such
+        "should i call 911 if the parking meter runs out? joking",
     ],
 )
 def test_look_alikes_of_those_emergencies_stay_calm(text: str) -> None:
@@ -2038,6 +2040,11 @@ def test_a_counterfactual_about_stopping_a_medicine_keeps_the_crisis_guess() -> 
     stopping a medicine to die is not (an earlier draft set that crisis guess aside)."""
     text = "if she stopped taking her insulin would she just die quietly"
     assert RULES.override(text, None, "self_harm") == "self_harm"
+
+
+def test_not_joking_keeps_the_alarm() -> None:
+    """ "Not joking" insists; only "joking" itself ends a message as a joke."""
+    assert RULES.classify("my dad collapsed and isnt breathing, im not joking") == "emergency"
 
 
 def test_is_it_normal_asked_after_an_emergency_does_not_calm_it() -> None:
