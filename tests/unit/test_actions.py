@@ -205,6 +205,7 @@ def test_why_question_naming_a_region_and_an_operation_answers_for_the_region(
         ("L-spine MRI purpose?", "lumbar", "why_lumbar_mri"),
         ("whats the point of a lower back mri", "lumbar", "why_lumbar_mri"),
         ("whats a back mri for?", "lumbar", "why_lumbar_mri"),
+        ("what does it mean when my doctor orders a lumbar mri", "lumbar", "why_lumbar_mri"),
         (
             "my neck mri is next week, what do doctors normally order it for?",
             "cervical",
@@ -445,6 +446,10 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("do i need to remove my lash extensions for the scan", "mri_factors"),
         ("Was erwartet mich beim MRT der Wirbelsäule?", "what_to_expect"),
         ("Dapat ba akong mag-ayuno bago ang MRI?", "what_to_expect"),
+        # coughing that messes it up; how it goes in German; a kind of camera
+        ("if i cough in the scanner will that mess it up", "mri_factors"),
+        ("Wie läuft die MRT-Untersuchung ab?", "what_to_expect"),
+        ("is the scan a kind of camera for inside the back", "what_is_spine_mri"),
         # jazz is music; staples are metal in the body
         ("can she have some jazz on in the tube", "music_mri"),
         ("they closed my knee with staples, is an mri ok", "mri_factors"),
@@ -583,8 +588,9 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         # a knee's torn meniscus; the patient reading their own pictures
         ("ask_mri_factors", None, "how accurate is an mri for a torn meniscus"),
         ("ask_what_is_spine_mri", None, "how can i look at my own mri pictures on my laptop"),
-        # results asked for first
+        # results asked for first; a finding in a report
         ("ask_what_is_spine_mri", None, "results of the mri on my back please"),
+        ("ask_mri_factors", None, "is a hemangioma on my spine mri dangerous"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
