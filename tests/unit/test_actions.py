@@ -134,6 +134,13 @@ def test_a_why_question_about_getting_ready_or_what_stops_the_scan_gets_that_top
             "does the scan tell the surgeon where to operate",
             "mri_surgery",
         ),
+        # whether the scan may be done with an operation's metal is the factors' question
+        (
+            "ask_mri_surgery",
+            None,
+            "my fusion was years ago and healed, can i have an mri with the rods",
+            "mri_factors",
+        ),
         (
             "ask_what_to_expect",
             None,
