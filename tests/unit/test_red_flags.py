@@ -555,6 +555,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # what the doctor said, named as the cause, is no reported speech
+        "i want to kill myself because of what my doctor said yesterday",
         # a goodbye told to family, its meaning kept from them
         "told my wife goodbye this morning, she didnt understand what i meant",
         # a state, not a habit: "when I get like this", and it is now
