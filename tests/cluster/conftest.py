@@ -16,14 +16,13 @@ from pathlib import Path
 import pytest
 
 from ops.cluster import cluster
-from ops.cluster.config import ClusterConfig, cluster_root
+from ops.cluster.config import ClusterConfig
 from ops.processes import free_ports
-from project import PROJECT_ROOT
 
 TEST_DIR = "var/test-cluster"
 # Where the test cluster keeps its logs: the folder ClusterConfig itself chooses (run as
 # root from a folder the service accounts cannot enter, a folder elsewhere).
-LOG_DIR = cluster_root(PROJECT_ROOT / TEST_DIR) / "logs"
+LOG_DIR = ClusterConfig.from_env({"CLUSTER_DIR": TEST_DIR}).log_dir
 # What the servers logged that a failed test's report should show: Rasa's and the action
 # servers' errors and warnings with their tracebacks, nginx's errors, supervisord's exits.
 PROBLEM = re.compile(r" (?:ERROR|WARNING|CRITICAL) |\[(?:error|crit|alert|emerg)\]| exited: ")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ops.cluster.config import ClusterConfig
-from tests.cluster.conftest import LOG_DIR, TEST_DIR, log_problems
+from tests.cluster.conftest import LOG_DIR, cluster_config, log_problems
 
 RASA_LOG = """\
 2026-12-07 07:28:53 INFO     root  - server is up and running.
@@ -44,4 +43,4 @@ def test_nothing_is_shown_for_clean_logs(tmp_path: Path) -> None:
 def test_the_logs_are_read_where_the_test_cluster_writes_them() -> None:
     """Run as root from a folder the service accounts cannot enter (a CI clone under
     /root), the cluster lives elsewhere; the report must read that folder's logs."""
-    assert ClusterConfig.from_env({"CLUSTER_DIR": TEST_DIR}).log_dir == LOG_DIR
+    assert cluster_config().log_dir == LOG_DIR
