@@ -150,6 +150,14 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("my emergency contact is my brother, i can give you his number", "emergency"),
         # trouble at work ahead, not death
         ("im dead meat if my boss finds out i left early for the scan", "self_harm"),
+        # a question answered "no, just" at once; a hazard; a knock while moving; a hard
+        # time; whether the phone works in the scanner; panic feared
+        ("chest pain? no just some heartburn after lunch, is the mri still on", "emergency"),
+        ("is there a choking risk if i have a mint in the scanner", "emergency"),
+        ("i worry ill hurt myself getting off the table", "self_harm"),
+        ("we have gone through hell with his neck this year", "self_harm"),
+        ("could i dial 911 while in the scanner if i had to", "emergency"),
+        ("scared ill panic and forget to breathe properly in the scanner", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -424,6 +432,8 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        # "isnt waking" is the symptom, not a negation, nor a question after "but"
+        "the fit is over but isnt waking up, she is just lying there",
         # French, without "qui", and with whose seizure it is: "the seizure does not stop"
         "sa crise d'épilepsie ne finit pas",
         "la crise d'épilepsie de ma fille ne s'arrête pas",
@@ -555,6 +565,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # nobody would notice if I did not wake up
+        "nobody would even notice if i never woke up",
         # what the doctor said, named as the cause, is no reported speech
         "i want to kill myself because of what my doctor said yesterday",
         # a goodbye told to family, its meaning kept from them
@@ -661,6 +673,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # on the way to do it
+        "im on my way to choke that receptionist right now",
         # French, a relative named
         "ma femme me menace avec un couteau",
         # revenge, with the weapon named without "I"
@@ -894,6 +908,9 @@ NEGATED = [
     "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
+    # a recovery under way; a complaint of years, the years named alone
+    "his stroke recovery is going fine, can he have a neck mri",
+    "bladder control trouble for decades (im 79), why a lumbar mri",
     # dated together, in a clause of their own
     "she had a stroke and a heart attack, all long ago, can she have an mri",
     "our neighbours daughter had a seizure once with a temperature, is that normal for kids",
@@ -1459,6 +1476,10 @@ def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text:
         ("救命 我爸爸倒下了", "emergency"),
         ("chamem uma ambulância", "emergency"),
         ("tulong po", "emergency"),
+        # Polish: an ambulance needed, cannot breathe, no wish to live
+        ("szybko, potrzebujemy karetki", "emergency"),
+        ("mama nie może oddychać", "emergency"),
+        ("nie chcę dłużej żyć", "self_harm"),
     ],
 )
 def test_crisis_and_calls_for_help_in_other_languages_are_caught(text: str, kind: str) -> None:
