@@ -464,6 +464,23 @@ def test_a_spine_mri_question_is_never_deflected_bare(
             "what is that and what does it do",
             "what_is_spine_mri",
         ),
+        # how still, asked as such; a tremor and whether the pictures come out fine
+        ("how still do i need to be, and for how long?", "what_to_expect"),
+        ("my mum has a tremor, will her mri come out fine", "mri_factors"),
+        # what the test does, in a learner's words; a scan or an operation; a name first
+        ("my dad has appointment for the spine mri, what this test is doing", "what_is_spine_mri"),
+        ("they wrote mri spine on my form, is it a scan or an operation", "what_is_spine_mri"),
+        ("Tel 555 0100, Ann. What's a spinal MRI for, in general?", "what_is_spine_mri"),
+        # a referral letter quoted is no booking
+        ("what is an mri of the spine? it is on my referral letter", "what_is_spine_mri"),
+        # the lower back shortened; whether everyone with the pain needs one
+        ("lwr bk mri why", "why_lumbar_mri"),
+        ("does everyone with neck pain need an mri", "why_cervical_mri"),
+        # an operation asked about as usual; other languages
+        ("my surgeon ordered another mri before the fusion, is that usual?", "mri_surgery"),
+        ("Brauche ich vor einer Bandscheibenoperation ein MRT?", "mri_surgery"),
+        ("o que devo esperar da ressonância", "what_to_expect"),
+        ("颈椎核磁共振是为了检查什么", "why_cervical_mri"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
@@ -590,6 +607,22 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         # results asked for first; a finding in a report
         ("ask_what_is_spine_mri", None, "results of the mri on my back please"),
         ("ask_mri_factors", None, "is a hemangioma on my spine mri dangerous"),
+        # how the spine is built; how fast one can have it; a condition outside the spine
+        ("ask_why_mri", "lumbar", "how many vertebrae does the lower spine have"),
+        ("ask_what_is_spine_mri", None, "what are spinal discs made of"),
+        ("ask_what_is_spine_mri", None, "quickest way to get a back mri around here"),
+        ("ask_what_is_spine_mri", None, "will the back mri pick up gallstones"),
+        ("ask_mri_factors", None, "can the spine scan find kidney problems"),
+        # whether to have the operation; when one meets the surgeon; an operation long
+        # healed, told without a question
+        ("ask_mri_surgery", None, "the scan found a herniated disc, should i get the operation"),
+        ("ask_mri_surgery", None, "how soon after the scan will i meet my surgeon"),
+        ("ask_mri_surgery", None, "back operation in 2016, recovered fully, another scan soon"),
+        # what a report's word means; reading one's own pictures; the bills; an emergency scan
+        ("ask_what_is_spine_mri", None, "what does 'enhancement' mean in the spine mri"),
+        ("ask_what_is_spine_mri", None, "how to view my mri images at home"),
+        ("ask_why_mri", "lumbar", "why did the lumbar mri produce two separate bills"),
+        ("ask_what_is_spine_mri", None, "what is an emergency mri"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
@@ -645,6 +678,15 @@ def test_how_much_it_must_hurt_is_no_question_of_the_cost(content: Content) -> N
             None,
             "is the spine mri used to look for prostate cancer in my bones",
         ),
+        # an operation long healed, asked why or whether the scan checks it
+        (
+            "ask_mri_surgery",
+            None,
+            "had a fusion in 2019 and healed well, why another mri to check it",
+        ),
+        # a name is no bill; radio waves are no radio
+        ("ask_why_mri", "cervical", "Bill here, why is a neck mri needed"),
+        ("ask_what_is_spine_mri", None, "so the mri uses radio waves, like a radio?"),
     ],
 )
 def test_the_answer_unless_lists_leave_the_documents_own_questions_alone(
@@ -682,6 +724,24 @@ def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
             "prostate_cancer_mri",
         ),
         ("ask_prostate_cancer_mri", "prostate cancer and a spine scan", "prostate_cancer_mri"),
+        # held back from the topic the classifier chose, answered by the one it asks
+        ("ask_what_to_expect", "does moving a tiny bit during the scan mess it up", "mri_factors"),
+        (
+            "ask_what_to_expect",
+            "i will probably tremble in the mri, will that matter",
+            "mri_factors",
+        ),
+        ("ask_what_is_spine_mri", "radio in the scanner? would that help me", "music_mri"),
+        (
+            "ask_what_is_spine_mri",
+            "'call' button inside the mri, how does that work",
+            "what_to_expect",
+        ),
+        (
+            "ask_what_is_spine_mri",
+            "is gadolinium used in a back mri and how will it feel",
+            "what_to_expect",
+        ),
     ],
 )
 def test_a_classifier_answer_that_names_its_subject_or_a_button_is_answered(
