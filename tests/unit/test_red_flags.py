@@ -158,6 +158,9 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("we have gone through hell with his neck this year", "self_harm"),
         ("could i dial 911 while in the scanner if i had to", "emergency"),
         ("scared ill panic and forget to breathe properly in the scanner", "emergency"),
+        # an operation; an itchy rash and nothing else
+        ("the surgeon wants to cut me open and i hate that idea", "self_harm"),
+        ("my daughter has an itchy rash after the picnic", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -397,6 +400,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        # bleeding heavily is no complaint "after an accident" that has lasted
+        "bleeding badly from my arm after an accident with the saw",
         # a fall or an accident names the cause, not a time since
         "blood spurting from his hand after an accident with the chainsaw",
         "my son is bleeding heavily from a car accident",
@@ -673,6 +678,8 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # shaking a baby
+        "i want to shake my newborn so hard when she screams",
         # on the way to do it
         "im on my way to choke that receptionist right now",
         # French, a relative named
@@ -911,6 +918,8 @@ PAST = [
     # a recovery under way; a complaint of years, the years named alone
     "his stroke recovery is going fine, can he have a neck mri",
     "bladder control trouble for decades (im 79), why a lumbar mri",
+    # a learner's "since" for how long
+    "back ache and numbness in both legs since 3 months, is that why the lumbar mri",
     # dated together, in a clause of their own
     "she had a stroke and a heart attack, all long ago, can she have an mri",
     "our neighbours daughter had a seizure once with a temperature, is that normal for kids",
@@ -986,6 +995,8 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # whether the scan is for a past event or for the pain
+    "is the neck mri because of the car accident or because of my shoulder pain",
     # waiting for someone after work, and paying a bill
     "ill wait for my wife after work, she will pay for the parking",
     "im gonna wait for him outside and make him pay for lunch lol",
@@ -1480,6 +1491,11 @@ def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text:
         ("szybko, potrzebujemy karetki", "emergency"),
         ("mama nie może oddychać", "emergency"),
         ("nie chcę dłużej żyć", "self_harm"),
+        # French: the emergency number called; a child who swallowed someone's tablets;
+        # arms tingling after a crash
+        ("appelez le 112 vite", "emergency"),
+        ("ma fille a avalé les comprimés de son grand-père", "emergency"),
+        ("accident de moto, les bras qui fourmillent", "emergency"),
     ],
 )
 def test_crisis_and_calls_for_help_in_other_languages_are_caught(text: str, kind: str) -> None:
