@@ -46,10 +46,12 @@ def requested_topic(intent: str, tracker: Tracker, content: Content) -> Topic | 
     if intent == CHOOSE_INTENT:
         return offered_topic(tracker, content)
     if intent in REGION_INTENTS:
-        region = tracker.get_slot(REGION_SLOT)
-        if region is None and intent == WHY_INTENT:
+        # A region the content does not know (the NLU tagged "lower" in "why mri of upper
+        # spine not lower") counts as none named, so the question's own words decide.
+        topic = content.topic_for(WHY_INTENT, tracker.get_slot(REGION_SLOT))
+        if topic is None and intent == WHY_INTENT:
             return content.topic_mentioned_in_why(tracker.latest_message.get("text") or "")
-        return content.topic_for(WHY_INTENT, region)
+        return topic
     topic = content.topic_for(intent)
     text = tracker.latest_message.get("text") or ""
     if topic is None or not topic.is_purpose_question(text):

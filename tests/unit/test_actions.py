@@ -481,6 +481,14 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("Brauche ich vor einer Bandscheibenoperation ein MRT?", "mri_surgery"),
         ("o que devo esperar da ressonância", "what_to_expect"),
         ("颈椎核磁共振是为了检查什么", "why_cervical_mri"),
+        # information asked for after a name; the next step; what people usually get
+        ("Ann here, 555 0100. I need information about what a spinal mri is", "what_is_spine_mri"),
+        ("is an mri the next step if my neck still hurts", "why_cervical_mri"),
+        ("my back went out last month, do people usually get an mri for that", "why_lumbar_mri"),
+        # what the surgeon is checking; the decision, in German; music covering the noise
+        ("after my fusion the surgeon wants an mri, what is he checking", "mri_surgery"),
+        ("Entscheidet das MRT, ob ich eine Operation brauche?", "mri_surgery"),
+        ("can music cover the clanging of the mri", "music_mri"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
@@ -539,6 +547,21 @@ def test_questions_near_a_topics_words_do_not_get_its_document_text(
     message = single_message(run_action(ActionReply(), tracker)[0])
     factors = content.answer_text(content.topics["mri_factors"])
     assert message["text"] != content.with_disclaimer(factors)
+
+
+def test_a_region_the_content_does_not_know_lets_the_question_name_one(content: Content) -> None:
+    """The NLU may tag a word that is no region ("lower" in "why mri of upper spine not
+    lower"): the question's own words then name the neck."""
+    tracker = make_tracker(
+        "ask_why_mri",
+        text="why an mri of my upper spine and not the lower",
+        entities=[{"entity": "region", "value": "lower"}],
+        slots={"region": "lower"},
+        ranking=["ask_why_mri", "ask_music_mri"],
+    )
+    messages, _ = run_action(ActionAnswer(), tracker)
+    topic = content.topics["why_cervical_mri"]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
 
 
 def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None:
@@ -623,6 +646,9 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_what_is_spine_mri", None, "how to view my mri images at home"),
         ("ask_why_mri", "lumbar", "why did the lumbar mri produce two separate bills"),
         ("ask_what_is_spine_mri", None, "what is an emergency mri"),
+        # where the department is; another part of the body
+        ("ask_what_is_spine_mri", None, "where is the mri department in this building"),
+        ("ask_why_mri", "lumbar", "why would a doctor order an mri of the knee"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
@@ -687,6 +713,8 @@ def test_how_much_it_must_hurt_is_no_question_of_the_cost(content: Content) -> N
         # a name is no bill; radio waves are no radio
         ("ask_why_mri", "cervical", "Bill here, why is a neck mri needed"),
         ("ask_what_is_spine_mri", None, "so the mri uses radio waves, like a radio?"),
+        # what the scan is like is what to expect's own question
+        ("ask_what_to_expect", None, "can you tell me what the mri is going to be like"),
     ],
 )
 def test_the_answer_unless_lists_leave_the_documents_own_questions_alone(
@@ -742,6 +770,14 @@ def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
             "is gadolinium used in a back mri and how will it feel",
             "what_to_expect",
         ),
+        (
+            "ask_what_to_expect",
+            "can you tell me what the mri is before my appointment",
+            "what_is_spine_mri",
+        ),
+        # what the scan is hoped to find, with the neck or an operation named
+        ("ask_what_is_spine_mri", "what are they hoping to see on a neck mri", "why_cervical_mri"),
+        ("ask_what_is_spine_mri", "postop spine mri, what is it for", "mri_surgery"),
     ],
 )
 def test_a_classifier_answer_that_names_its_subject_or_a_button_is_answered(
