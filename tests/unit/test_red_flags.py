@@ -160,6 +160,9 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("scared ill panic and forget to breathe properly in the scanner", "emergency"),
         # an operation; an itchy rash and nothing else
         ("the surgeon wants to cut me open and i hate that idea", "self_harm"),
+        # a hardship; a condition under control
+        ("this pain is murder on my knees, will the scan help", "self_harm"),
+        ("her copd is well controlled, can she lie flat for the scan", "emergency"),
         ("my daughter has an itchy rash after the picnic", "emergency"),
     ],
 )
@@ -258,6 +261,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        # a bystander's own question answered no
+        "is my wife breathing? no!! what now",
         "grandpa sleep on floor, no wake up",
         "can barely breathe sitting up or lying flat",
         "mi esposo no responde desde hace rato",
@@ -995,6 +1000,14 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # the worst headache at the bill; a skill; a dread; a hospital drama
+    "worst headache ever when i opened the bill for my last scan",
+    "i am a lifeguard and we learned cpr, what do i wear for the mri",
+    "i feel like im dying every time i see the scanner, any tips",
+    "saw a hospital drama where a patient collapses in the scanner, does that happen",
+    # it wore off; laughing about it now
+    "my lip was drooping after the dentist numbed it, wore off by lunch",
+    "my legs gave out at the gym, we are laughing about it now",
     # whether the scan is for a past event or for the pain
     "is the neck mri because of the car accident or because of my shoulder pain",
     # waiting for someone after work, and paying a bill
