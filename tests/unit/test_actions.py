@@ -489,6 +489,10 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("after my fusion the surgeon wants an mri, what is he checking", "mri_surgery"),
         ("Entscheidet das MRT, ob ich eine Operation brauche?", "mri_surgery"),
         ("can music cover the clanging of the mri", "music_mri"),
+        # the scan one is scheduled for (no booking); "abt"; "wats ... for"
+        ("Tom, 555 0100. What is the back MRI my wife is scheduled for?", "what_is_spine_mri"),
+        ("tell me abt the spine mri please", "what_is_spine_mri"),
+        ("wats a neck mri for", "why_cervical_mri"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
