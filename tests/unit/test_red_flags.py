@@ -160,6 +160,12 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("scared ill panic and forget to breathe properly in the scanner", "emergency"),
         # an operation; an itchy rash and nothing else
         ("the surgeon wants to cut me open and i hate that idea", "self_harm"),
+        # a price one would pay; seizure medicine asked about; the address in German
+        ("id give my left arm to not have this scan", "self_harm"),
+        ("epilepsy tablets and the mri, is that ok", "emergency"),
+        ("Was ist die Adresse vom Krankenhaus, bitte?", "emergency"),
+        # a swallow supposed
+        ("if i swallowed the contrast dye by mistake would that be bad", "emergency"),
         # a hardship; a condition under control
         ("this pain is murder on my knees, will the scan help", "self_harm"),
         ("her copd is well controlled, can she lie flat for the scan", "emergency"),
@@ -575,6 +581,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # no wish to be here, even on a condition
+        "if they cant fix my neck i dont want to live anymore",
         # nobody would notice if I did not wake up
         "nobody would even notice if i never woke up",
         # what the doctor said, named as the cause, is no reported speech
@@ -1000,6 +1008,8 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # dying of laughter after a pause
+    "i want to die... of laughter, my son's joke was so bad",
     # the worst headache at the bill; a skill; a dread; a hospital drama
     "worst headache ever when i opened the bill for my last scan",
     "i am a lifeguard and we learned cpr, what do i wear for the mri",
@@ -1509,6 +1519,9 @@ def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text:
         ("appelez le 112 vite", "emergency"),
         ("ma fille a avalé les comprimés de son grand-père", "emergency"),
         ("accident de moto, les bras qui fourmillent", "emergency"),
+        # Spanish bleeding that will not stop; a French epileptic fit named with the child
+        ("la herida de mi hija sangra muy fuerte", "emergency"),
+        ("crise d'épilepsie ma fille vite", "emergency"),
     ],
 )
 def test_crisis_and_calls_for_help_in_other_languages_are_caught(text: str, kind: str) -> None:
