@@ -493,6 +493,13 @@ def test_a_spine_mri_question_is_never_deflected_bare(
         ("Tom, 555 0100. What is the back MRI my wife is scheduled for?", "what_is_spine_mri"),
         ("tell me abt the spine mri please", "what_is_spine_mri"),
         ("wats a neck mri for", "why_cervical_mri"),
+        # who reads the scan (no result); a test or a treatment; what it tells the doctor
+        ("is it a real person who reads the mri or a computer", "what_is_spine_mri"),
+        ("is the mri a test or a treatment", "what_is_spine_mri"),
+        ("what does the back mri tell my doctor", "what_is_spine_mri"),
+        # the neck misspelt; what keeps someone from having one
+        ("servical mri why", "why_cervical_mri"),
+        ("health problems that stop people having an mri", "mri_factors"),
     ],
 )
 def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
@@ -524,6 +531,8 @@ def test_a_deflected_question_in_a_topics_own_words_gets_that_topic(
         "which radiologist will look at my scan",
         # filling in forms is no filling in a tooth
         "i cut my finger filling out the mri forms",
+        # how long the reading takes is a question of results
+        "how long does it take for the radiologist to read the mri",
     ],
 )
 def test_other_subjects_and_other_questions_still_get_did_you_mean(
@@ -652,6 +661,8 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_what_is_spine_mri", None, "what is an emergency mri"),
         # where the department is; another part of the body
         ("ask_what_is_spine_mri", None, "where is the mri department in this building"),
+        # what a normal scan looks like
+        ("ask_what_is_spine_mri", None, "what would a normal neck mri look like"),
         ("ask_why_mri", "lumbar", "why would a doctor order an mri of the knee"),
     ],
 )
@@ -782,6 +793,14 @@ def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
         # what the scan is hoped to find, with the neck or an operation named
         ("ask_what_is_spine_mri", "what are they hoping to see on a neck mri", "why_cervical_mri"),
         ("ask_what_is_spine_mri", "postop spine mri, what is it for", "mri_surgery"),
+        ("ask_what_is_spine_mri", "what is a neck mri supposed to show", "why_cervical_mri"),
+        # finding out what the scan is asks no purpose
+        (
+            "ask_what_is_spine_mri",
+            "my dad wants me to find out what the spine mri is, he thinks it is an operation",
+            "what_is_spine_mri",
+        ),
+        ("ask_what_is_spine_mri", "o que devo esperar da ressonância da coluna", "what_to_expect"),
     ],
 )
 def test_a_classifier_answer_that_names_its_subject_or_a_button_is_answered(
