@@ -164,6 +164,12 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("id give my left arm to not have this scan", "self_harm"),
         ("epilepsy tablets and the mri, is that ok", "emergency"),
         ("Was ist die Adresse vom Krankenhaus, bitte?", "emergency"),
+        # a sudden change of plans; sobbing so hard; pain that nearly made one faint, better
+        # now; whether a painkiller is safe
+        ("sudden change of appointment again, this is killing me", "emergency"),
+        ("the sad film made me sob so hard i couldnt breathe", "emergency"),
+        ("the pain almost made me faint on sunday, fine now with the tablets", "self_harm"),
+        ("is ibuprofen ok for sciatica", "emergency"),
         # a swallow supposed
         ("if i swallowed the contrast dye by mistake would that be bad", "emergency"),
         # a hardship; a condition under control
@@ -562,6 +568,8 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        # hit in the neck, the hands tingling
+        "got whacked on the neck with a beam at work, hands are numb",
         "chocamos con la moto, ahora no siente las piernas",
         "the goalkeeper is down on the ice and says his arms are tingling",
         "i was in a car crash and now my arms are tingling, why do they want an mri",
@@ -1008,6 +1016,10 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # what the scan can cause; the thought of the price; a needle phobia
+    "my neighbour says the dye can cause a stroke, is that right",
+    "my chest gets tight just thinking about the fees",
+    "i feel like im dying inside when i see the tube",
     # dying of laughter after a pause
     "i want to die... of laughter, my son's joke was so bad",
     # the worst headache at the bill; a skill; a dread; a hospital drama
@@ -1522,6 +1534,10 @@ def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text:
         # Spanish bleeding that will not stop; a French epileptic fit named with the child
         ("la herida de mi hija sangra muy fuerte", "emergency"),
         ("crise d'épilepsie ma fille vite", "emergency"),
+        # French: no feeling between the legs, cannot pass water; Spanish: wanting to hurt oneself
+        ("plus aucune sensation entre les jambes depuis ce matin", "emergency"),
+        ("mal au dos, je ne peux pas uriner depuis hier soir", "emergency"),
+        ("tengo ganas de lastimarme otra vez", "self_harm"),
     ],
 )
 def test_crisis_and_calls_for_help_in_other_languages_are_caught(text: str, kind: str) -> None:
