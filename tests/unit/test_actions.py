@@ -790,8 +790,12 @@ def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
             "can you tell me what the mri is before my appointment",
             "what_is_spine_mri",
         ),
-        # what the scan is hoped to find, with the neck or an operation named
-        ("ask_what_is_spine_mri", "what are they expecting to see on a neck mri", "why_cervical_mri"),
+        # what the scan is expected to find, with the neck or an operation named
+        (
+            "ask_what_is_spine_mri",
+            "what are they expecting to see on a neck mri",
+            "why_cervical_mri",
+        ),
         ("ask_what_is_spine_mri", "postop spine mri, what is it for", "mri_surgery"),
         ("ask_what_is_spine_mri", "what is a neck mri supposed to show", "why_cervical_mri"),
         # finding out what the scan is asks no purpose
