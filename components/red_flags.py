@@ -318,7 +318,9 @@ class RedFlagRules:
         return cls(
             categories=tuple(ordered),
             mentions=_patterns(raw["symptom_mentions"], terms),
-            negation=_compile(rf"\b(?:{'|'.join(raw['negation_cues'])})\b"),
+            negation=_compile(
+                rf"\b(?:{'|'.join(_expand(c, terms) for c in raw['negation_cues'])})\b"
+            ),
             negation_after=_compile(_expand(raw["negation_after"], terms)),
             background=_cues(raw["background_cues"], terms),
             not_now_cues=_patterns(raw.get("not_now_cues"), terms),
