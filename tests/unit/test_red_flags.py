@@ -2610,3 +2610,44 @@ def test_a_method_asked_as_an_if_keeps_the_learned_crisis_verdict(text: str) -> 
     """An "if I took ... would" cue for "would the MRI show it" once cancelled these
     (the rules read them as an overdose: the reply opens with the emergency number)."""
     assert RULES.override(text, None, "self_harm") in ("emergency", "self_harm")
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a headache unlike any before: "never" negates no headache
+        ("ive never had a headache like this, it came on in a second", "headache"),
+        ("never had a headache like that before, please help", "headache"),
+        # a blow to the neck or back, then weak or numb limbs
+        ("he got kicked in the back at football and now his legs are numb", "major_trauma"),
+        ("punched on the neck last night, my hands are tingling now", "major_trauma"),
+        # a wound bleeding heavily, in German
+        ("heftig blutende Schnittwunde am Arm", "bleeding"),
+    ],
+)
+def test_a_new_headache_a_blow_and_a_bleeding_wound_in_german_are_caught(
+    text: str, category: str
+) -> None:
+    assert RULES.category(text) == category
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an attack told as over; a tightness that comes in small spaces in general
+        ("his asthma attack this morning is over, can he still have the scan"),
+        ("the seizure she had earlier was all over in a minute, is the mri still on"),
+        ("i get short of breath in small rooms, can the tube be left open"),
+        ("chest tightness in enclosed spaces, will they let me listen to music"),
+    ],
+)
+def test_an_attack_that_is_over_and_a_habit_in_small_spaces_are_not_alarms(text: str) -> None:
+    assert RULES.classify(text) is None
+
+
+def test_an_attack_still_going_is_no_attack_over() -> None:
+    assert RULES.classify("the seizure is not over, he is still shaking") == "emergency"
+
+
+def test_a_remedy_asked_as_whats_good_for_sets_the_learned_guess_aside() -> None:
+    assert RULES.override("whats good for a blocked nose", None, "emergency") == FALLBACK_INTENT
