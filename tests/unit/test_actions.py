@@ -664,6 +664,13 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         # what a normal scan looks like
         ("ask_what_is_spine_mri", None, "what would a normal neck mri look like"),
         ("ask_why_mri", "lumbar", "why would a doctor order an mri of the knee"),
+        # a clear scan and pain all the same; whether an older scan still serves; cracking
+        # one's neck; who is on duty; finding prostate cancer
+        ("ask_why_mri", "lumbar", "the lumbar mri is clear yet my legs still ache, why"),
+        ("ask_mri_surgery", None, "is a spine mri from last year still valid for my operation"),
+        ("ask_what_is_spine_mri", None, "is cracking my neck bad for my spine"),
+        ("ask_what_is_spine_mri", None, "which radiologist is on duty today"),
+        ("ask_prostate_cancer_mri", None, "can an mri find prostate cancer early"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
@@ -730,6 +737,15 @@ def test_how_much_it_must_hurt_is_no_question_of_the_cost(content: Content) -> N
         ("ask_what_is_spine_mri", None, "so the mri uses radio waves, like a radio?"),
         # what the scan is like is what to expect's own question
         ("ask_what_to_expect", None, "can you tell me what the mri is going to be like"),
+        # what the scan is good for; finding cancer that has spread; old scans too old to plan
+        # with (not whether one is still valid)
+        ("ask_why_mri", "lumbar", "the lumbar mri is good for what? i have sciatica"),
+        ("ask_prostate_cancer_mri", None, "can a spine mri find prostate cancer that has spread"),
+        (
+            "ask_mri_surgery",
+            None,
+            "my old scans are too old for the surgeon, how does a new mri help plan it",
+        ),
     ],
 )
 def test_the_answer_unless_lists_leave_the_documents_own_questions_alone(
@@ -775,6 +791,11 @@ def test_a_classifier_answer_about_something_else_gets_the_plain_deflection(
             "mri_factors",
         ),
         ("ask_what_is_spine_mri", "radio in the scanner? would that help me", "music_mri"),
+        (
+            "ask_mri_factors",
+            "will prostate cancer treatment make the mri less accurate",
+            "prostate_cancer_mri",
+        ),
         (
             "ask_what_is_spine_mri",
             "'call' button inside the mri, how does that work",

@@ -114,6 +114,15 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("is the machine open at the ends", "what_to_expect"),
         # going back to work is the day's question, not whether the scan works
         ("can my husband go back to work right after the scan", "what_to_expect"),
+        # moving one's arms is no moved booking; a person reading the scan is no result;
+        # the excerpt's own words stand for the scan; prostate cancer is the prostate topic's
+        ("how long is the scan, can i move my legs during it", "what_to_expect"),
+        ("does a human read my scan or only a computer", "what_is_spine_mri"),
+        (
+            "men treated with only hormones must be aware, what does that mean",
+            "prostate_cancer_mri",
+        ),
+        ("will prostate cancer treatment make the mri less accurate", "prostate_cancer_mri"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
@@ -148,6 +157,8 @@ def test_english_questions_get_the_most_specific_topic(
         "what is the icd-10 code for my lumbar mri",
         "is the mri open on saturdays",
         "prostate cancer screening how often should i go",
+        "can i move my mri to next week",
+        "when will someone read my mri",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
