@@ -2651,3 +2651,38 @@ def test_an_attack_still_going_is_no_attack_over() -> None:
 
 def test_a_remedy_asked_as_whats_good_for_sets_the_learned_guess_aside() -> None:
     assert RULES.override("whats good for a blocked nose", None, "emergency") == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a death welcomed on a condition; a place or a person attacked; bleeding
+        # "everywhere from" an accident is the accident now, not a long-standing complaint
+        ("if i dont wake up after the scan thats fine with me", "suicide_self_harm"),
+        ("im going to blow up this hospital", "harm_to_others"),
+        ("a visitor in the waiting room just attacked a receptionist", "harm_to_others"),
+        ("hes bleeding everywhere from a fall off the ladder", "bleeding"),
+    ],
+)
+def test_a_welcomed_death_an_attack_and_bleeding_from_an_accident_are_caught(
+    text: str, category: str
+) -> None:
+    assert RULES.category(text) == category
+
+
+def test_a_death_supposed_without_welcoming_it_stays_a_hypothetical() -> None:
+    assert RULES.classify("if i die on the table would my family be told") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        # German "die" is an article; no pain now, said plainly
+        ("Wo ist die Toilette?", "self_harm"),
+        ("im not in pain at the moment, asking for my dad", "emergency"),
+    ],
+)
+def test_a_german_article_and_no_pain_now_set_the_learned_guess_aside(
+    text: str, guess: str
+) -> None:
+    assert RULES.override(text, None, guess) == FALLBACK_INTENT
