@@ -671,6 +671,7 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_what_is_spine_mri", None, "is cracking my neck bad for my spine"),
         ("ask_what_is_spine_mri", None, "which radiologist is on duty today"),
         ("ask_prostate_cancer_mri", None, "can an mri find prostate cancer early"),
+        ("ask_what_is_spine_mri", None, "what does disc bulge at l4 mean on mri"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
