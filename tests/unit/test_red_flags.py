@@ -2686,3 +2686,40 @@ def test_a_german_article_and_no_pain_now_set_the_learned_guess_aside(
     text: str, guess: str
 ) -> None:
     assert RULES.override(text, None, guess) == FALLBACK_INTENT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # laughing hard; hiding from the cold; an epipen foreseen; a family story; a
+        # tendency to bleed from small cuts
+        "she nearly broke her neck laughing at the joke",
+        "i want to disappear under the covers in that cold scanner",
+        "they told me i might need an epipen for the dye",
+        "my aunt fainted at a wedding, old family joke, she needs a spine mri",
+        "i bruise and bleed a lot with tiny cuts, is the iv a problem",
+    ],
+)
+def test_figures_a_foreseen_epipen_a_family_joke_and_a_tendency_are_not_alarms(
+    text: str,
+) -> None:
+    assert RULES.classify(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        # a cancelled booking; a weakness of age; a bleed that stopped
+        ("i could just die, the hospital moved my scan again", "self_harm"),
+        ("his arms are a bit weak from age, not sudden", "emergency"),
+        ("her nose bled after a bump, stopped now", "emergency"),
+    ],
+)
+def test_a_booking_grief_age_and_a_stopped_bleed_set_the_learned_guess_aside(
+    text: str, guess: str
+) -> None:
+    assert RULES.override(text, None, guess) == FALLBACK_INTENT
+
+
+def test_i_could_just_die_alone_keeps_the_learned_crisis_guess() -> None:
+    assert RULES.override("i could just die", None, "self_harm") == "self_harm"
