@@ -222,6 +222,9 @@ def test_why_question_naming_a_region_and_an_operation_answers_for_the_region(
         ("nobody told me what it is. its for my back", "lumbar", "what_is_spine_mri"),
         ("what does that mean for a back scan", "lumbar", "what_is_spine_mri"),
         ("what is the magnet test for my back", "lumbar", "what_is_spine_mri"),
+        # the part scanned is no purpose, a complaint is
+        ("what is the mri for the back, how does it work", "lumbar", "what_is_spine_mri"),
+        ("what is the mri for my back pain", "lumbar", "why_lumbar_mri"),
         # No purpose asked: the scan itself is explained.
         ("what is a cervical mri", "cervical", "what_is_spine_mri"),
         ("what does a lumbar mri show", "lumbar", "what_is_spine_mri"),
@@ -672,6 +675,10 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_what_is_spine_mri", None, "which radiologist is on duty today"),
         ("ask_prostate_cancer_mri", None, "can an mri find prostate cancer early"),
         ("ask_what_is_spine_mri", None, "what does disc bulge at l4 mean on mri"),
+        # what a part of the spine does; both regions on one day; an MRI of the prostate
+        ("ask_why_mri", "lumbar", "what does the lower spine do"),
+        ("ask_why_mri", "cervical", "can the neck and the back be scanned on the same day"),
+        ("ask_prostate_cancer_mri", None, "an mri of my prostate, does it hurt"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(

@@ -129,6 +129,11 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("wat is cervical mri for", "why_cervical_mri"),
         ("no better after the chiropractor, does that mean a lumbar mri", "why_lumbar_mri"),
         ("what do doctors look for in a spine scan", "what_is_spine_mri"),
+        # what it diagnoses, how it works, against a regular scan; a purpose asked "or what"
+        ("what is a spine mri used to diagnose", "what_is_spine_mri"),
+        ("explain how an mri of the back works", "what_is_spine_mri"),
+        ("difference between an mri and a normal scan", "what_is_spine_mri"),
+        ("is the lumbar mri for a slipped disc or what", "why_lumbar_mri"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
