@@ -2723,3 +2723,30 @@ def test_a_booking_grief_age_and_a_stopped_bleed_set_the_learned_guess_aside(
 
 def test_i_could_just_die_alone_keeps_the_learned_crisis_guess() -> None:
     assert RULES.override("i could just die", None, "self_harm") == "self_harm"
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # a seizure's length is no seizure over; bleeding from many cuts now is no tendency
+        ("his seizure is over 5 minutes now", "seizure"),
+        ("hes bleeding heavily from small cuts all over after the crash", "bleeding"),
+    ],
+)
+def test_a_length_and_bleeding_now_are_not_read_as_over_or_a_tendency(
+    text: str, category: str
+) -> None:
+    assert RULES.category(text) == category
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        # something else that stopped; a person lost is no lost phone
+        ("my dad was breathing weird, stopped now", "emergency"),
+        ("i could just die, they lost my son", "self_harm"),
+        ("i could just die, i lost my husband last week", "self_harm"),
+    ],
+)
+def test_a_stopped_breath_and_a_lost_relative_keep_the_learned_guess(text: str, guess: str) -> None:
+    assert RULES.override(text, None, guess) == guess
