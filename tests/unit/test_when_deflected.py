@@ -126,6 +126,8 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         # a scan asked for one's own reason, a learner's "wat is", a treatment tried
         ("will they do an mri of my neck for that", "why_cervical_mri"),
         ("do i need a lumbar mri if my back pain lasts a month", "why_lumbar_mri"),
+        # "if" a device, not a symptom: the factors' question
+        ("do i need a neck mri if i have a pacemaker", "mri_factors"),
         ("wat is cervical mri for", "why_cervical_mri"),
         ("no better after the chiropractor, does that mean a lumbar mri", "why_lumbar_mri"),
         ("what do doctors look for in a spine scan", "what_is_spine_mri"),
