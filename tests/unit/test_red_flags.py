@@ -176,6 +176,14 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("this pain is murder on my knees, will the scan help", "self_harm"),
         ("her copd is well controlled, can she lie flat for the scan", "emergency"),
         ("my daughter has an itchy rash after the picnic", "emergency"),
+        # a remedy; German "die" is an article; no pain now; a booking's grief; a weakness
+        # of age; a bleed that stopped
+        ("whats good for a blocked nose", "emergency"),
+        ("Wo ist die Toilette?", "self_harm"),
+        ("im not in pain at the moment, asking for my dad", "emergency"),
+        ("i could just die, the hospital moved my scan again", "self_harm"),
+        ("his arms are a bit weak from age, not sudden", "emergency"),
+        ("her nose bled after a bump, stopped now", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -417,6 +425,11 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        # a wound bleeding heavily, in German; bleeding "everywhere from" an accident is the
+        # accident now; from many cuts now is no tendency
+        "heftig blutende Schnittwunde am Arm",
+        "hes bleeding everywhere from a fall off the ladder",
+        "hes bleeding heavily from small cuts all over after the crash",
         # bleeding heavily is no complaint "after an accident" that has lasted
         "bleeding badly from my arm after an accident with the saw",
         # a fall or an accident names the cause, not a time since
@@ -454,6 +467,9 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        # a length is no seizure over, nor is one "not over"
+        "his seizure is over 5 minutes now",
+        "the seizure is not over, he is still shaking",
         # "isnt waking" is the symptom, not a negation, nor a question after "but"
         "the fit is over but isnt waking up, she is just lying there",
         # French, without "qui", and with whose seizure it is: "the seizure does not stop"
@@ -497,6 +513,9 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        # a headache unlike any before: "never" negates no headache
+        "ive never had a headache like this, it came on in a second",
+        "never had a headache like that before, please help",
         "a mi padre le dio un dolor de cabeza súbito",
         "my mums head is about to split and she has never had pain like it",
         "my migraine today is different, it struck like lightning",
@@ -568,6 +587,9 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        # a blow to the neck or back, then weak or numb limbs
+        "he got kicked in the back at football and now his legs are numb",
+        "punched on the neck last night, my hands are tingling now",
         # hit in the neck, the hands tingling
         "got whacked on the neck with a beam at work, hands are numb",
         "chocamos con la moto, ahora no siente las piernas",
@@ -589,6 +611,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # a death welcomed on a condition
+        "if i dont wake up after the scan thats fine with me",
         # no wish to be here, even on a condition
         "if they cant fix my neck i dont want to live anymore",
         # nobody would notice if I did not wake up
@@ -699,6 +723,9 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # a place or a person attacked
+        "im going to blow up this hospital",
+        "a visitor in the waiting room just attacked a receptionist",
         # shaking a baby
         "i want to shake my newborn so hard when she screams",
         # on the way to do it
@@ -969,6 +996,8 @@ PAST = [
     "my incision from the operation 10 weeks ago has healed, only a scar left",
 ]
 HYPOTHETICAL = [
+    # a death supposed without welcoming it
+    "if i die on the table would my family be told",
     "in last nights dream i couldnt breathe",
     "if a patient went into anaphylaxis in the scanner who would help",
     "should i worry about a stroke since my mum had one",
@@ -1016,6 +1045,17 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # an attack told as over; a tightness in small spaces in general; laughing hard; hiding
+    # from the cold; an epipen foreseen; a family story; a tendency to bleed from small cuts
+    "his asthma attack this morning is over, can he still have the scan",
+    "the seizure she had earlier was all over in a minute, is the mri still on",
+    "i get short of breath in small rooms, can the tube be left open",
+    "chest tightness in enclosed spaces, will they let me listen to music",
+    "she nearly broke her neck laughing at the joke",
+    "i want to disappear under the covers in that cold scanner",
+    "they told me i might need an epipen for the dye",
+    "my aunt fainted at a wedding, old family joke, she needs a spine mri",
+    "i bruise and bleed a lot with tiny cuts, is the iv a problem",
     # what the scan can cause; the thought of the price; a needle phobia
     "my neighbour says the dye can cause a stroke, is that right",
     "my chest gets tight just thinking about the fees",
@@ -2613,140 +2653,16 @@ def test_a_method_asked_as_an_if_keeps_the_learned_crisis_verdict(text: str) -> 
 
 
 @pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        # a headache unlike any before: "never" negates no headache
-        ("ive never had a headache like this, it came on in a second", "headache"),
-        ("never had a headache like that before, please help", "headache"),
-        # a blow to the neck or back, then weak or numb limbs
-        ("he got kicked in the back at football and now his legs are numb", "major_trauma"),
-        ("punched on the neck last night, my hands are tingling now", "major_trauma"),
-        # a wound bleeding heavily, in German
-        ("heftig blutende Schnittwunde am Arm", "bleeding"),
-    ],
-)
-def test_a_new_headache_a_blow_and_a_bleeding_wound_in_german_are_caught(
-    text: str, category: str
-) -> None:
-    assert RULES.category(text) == category
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # an attack told as over; a tightness that comes in small spaces in general
-        ("his asthma attack this morning is over, can he still have the scan"),
-        ("the seizure she had earlier was all over in a minute, is the mri still on"),
-        ("i get short of breath in small rooms, can the tube be left open"),
-        ("chest tightness in enclosed spaces, will they let me listen to music"),
-    ],
-)
-def test_an_attack_that_is_over_and_a_habit_in_small_spaces_are_not_alarms(text: str) -> None:
-    assert RULES.classify(text) is None
-
-
-def test_an_attack_still_going_is_no_attack_over() -> None:
-    assert RULES.classify("the seizure is not over, he is still shaking") == "emergency"
-
-
-def test_a_remedy_asked_as_whats_good_for_sets_the_learned_guess_aside() -> None:
-    assert RULES.override("whats good for a blocked nose", None, "emergency") == FALLBACK_INTENT
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        # a death welcomed on a condition; a place or a person attacked; bleeding
-        # "everywhere from" an accident is the accident now, not a long-standing complaint
-        ("if i dont wake up after the scan thats fine with me", "suicide_self_harm"),
-        ("im going to blow up this hospital", "harm_to_others"),
-        ("a visitor in the waiting room just attacked a receptionist", "harm_to_others"),
-        ("hes bleeding everywhere from a fall off the ladder", "bleeding"),
-    ],
-)
-def test_a_welcomed_death_an_attack_and_bleeding_from_an_accident_are_caught(
-    text: str, category: str
-) -> None:
-    assert RULES.category(text) == category
-
-
-def test_a_death_supposed_without_welcoming_it_stays_a_hypothetical() -> None:
-    assert RULES.classify("if i die on the table would my family be told") is None
-
-
-@pytest.mark.parametrize(
     ("text", "guess"),
     [
-        # German "die" is an article; no pain now, said plainly
-        ("Wo ist die Toilette?", "self_harm"),
-        ("im not in pain at the moment, asking for my dad", "emergency"),
-    ],
-)
-def test_a_german_article_and_no_pain_now_set_the_learned_guess_aside(
-    text: str, guess: str
-) -> None:
-    assert RULES.override(text, None, guess) == FALLBACK_INTENT
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # laughing hard; hiding from the cold; an epipen foreseen; a family story; a
-        # tendency to bleed from small cuts
-        "she nearly broke her neck laughing at the joke",
-        "i want to disappear under the covers in that cold scanner",
-        "they told me i might need an epipen for the dye",
-        "my aunt fainted at a wedding, old family joke, she needs a spine mri",
-        "i bruise and bleed a lot with tiny cuts, is the iv a problem",
-    ],
-)
-def test_figures_a_foreseen_epipen_a_family_joke_and_a_tendency_are_not_alarms(
-    text: str,
-) -> None:
-    assert RULES.classify(text) is None
-
-
-@pytest.mark.parametrize(
-    ("text", "guess"),
-    [
-        # a cancelled booking; a weakness of age; a bleed that stopped
-        ("i could just die, the hospital moved my scan again", "self_harm"),
-        ("his arms are a bit weak from age, not sudden", "emergency"),
-        ("her nose bled after a bump, stopped now", "emergency"),
-    ],
-)
-def test_a_booking_grief_age_and_a_stopped_bleed_set_the_learned_guess_aside(
-    text: str, guess: str
-) -> None:
-    assert RULES.override(text, None, guess) == FALLBACK_INTENT
-
-
-def test_i_could_just_die_alone_keeps_the_learned_crisis_guess() -> None:
-    assert RULES.override("i could just die", None, "self_harm") == "self_harm"
-
-
-@pytest.mark.parametrize(
-    ("text", "category"),
-    [
-        # a seizure's length is no seizure over; bleeding from many cuts now is no tendency
-        ("his seizure is over 5 minutes now", "seizure"),
-        ("hes bleeding heavily from small cuts all over after the crash", "bleeding"),
-    ],
-)
-def test_a_length_and_bleeding_now_are_not_read_as_over_or_a_tendency(
-    text: str, category: str
-) -> None:
-    assert RULES.category(text) == category
-
-
-@pytest.mark.parametrize(
-    ("text", "guess"),
-    [
-        # something else that stopped; a person lost is no lost phone
+        # something else that stopped; a person lost is no lost phone; the words alone
         ("my dad was breathing weird, stopped now", "emergency"),
         ("i could just die, they lost my son", "self_harm"),
         ("i could just die, i lost my husband last week", "self_harm"),
+        ("i could just die", "self_harm"),
     ],
 )
-def test_a_stopped_breath_and_a_lost_relative_keep_the_learned_guess(text: str, guess: str) -> None:
+def test_a_stopped_breath_a_lost_relative_and_a_bare_wish_keep_the_learned_guess(
+    text: str, guess: str
+) -> None:
     assert RULES.override(text, None, guess) == guess
