@@ -184,6 +184,8 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("i could just die, the hospital moved my scan again", "self_harm"),
         ("his arms are a bit weak from age, not sudden", "emergency"),
         ("her nose bled after a bump, stopped now", "emergency"),
+        # a story dated months back at its end
+        ("im a paramedic and strained my neck carrying a stretcher last year", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -317,6 +319,8 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        # a bystander's words, not a question
+        "someone in the lobby showing stroke signs",
         "she is trying to answer me but cant get words out",
         "my right leg and arm went numb and heavy at breakfast",
         "her left arm is dead weight since she woke",
@@ -360,6 +364,8 @@ POSITIVES: dict[str, list[str]] = {
         "i was waiting for my appointment letter and now theres a pain in my chest",
     ],
     "breathing": [
+        # fine once, then not
+        "my son choked on a grape earlier, its fine now but his lips are blue",
         "my mum cant catch her breth at all",
         "me cuesta mucho respirar",
         "mi hija no puede respirar",
@@ -377,6 +383,8 @@ POSITIVES: dict[str, list[str]] = {
         "im having trouble breathing",
     ],
     "allergic_reaction": [
+        # gone with a medicine, then back worse
+        "the hives went away with benadryl but now my throat is closing",
         "se me está cerrando la garganta después del contraste",
         "after the contrast shot my tongue feels thick",
         "my tongue is swelling",
@@ -392,6 +400,7 @@ POSITIVES: dict[str, list[str]] = {
     "overdose_poisoning": [
         # what was swallowed told in a clause of its own; French, medicines swallowed
         "the cat didnt, my toddler did, a whole bottle of my vitamins",
+        "my son chewed his iron vitamins, the whole bottle",
         "ma fille a avalé des comprimés",
         "mi niño ingirió detergente",
         "gave him two of his shots instead of one and he feels really weird",
@@ -996,6 +1005,8 @@ PAST = [
     "my incision from the operation 10 weeks ago has healed, only a scar left",
 ]
 HYPOTHETICAL = [
+    # a carer asking what to tell the people in their care
+    "im a carer, what should i tell a resident who has chest pain",
     # a death supposed without welcoming it
     "if i die on the table would my family be told",
     "in last nights dream i couldnt breathe",
@@ -1028,6 +1039,8 @@ HYPOTHETICAL = [
     "if his wound turns red after surgery, who do we call",
 ]
 GENERAL = [
+    # what a reaction looks like, asked in a few words
+    "contrast dye allergic reaction signs",
     # the document names an injury and these symptoms as reasons for the scan
     "leg numbness is given as one of the reasons for a lumbar mri, why",
     "why do they want a neck mri after my neck injury",
@@ -1049,6 +1062,14 @@ LOOK_ALIKES = [
     # from the cold; an epipen foreseen; a family story; a tendency to bleed from small cuts
     "his asthma attack this morning is over, can he still have the scan",
     "the seizure she had earlier was all over in a minute, is the mri still on",
+    # a reaction that cleared up with a medicine; a fever long gone; a paralysis dated years
+    # back; a scanner's noise; a worry of someone else's; choking that is fine now
+    "reaction to contrast in 2015, hives, it cleared up with an antihistamine",
+    "had a temperature after my fusion but its been gone for a month, do i need the scan",
+    "hurt my spinal cord in a crash 30 years ago, paralysed since, is an mri ok",
+    "the scanner sounded like a gunshot, is that usual",
+    "my husband thinks im going to have a heart attack from stress, i only need a back mri",
+    "i was choking on my tea earlier but its fine now",
     "i get short of breath in small rooms, can the tube be left open",
     "chest tightness in enclosed spaces, will they let me listen to music",
     "she nearly broke her neck laughing at the joke",

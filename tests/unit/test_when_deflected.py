@@ -55,6 +55,11 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("is there a button to push if i panic", "what_to_expect"),
         ("will the technologist explain everything", "what_to_expect"),
         ("can someone help me onto the table, i use a walker", "what_to_expect"),
+        # being alone, lying on one's front, what to take off, how far in
+        ("am i going to be alone in the room", "what_to_expect"),
+        ("should i lay on my stomach or my back", "what_to_expect"),
+        ("do i have to take out my hearing aid", "what_to_expect"),
+        ("will they put me right in the tube", "what_to_expect"),
         # whether a reason is usual or enough, in a few words or in Spanish
         ("what sort of back pain is bad enough for an mri... what kind of pain", "why_lumbar_mri"),
         ("is it common to get a neck scan after a fall", "why_cervical_mri"),
