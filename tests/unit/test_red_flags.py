@@ -186,6 +186,14 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("her nose bled after a bump, stopped now", "emergency"),
         # a story dated months back at its end
         ("im a paramedic and strained my neck carrying a stretcher last year", "emergency"),
+        # tired of a pain; a wish for now; a wallet; a rash on a limb, nothing more
+        ("im fed up of this pain", "emergency"),
+        ("id kill for a sandwich right now", "emergency"),
+        ("my cholesterol pills are killing my bank account", "emergency"),
+        ("her granddaughter has a rash on her leg", "emergency"),
+        ("these scans are killing my wallet", "emergency"),
+        ("so sick of the waiting", "self_harm"),
+        ("is popping my knuckles bad", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -283,6 +291,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        # floppy and will not wake
+        "my son is floppy and wont wake up",
         # a bystander's own question answered no
         "is my wife breathing? no!! what now",
         "grandpa sleep on floor, no wake up",
@@ -343,6 +353,8 @@ POSITIVES: dict[str, list[str]] = {
         "hi, booked for a neck mri on friday. my husband doesnt know where he is",
     ],
     "chest_pain": [
+        # a heart held in a fist
+        "my heart feels like someone is crushing it",
         "my chest is tight again now, it went away before, will it come back",
         "sweaty, my jaw hurts and my left arm feels weird",
         "crushing chest and sweating since lunch",
@@ -398,6 +410,10 @@ POSITIVES: dict[str, list[str]] = {
         "after the gadolinium i started itching and my lips feel fat",
     ],
     "overdose_poisoning": [
+        # German: a child who ate poison or pills; pills named first, counted after
+        "Unser Kind hat Mäusegift gegessen",
+        "Mein Enkel hat Omas Tabletten gegessen",
+        "her sleeping pills, she took 20 of them",
         # what was swallowed told in a clause of its own; French, medicines swallowed
         "the cat didnt, my toddler did, a whole bottle of my vitamins",
         "my son chewed his iron vitamins, the whole bottle",
@@ -434,6 +450,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think my son took some of my xanax",
     ],
     "bleeding": [
+        # where a drip was (no question)
+        "where the drip was is pouring blood and wont stop",
         # a wound bleeding heavily, in German; bleeding "everywhere from" an accident is the
         # accident now; from many cuts now is no tendency
         "heftig blutende Schnittwunde am Arm",
@@ -565,6 +583,8 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        # German: nothing felt in the genital area
+        "Ich fühle nichts mehr im Intimbereich, Rücken tut weh",
         # numbness told by wiping, even beside a figure of speech
         "when she wipes she doesnt feel anything and her back is killing her",
         # the accident named before the bowels or the bladder
@@ -596,6 +616,8 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        # German: a fall from a roof, arms tingling
+        "bin vom Dach gefallen, Arme kribbeln",
         # a blow to the neck or back, then weak or numb limbs
         "he got kicked in the back at football and now his legs are numb",
         "punched on the neck last night, my hands are tingling now",
@@ -972,6 +994,8 @@ NEGATED = [
     "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
+    # a knock-out in one's school years
+    "i was knocked unconscious playing rugby in college",
     # a recovery under way; a complaint of years, the years named alone
     "his stroke recovery is going fine, can he have a neck mri",
     "bladder control trouble for decades (im 79), why a lumbar mri",

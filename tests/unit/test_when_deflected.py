@@ -60,6 +60,12 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("should i lay on my stomach or my back", "what_to_expect"),
         ("do i have to take out my hearing aid", "what_to_expect"),
         ("will they put me right in the tube", "what_to_expect"),
+        # the whole time on one's back, the evening before, being knocked out, going home
+        ("do i lie on my back the entire time", "what_to_expect"),
+        ("anything special the night before the mri?", "what_to_expect"),
+        ("do they knock me out for the scan", "what_to_expect"),
+        ("after mri can i go home right away", "what_to_expect"),
+        ("i have screws in my neck, can i be scanned", "mri_factors"),
         # whether a reason is usual or enough, in a few words or in Spanish
         ("what sort of back pain is bad enough for an mri... what kind of pain", "why_lumbar_mri"),
         ("is it common to get a neck scan after a fall", "why_cervical_mri"),
