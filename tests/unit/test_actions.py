@@ -641,6 +641,7 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_why_mri", "cervical", "why do they want my mid back scanned too"),
         # a request to book, which asks no why
         ("ask_why_mri", "lumbar", "please can you book me in for a lumbar mri next monday"),
+        ("ask_why_mri", "lumbar", "i need to move my lumbar mri to another day"),
         # a knee's torn meniscus; the patient reading their own pictures
         ("ask_mri_factors", None, "how accurate is an mri for a torn meniscus"),
         ("ask_what_is_spine_mri", None, "how can i look at my own mri pictures on my laptop"),

@@ -191,6 +191,7 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("id kill for a sandwich right now", "emergency"),
         ("my cholesterol pills are killing my bank account", "emergency"),
         ("her granddaughter has a rash on her leg", "emergency"),
+        ("what room is my dad in, he had his scan", "emergency"),
         ("these scans are killing my wallet", "emergency"),
         ("so sick of the waiting", "self_harm"),
         ("is popping my knuckles bad", "emergency"),
@@ -494,6 +495,8 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        # Vietnamese: having a fit now
+        "Chồng tôi đang bị co giật",
         # a length is no seizure over, nor is one "not over"
         "his seizure is over 5 minutes now",
         "the seizure is not over, he is still shaking",
@@ -561,6 +564,9 @@ POSITIVES: dict[str, list[str]] = {
         "stiff neck and a high temperature",
     ],
     "post_surgery": [
+        # Vietnamese and Russian: a fever or chills after an operation
+        "Sau phẫu thuật lưng tôi bị sốt",
+        "После операции на спине температура и озноб",
         # "it was fine yesterday" is no finding that calms it
         "had back surgery on monday, cant lift my feet anymore, it was fine yesterday",
         "two days after my fusion my right foot went numb this morning",
@@ -583,6 +589,9 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        # Vietnamese and Russian: unable to pee, numb in the groin
+        "Không tiểu được, đau lưng quá",
+        "Онемение в промежности и недержание мочи",
         # German: nothing felt in the genital area
         "Ich fühle nichts mehr im Intimbereich, Rücken tut weh",
         # numbness told by wiping, even beside a figure of speech
@@ -642,6 +651,9 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # Tagalog; a crisis dated from what was said, not reported speech
+        "ayaw ko na mabuhay",
+        "since they told me about my scan ive thought about killing myself",
         # a death welcomed on a condition
         "if i dont wake up after the scan thats fine with me",
         # no wish to be here, even on a condition
@@ -754,6 +766,9 @@ POSITIVES: dict[str, list[str]] = {
         "if the results are bad im not gonna stick around",
     ],
     "harm_to_others": [
+        # Vietnamese and Russian: a partner hitting, a threat to kill
+        "Bạn trai tôi đang đánh tôi",
+        "Отец угрожает убить нас",
         # a place or a person attacked
         "im going to blow up this hospital",
         "a visitor in the waiting room just attacked a receptionist",
@@ -1085,6 +1100,9 @@ LOOK_ALIKES = [
     # an attack told as over; a tightness in small spaces in general; laughing hard; hiding
     # from the cold; an epipen foreseen; a family story; a tendency to bleed from small cuts
     "his asthma attack this morning is over, can he still have the scan",
+    # a lasting effect of a past stroke; a friend's panic in the scanner
+    "his stroke left him with a numb hand, can he lie flat for the scan",
+    "my neighbours wife had a stroke in the scanner, scary, is mri safe",
     "the seizure she had earlier was all over in a minute, is the mri still on",
     # a reaction that cleared up with a medicine; a fever long gone; a paralysis dated years
     # back; a scanner's noise; a worry of someone else's; choking that is fine now

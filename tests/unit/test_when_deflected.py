@@ -65,6 +65,7 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("anything special the night before the mri?", "what_to_expect"),
         ("do they knock me out for the scan", "what_to_expect"),
         ("after mri can i go home right away", "what_to_expect"),
+        ("will i need someone to take me to my mri", "what_to_expect"),
         ("i have screws in my neck, can i be scanned", "mri_factors"),
         # whether a reason is usual or enough, in a few words or in Spanish
         ("what sort of back pain is bad enough for an mri... what kind of pain", "why_lumbar_mri"),
