@@ -192,6 +192,10 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("my cholesterol pills are killing my bank account", "emergency"),
         ("her granddaughter has a rash on her leg", "emergency"),
         ("what room is my dad in, he had his scan", "emergency"),
+        # praise; a toothache; whether it is an emergency, other signs denied
+        ("I love this clinic, the staff were lovely", "self_harm"),
+        ("my tooth aches", "emergency"),
+        ("is it an emergency if my neck is a bit stiffer today, no numbness", "emergency"),
         ("these scans are killing my wallet", "emergency"),
         ("so sick of the waiting", "self_harm"),
         ("is popping my knuckles bad", "emergency"),
@@ -292,6 +296,8 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        # not woken since taking pills
+        "she took her pills an hour ago and hasnt woken up since",
         # floppy and will not wake
         "my son is floppy and wont wake up",
         # a bystander's own question answered no
@@ -589,6 +595,8 @@ POSITIVES: dict[str, list[str]] = {
         "i had my microdiscectomy on monday and today the incision is leaking yellow stuff",
     ],
     "cauda_equina": [
+        # unable to stand since a fall
+        "she slipped on ice and hasnt been able to stand up",
         # Vietnamese and Russian: unable to pee, numb in the groin
         "Không tiểu được, đau lưng quá",
         "Онемение в промежности и недержание мочи",
@@ -1046,6 +1054,7 @@ PAST = [
 HYPOTHETICAL = [
     # a carer asking what to tell the people in their care
     "im a carer, what should i tell a resident who has chest pain",
+    "if i blacked out in the tube would they stop the scan",
     # a death supposed without welcoming it
     "if i die on the table would my family be told",
     "in last nights dream i couldnt breathe",
@@ -1102,6 +1111,11 @@ LOOK_ALIKES = [
     "his asthma attack this morning is over, can he still have the scan",
     # a lasting effect of a past stroke; a friend's panic in the scanner
     "his stroke left him with a numb hand, can he lie flat for the scan",
+    # a weakness since a stroke years ago (lying still is no "still" of now); what the
+    # description says; a faint taken back
+    "his stroke was 3 years ago. weakness on one side since then. can he lie still in the scanner",
+    "the description says back pain with bladder control problems, is that me",
+    "my sister fainted after her scan? no wait she was just asleep",
     "my neighbours wife had a stroke in the scanner, scary, is mri safe",
     "the seizure she had earlier was all over in a minute, is the mri still on",
     # a reaction that cleared up with a medicine; a fever long gone; a paralysis dated years

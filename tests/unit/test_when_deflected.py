@@ -66,6 +66,12 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("do they knock me out for the scan", "what_to_expect"),
         ("after mri can i go home right away", "what_to_expect"),
         ("will i need someone to take me to my mri", "what_to_expect"),
+        # what it is used for, how the machine makes pictures, a description; a pump; moving
+        ("mri of the back what is it used for", "what_is_spine_mri"),
+        ("give me a general description of the mri procedure", "what_is_spine_mri"),
+        ("how does the machine make the pictures", "what_is_spine_mri"),
+        ("i have a morphine pump, is the scan ok", "mri_factors"),
+        ("if i sneeze or move during the scan will it be ruined", "mri_factors"),
         ("i have screws in my neck, can i be scanned", "mri_factors"),
         # whether a reason is usual or enough, in a few words or in Spanish
         ("what sort of back pain is bad enough for an mri... what kind of pain", "why_lumbar_mri"),
