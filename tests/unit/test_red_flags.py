@@ -196,6 +196,9 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("I love this clinic, the staff were lovely", "self_harm"),
         ("my tooth aches", "emergency"),
         ("is it an emergency if my neck is a bit stiffer today, no numbness", "emergency"),
+        # what happens at the scan, in Romanian; a wrong number
+        ("ce se intampla in timpul RMN", "emergency"),
+        ("sorry i messaged the wrong number", "self_harm"),
         ("these scans are killing my wallet", "emergency"),
         ("so sick of the waiting", "self_harm"),
         ("is popping my knuckles bad", "emergency"),
@@ -549,6 +552,8 @@ POSITIVES: dict[str, list[str]] = {
         "she fell and hit her head, now she keeps repeating the same thing",
     ],
     "headache": [
+        # a first time, not a past one
+        "got a sudden terrible headache like nothing before",
         # a headache unlike any before: "never" negates no headache
         "ive never had a headache like this, it came on in a second",
         "never had a headache like that before, please help",
@@ -1055,6 +1060,10 @@ HYPOTHETICAL = [
     # a carer asking what to tell the people in their care
     "im a carer, what should i tell a resident who has chest pain",
     "if i blacked out in the tube would they stop the scan",
+    # a wound supposed open; the call button's instruction; whether the scan checks for one
+    "if his wound opened after back surgery would an mri show it",
+    "press the button if its an emergency? what counts as one",
+    "will my lumbar mri check for a stroke",
     # a death supposed without welcoming it
     "if i die on the table would my family be told",
     "in last nights dream i couldnt breathe",
@@ -1116,6 +1125,8 @@ LOOK_ALIKES = [
     "his stroke was 3 years ago. weakness on one side since then. can he lie still in the scanner",
     "the description says back pain with bladder control problems, is that me",
     "my sister fainted after her scan? no wait she was just asleep",
+    # paperwork that smothers
+    "the hospital is suffocating us with paperwork",
     "my neighbours wife had a stroke in the scanner, scary, is mri safe",
     "the seizure she had earlier was all over in a minute, is the mri still on",
     # a reaction that cleared up with a medicine; a fever long gone; a paralysis dated years
