@@ -195,7 +195,7 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         # praise; a toothache; whether it is an emergency, other signs denied
         ("I love this clinic, the staff were lovely", "self_harm"),
         ("my tooth aches", "emergency"),
-        ("is it an emergency if my neck is a bit stiffer today, no numbness", "emergency"),
+        ("is it an emergency if my neck is a bit stiffer today, i have no numbness", "emergency"),
         # what happens at the scan, in Romanian; a wrong number
         ("ce se intampla in timpul RMN", "emergency"),
         ("sorry i messaged the wrong number", "self_harm"),
@@ -339,6 +339,8 @@ POSITIVES: dict[str, list[str]] = {
         "im doing cpr on my wife what do i do",
     ],
     "stroke": [
+        # "this" is no one's past stroke
+        "this stroke left him unable to speak, help",
         # a bystander's words, not a question
         "someone in the lobby showing stroke signs",
         "she is trying to answer me but cant get words out",
@@ -2748,6 +2750,9 @@ def test_a_method_asked_as_an_if_keeps_the_learned_crisis_verdict(text: str) -> 
         ("i could just die, they lost my son", "self_harm"),
         ("i could just die, i lost my husband last week", "self_harm"),
         ("i could just die", "self_harm"),
+        # whether what a relative is going through now is an emergency
+        ("is it an emergency if my dad cant speak and his face is drooping", "emergency"),
+        ("is it an emergency if my mum cant lift her arm, no pain", "emergency"),
     ],
 )
 def test_a_stopped_breath_a_lost_relative_and_a_bare_wish_keep_the_learned_guess(
