@@ -25,12 +25,13 @@ How a message is read:
    known idioms ("my back is killing me", "bored to death") are cut out.
 2. The message is split into clauses (sentences, commas, "but"...). A
    category's ``patterns`` are searched clause by clause. A match is ignored
-   when its clause is a hypothetical ("what if"), reported speech ("the doctor
-   said") or a general question without the patient or someone with them in
-   it; when its own part of the clause (clauses are cut further at "and",
-   "then"...) is set in the past or is a long-standing complaint ("years ago",
-   "I get ... when"); when a negation cue comes a few words before it ("no",
-   "don't have"); or when it is followed by "is fine".
+   when its clause is a hypothetical ("what if") or a general question
+   without the patient or someone with them in it; when it follows reported
+   speech in its clause ("the doctor said"); when its own part of the clause
+   (clauses are cut further at "and", "then"...) is set in the past or is a
+   long-standing complaint ("years ago", "I get ... when"); when a negation cue
+   comes a few words before it ("no", "don't have"); or when it is followed by
+   "is fine".
 3. ``context_patterns`` count only when one of the category's ``context``
    phrases also appears, not negated, anywhere in the message: a symptom after
    a knock on the head, a fever after an operation. The context may be in the
@@ -235,13 +236,14 @@ class Category:
 class _Clause:
     """One clause of a message, with its parts and (lazily) whether it is background."""
 
-    __slots__ = ("_general", "_hypothetical", "_past", "_rules", "parts", "text")
+    __slots__ = ("_general", "_hypothetical", "_past", "_report_from", "_rules", "parts", "text")
 
     def __init__(self, text: str, rules: RedFlagRules) -> None:
         self.text = text
         self._rules = rules
         self._hypothetical: bool | None = None
         self._general: bool | None = None
+        self._report_from: int | None = None
         self._past: dict[tuple[int, int, bool], bool] = {}
         starts = [0]
         for found in PART_BREAK.finditer(text):
@@ -252,7 +254,7 @@ class _Clause:
 
     @property
     def hypothetical(self) -> bool:
-        """A hypothetical, reported speech or a worry about the future."""
+        """A hypothetical or a worry about the future (a report: `background_at`)."""
         if self._hypothetical is None:
             self._hypothetical = bool(self._rules.background.search(self.text))
         return self._hypothetical
@@ -267,6 +269,15 @@ class _Clause:
     @property
     def background(self) -> bool:
         return self.hypothetical or self.general
+
+    def background_at(self, start: int) -> bool:
+        """Background for a match from `start`: the whole clause, or what follows a
+        report ("my dad collapsed and the nurse told me to call you" tells the collapse
+        itself; "the nurse told me to watch for numbness" does not)."""
+        if self._report_from is None:
+            found = self._rules.report.search(self.text)
+            self._report_from = found.start() if found else len(self.text) + 1
+        return self.background or self._report_from <= start
 
     def scope(self, start: int, end: int) -> tuple[int, int]:
         """Start and end of the parts that a match from start to end touches."""
@@ -296,6 +307,7 @@ class RedFlagRules:
     negation: re.Pattern[str]
     negation_after: re.Pattern[str]
     background: re.Pattern[str]
+    report: re.Pattern[str]
     not_now_cues: tuple[re.Pattern[str], ...]
     not_now_for_rules: tuple[re.Pattern[str], ...]
     learned_stands_cues: tuple[re.Pattern[str], ...]
@@ -323,6 +335,7 @@ class RedFlagRules:
             ),
             negation_after=_compile(_expand(raw["negation_after"], terms)),
             background=_cues(raw["background_cues"], terms),
+            report=_cues(raw["report_cues"], terms),
             not_now_cues=_patterns(raw.get("not_now_cues"), terms),
             not_now_for_rules=_patterns(raw.get("not_now_for_rules"), terms),
             learned_stands_cues=_patterns(raw.get("learned_stands_cues"), terms),
@@ -356,10 +369,6 @@ class RedFlagRules:
         return _gate(tuple(p for kind in KINDS for p in self.patterns[kind]))
 
     # -- cancelling cues ---------------------------------------------------------------
-
-    def _is_background(self, clause: str) -> bool:
-        """Hypotheticals, reported speech and general questions about the document."""
-        return _Clause(clause, self).background
 
     def _is_general_question(self, clause: str) -> bool:
         return bool(self.general_question.search(clause)) and not self.first_person.search(clause)
@@ -401,7 +410,7 @@ class RedFlagRules:
         it take to die") is a red flag however it is asked."""
         start, end = match.span()
         return not (
-            (clause.background and not general_ok)
+            (clause.background_at(start) and not general_ok)
             or self._is_negated(clause, start, end)
             or self._is_past(clause, start, end, ongoing)
         )

@@ -607,6 +607,8 @@ def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None
         ("ask_what_is_spine_mri", "is mri the same thing as nmr"),
         ("ask_what_is_spine_mri", "is a 3 tesla mri better"),
         ("ask_what_is_spine_mri", "what does the spinal cord do in the back"),
+        ("ask_what_is_spine_mri", "what does the lumbar spine do"),
+        ("ask_what_is_spine_mri", "what do the discs do in my back"),
     ],
 )
 def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(

@@ -299,6 +299,9 @@ POSITIVES: dict[str, list[str]] = {
         "i think im dying",
     ],
     "collapse": [
+        # told before a report in the same clause: the report covers only what follows it
+        "my dad collapsed and isnt breathing and the nurse told me to call 911",
+        "my dad collapsed and the nurse told me to call you",
         # not woken since taking pills
         "she took her pills an hour ago and hasnt woken up since",
         # floppy and will not wake
@@ -426,6 +429,11 @@ POSITIVES: dict[str, list[str]] = {
         "Unser Kind hat Mäusegift gegessen",
         "Mein Enkel hat Omas Tabletten gegessen",
         "her sleeping pills, she took 20 of them",
+        # what went away is the pain, not the pills taken for it
+        "it went away after i took 20 of my pills",
+        "the pain went away after i took 30 tylenol",
+        # an idiom's pills, then counted
+        "my blood pressure pills are killing me, i took 30 of them",
         # what was swallowed told in a clause of its own; French, medicines swallowed
         "the cat didnt, my toddler did, a whole bottle of my vitamins",
         "my son chewed his iron vitamins, the whole bottle",
@@ -903,6 +911,8 @@ def test_a_negated_context_does_not_count() -> None:
 # -- cancelling cues and look-alikes -------------------------------------------------------
 
 IDIOMS = [
+    # pills that are killing me, and the day's two of them
+    "these pills are killing me, i took 2 of them",
     "gun to my head i still couldnt spell it",
     "i cant breathe a word of this to my husband, he worries",
     "i blacked out the whole visit, so dull",
@@ -1024,6 +1034,8 @@ NEGATED = [
     "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
+    # a pain that went away after a dose
+    "my chest pain went away after i took an aspirin",
     # a knock-out in one's school years
     "i was knocked unconscious playing rugby in college",
     # a recovery under way; a complaint of years, the years named alone
@@ -1117,6 +1129,11 @@ GENERAL = [
     "my doctor wants to check for a brain bleed",
 ]
 LOOK_ALIKES = [
+    # a report covers what follows it; a reaction in a time clause, the whole clause; a
+    # back that hurts is no one hurting someone
+    "the nurse told me to watch for numbness in my legs",
+    "i wanted to die when the dr said another scan, ha",
+    "my wife's lower back hurts the doctor said mri of the lumbar why",
     # an attack told as over; a tightness in small spaces in general; laughing hard; hiding
     # from the cold; an epipen foreseen; a family story; a tendency to bleed from small cuts
     "his asthma attack this morning is over, can he still have the scan",
