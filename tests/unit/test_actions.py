@@ -609,6 +609,8 @@ def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None
         ("ask_what_is_spine_mri", "what does the spinal cord do in the back"),
         ("ask_what_is_spine_mri", "what does the lumbar spine do"),
         ("ask_what_is_spine_mri", "what do the discs do in my back"),
+        ("ask_what_is_spine_mri", "my spine mri is on a dicom disc, how do i view it"),
+        ("ask_mri_surgery", "had back surgery before, will they sedate me for the scan"),
     ],
 )
 def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(

@@ -202,6 +202,12 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("these scans are killing my wallet", "emergency"),
         ("so sick of the waiting", "self_harm"),
         ("is popping my knuckles bad", "emergency"),
+        # lost property; no one hurting the patient; anaesthesia; a child's threat to a
+        # sibling
+        ("i left my purse in the waiting room", "emergency"),
+        ("nobody is hitting me, i just need a lift to my scan", "self_harm"),
+        ("i was put under for my operation, is the mri like that", "emergency"),
+        ("she screamed ill kill you at her little sister over the remote", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -431,6 +437,8 @@ POSITIVES: dict[str, list[str]] = {
         "her sleeping pills, she took 20 of them",
         # what went away is the pain, not the pills taken for it
         "it went away after i took 20 of my pills",
+        # a double dose by mistake with dizziness
+        "accidentally took my oxycodone twice, now so dizzy i can barely walk",
         "the pain went away after i took 30 tylenol",
         # an idiom's pills, then counted
         "my blood pressure pills are killing me, i took 30 of them",
@@ -1034,6 +1042,8 @@ NEGATED = [
     "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
+    # everything gone long ago
+    "my op was 3 years ago, the fever and everything went away long ago",
     # a pain that went away after a dose
     "my chest pain went away after i took an aspirin",
     # a knock-out in one's school years
@@ -1110,6 +1120,8 @@ HYPOTHETICAL = [
     "if his wound turns red after surgery, who do we call",
 ]
 GENERAL = [
+    # an explanation asked for
+    "explain chest pain with numbness in plain words",
     # what a reaction looks like, asked in a few words
     "contrast dye allergic reaction signs",
     # the document names an injury and these symptoms as reasons for the scan
@@ -1708,6 +1720,9 @@ def test_questions_in_other_languages_stay_calm(text: str) -> None:
 # content/red_flags.yml, "other languages"): one or two per language and category, and the
 # Spanish crash with tingling arms that used to be missed.
 OTHER_LANGUAGE_EMERGENCIES = [
+    # a medical emergency, alone (French); fits that do not end (Vietnamese)
+    "urgence médicale, aidez-moi",
+    "co giật không hết",
     # explicit help: "that is an emergency, call the emergency line" (German)
     "das ist ein Notfall, bitte den Notruf",
     # cauda equina: "my back hurts and I can no longer hold my bowels" (German)

@@ -154,6 +154,9 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         ("explain how an mri of the back works", "what_is_spine_mri"),
         ("difference between an mri and a normal scan", "what_is_spine_mri"),
         ("is the lumbar mri for a slipped disc or what", "why_lumbar_mri"),
+        # advice for a first scan; the scan and then the surgeon's talk
+        ("any tips before my first mri", "what_to_expect"),
+        ("the surgeon said do the scan and then we discuss an operation", "mri_surgery"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
@@ -190,6 +193,9 @@ def test_english_questions_get_the_most_specific_topic(
         "prostate cancer screening how often should i go",
         "can i move my mri to next week",
         "when will someone read my mri",
+        # a cheaper scan; the picture files
+        "any tips for a cheaper scan",
+        "cant open the dicom files of my spine mri",
     ],
 )
 def test_english_near_misses_get_no_topic(content: Content, text: str) -> None:
