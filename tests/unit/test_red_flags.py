@@ -1685,6 +1685,8 @@ def test_long_standing_symptoms_past_attempts_and_pill_questions_stay_calm(text:
         ("szybko, potrzebujemy karetki", "emergency"),
         ("mama nie może oddychać", "emergency"),
         ("nie chcę dłużej żyć", "self_harm"),
+        ("chce sie zabic, nie daje juz rady", "self_harm"),
+        ("myślę o samobójstwie od kilku tygodni", "self_harm"),
         # French: the emergency number called; a child who swallowed someone's tablets;
         # arms tingling after a crash
         ("appelez le 112 vite", "emergency"),
@@ -1720,6 +1722,22 @@ def test_questions_in_other_languages_stay_calm(text: str) -> None:
 # content/red_flags.yml, "other languages"): one or two per language and category, and the
 # Spanish crash with tingling arms that used to be missed.
 OTHER_LANGUAGE_EMERGENCIES = [
+    # Polish, every category (with and without diacritics)
+    "maz mnie bije i grozi",
+    "mama nałykała się tabletek",
+    "puchnie mi język",
+    "uderzylam sie w glowe i ciagle wymiotuje",
+    "mąż dostał drgawek",
+    "opada mu kącik ust",
+    "ściska mnie w klatce",
+    "babcia zemdlała i nie reaguje",
+    "nie może złapać oddechu",
+    "krew nie przestaje lecieć",
+    "głowa mi pęka jak nigdy, nagły ból głowy",
+    "rana po operacji jest czerwona i się sączy",
+    "tata spadł z dachu i drętwieją mu nogi",
+    "drętwienie krocza i ból pleców",
+    "przyślijcie karetkę",
     # a medical emergency, alone (French); fits that do not end (Vietnamese)
     "urgence médicale, aidez-moi",
     "co giật không hết",
@@ -1989,6 +2007,15 @@ OTHER_LANGUAGE_EMERGENCIES = [
 # Calm questions in those languages: a past stroke, a negated symptom, a word that is also
 # ordinary speech ("crise", "dor", "Kopf"), a fear of the scanner.
 OTHER_LANGUAGE_CALM = [
+    # Polish: denied, long past, asked about the scan, tired legs
+    "nie mam gorączki po operacji",
+    "córka zemdlała na widok igły w zeszłym roku",
+    "czy jeśli ktoś ma drgawki, to może mieć rezonans?",
+    "czy przedawkowanie kontrastu jest możliwe?",
+    "od lat mam nietrzymanie moczu przy kaszlu",
+    "język mi spuchł po kontraście 3 lata temu",
+    "nie czuję nóg ze zmęczenia po całym dniu",
+    "miałem zawał 5 lat temu, czy mogę mieć rezonans",
     "j'ai besoin d'aide pour mon IRM",
     "ma mère a eu un AVC il y a dix ans, peut-elle passer une IRM ?",
     "je n'ai pas de douleur dans la poitrine, juste une question sur le rendez-vous",
