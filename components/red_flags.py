@@ -75,9 +75,11 @@ KINDS = ("self_harm", "emergency")
 CLAUSE_BREAK = re.compile(r"[.;!?\n]+|,|\bbut\b|\band (?=now\b)|\bhowever\b", re.IGNORECASE)
 # Parts of a clause: the reach of a negation cue and of a past-time cue. "ago now"
 # ends a past part where a message without punctuation goes on to what is new:
-# "spine surgery 2 weeks ago now fever and shaking".
+# "spine surgery 2 weeks ago now fever and shaking". "A while" is a time, not a
+# conjunction: "has had bladder leaks for a while".
 PART_BREAK = re.compile(
-    r"\b(?:and|then|so|until|till|because|cause|cos|bc|although|though|while|whereas|plus)\b"
+    r"\b(?:and|then|so|until|till|because|cause|cos|bc|although|though|(?<!\ba )(?<!\bgood )while"
+    r"|whereas|plus)\b"
     r"|(?<=\bago )now\b",
     re.IGNORECASE,
 )

@@ -580,6 +580,18 @@ def test_a_region_the_content_does_not_know_lets_the_question_name_one(content: 
     assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
 
 
+@pytest.mark.parametrize("text", ["why mri of the top of my spine", "why a c spine mri"])
+def test_a_why_question_that_names_the_neck_untagged_gets_its_answer(
+    content: Content, text: str
+) -> None:
+    """No region tagged, but the words name the neck (`why_mentions`): its answer, not
+    "neck or lower back?"."""
+    tracker = make_tracker("ask_why_mri", text=text, ranking=["ask_why_mri", "ask_music_mri"])
+    messages, _ = run_action(ActionAnswer(), tracker)
+    topic = content.topics["why_cervical_mri"]
+    assert single_message(messages)["text"] == content.with_disclaimer(content.answer_text(topic))
+
+
 def test_a_deflected_regions_answer_uses_the_region_up(content: Content) -> None:
     """As when the NLU asks it: a later general question asks for the region again."""
     tracker = make_tracker(
@@ -687,6 +699,8 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_why_mri", "lumbar", "what does the lower spine do"),
         ("ask_why_mri", "cervical", "can the neck and the back be scanned on the same day"),
         ("ask_prostate_cancer_mri", None, "an mri of my prostate, does it hurt"),
+        # a supplement asked about without the scan
+        ("ask_mri_factors", None, "are vitamin supplements safe for my spine"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(

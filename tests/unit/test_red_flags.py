@@ -208,6 +208,11 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("nobody is hitting me, i just need a lift to my scan", "self_harm"),
         ("i was put under for my operation, is the mri like that", "emergency"),
         ("she screamed ill kill you at her little sister over the remote", "emergency"),
+        # a nag about being late; a medicine asked about with the scan; a clinic for an
+        # earache
+        ("my mum says shell kill me if im late for the scan", "self_harm"),
+        ("my blood thinners and the scan, any issue", "emergency"),
+        ("wheres the closest walk-in clinic for an earache", "emergency"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -308,6 +313,8 @@ POSITIVES: dict[str, list[str]] = {
         # told before a report in the same clause: the report covers only what follows it
         "my dad collapsed and isnt breathing and the nurse told me to call 911",
         "my dad collapsed and the nurse told me to call you",
+        # unconscious "for a while" is no long-standing complaint
+        "he has been unconscious for a while now",
         # not woken since taking pills
         "she took her pills an hour ago and hasnt woken up since",
         # floppy and will not wake
@@ -522,6 +529,8 @@ POSITIVES: dict[str, list[str]] = {
         "held a towel on it for half an hour and its still bleeding",
     ],
     "seizure": [
+        # one seizure, then "another" alone
+        "my mum had a seizure earlier and now started another",
         # Vietnamese: having a fit now
         "Chồng tôi đang bị co giật",
         # a length is no seizure over, nor is one "not over"
@@ -1042,6 +1051,8 @@ NEGATED = [
     "i dont feel suicidal, just fed up with the pain",
 ]
 PAST = [
+    # a symptom had "for a while" (not a part break)
+    "she has had bowel accidents for a while and back pain, why a lumbar mri",
     # everything gone long ago
     "my op was 3 years ago, the fever and everything went away long ago",
     # a pain that went away after a dose
@@ -1146,6 +1157,9 @@ LOOK_ALIKES = [
     "the nurse told me to watch for numbness in my legs",
     "i wanted to die when the dr said another scan, ha",
     "my wife's lower back hurts the doctor said mri of the lumbar why",
+    # the document's list of reasons asked about; an emergency supposed
+    "bladder accidents with back pain, on the list of reasons for a lumbar mri, is that serious",
+    "who do i ring if theres an emergency after the scan",
     # an attack told as over; a tightness in small spaces in general; laughing hard; hiding
     # from the cold; an epipen foreseen; a family story; a tendency to bleed from small cuts
     "his asthma attack this morning is over, can he still have the scan",
@@ -1738,7 +1752,9 @@ OTHER_LANGUAGE_EMERGENCIES = [
     "tata spadł z dachu i drętwieją mu nogi",
     "drętwienie krocza i ból pleców",
     "przyślijcie karetkę",
-    # a medical emergency, alone (French); fits that do not end (Vietnamese)
+    # a medical emergency, alone (French); fits that do not end (Vietnamese); a fever after
+    # a back operation (French)
+    "opérée du dos, fièvre depuis hier",
     "urgence médicale, aidez-moi",
     "co giật không hết",
     # explicit help: "that is an emergency, call the emergency line" (German)

@@ -157,6 +157,9 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         # advice for a first scan; the scan and then the surgeon's talk
         ("any tips before my first mri", "what_to_expect"),
         ("the surgeon said do the scan and then we discuss an operation", "mri_surgery"),
+        # a neck scan for a symptom; lying there
+        ("do doctors order a neck mri for arm tingling", "why_cervical_mri"),
+        ("how long will i lie there", "what_to_expect"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
