@@ -701,6 +701,9 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         ("ask_prostate_cancer_mri", None, "an mri of my prostate, does it hurt"),
         # a supplement asked about without the scan
         ("ask_mri_factors", None, "are vitamin supplements safe for my spine"),
+        # a finding named; music as a remedy for pain
+        ("ask_what_is_spine_mri", None, "syrinx on the spine mri, what is it"),
+        ("ask_music_mri", None, "does music help with neck pain"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(

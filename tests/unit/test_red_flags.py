@@ -213,6 +213,9 @@ def test_a_complaint_to_the_hospital_sets_the_learned_crisis_guess_aside() -> No
         ("my mum says shell kill me if im late for the scan", "self_harm"),
         ("my blood thinners and the scan, any issue", "emergency"),
         ("wheres the closest walk-in clinic for an earache", "emergency"),
+        # a nag against a relative; a request to stop the messages
+        ("im gonna strangle my wife if she makes me late for the mri", "emergency"),
+        ("stop messaging me please", "self_harm"),
     ],
 )
 def test_a_figure_of_speech_sets_the_learned_guess_aside(text: str, guess: str) -> None:
@@ -691,6 +694,8 @@ POSITIVES: dict[str, list[str]] = {
         "he fell from the roof and cant feel his legs",
     ],
     "suicide_self_harm": [
+        # the dose that kills, asked
+        "what dose of paracetamol kills a person",
         # Tagalog; a crisis dated from what was said, not reported speech
         "ayaw ko na mabuhay",
         "since they told me about my scan ive thought about killing myself",

@@ -160,6 +160,15 @@ def test_another_subject_in_another_language_gets_no_topic(content: Content, tex
         # a neck scan for a symptom; lying there
         ("do doctors order a neck mri for arm tingling", "why_cervical_mri"),
         ("how long will i lie there", "what_to_expect"),
+        # what the exam is used for; seeing inside without cutting; "what on earth"; whether
+        # it is usual for one's own trouble; what it should show; perfectly still; what to wear
+        ("what is the magnet exam for the spine used for", "what_is_spine_mri"),
+        ("how the scan sees inside the body without cutting", "what_is_spine_mri"),
+        ("my wife has a spine mri booked, what on earth is that", "what_is_spine_mri"),
+        ("hurt my lower back at work, still bad, is an mri normal for this", "why_lumbar_mri"),
+        ("what is the neck mri supposed to show", "why_cervical_mri"),
+        ("do i have to stay perfectly still", "what_to_expect"),
+        ("should i wear anything comfy to my scan", "what_to_expect"),
     ],
 )
 def test_english_questions_get_the_most_specific_topic(
