@@ -704,6 +704,8 @@ def test_a_classifier_answer_whose_subject_is_not_named_gets_did_you_mean(
         # a finding named; music as a remedy for pain
         ("ask_what_is_spine_mri", None, "syrinx on the spine mri, what is it"),
         ("ask_music_mri", None, "does music help with neck pain"),
+        # a pituitary MRI
+        ("ask_what_is_spine_mri", None, "pituitary mri what does it show"),
     ],
 )
 def test_a_classifier_answer_about_a_cost_a_result_or_another_scan_gets_did_you_mean(
