@@ -325,6 +325,8 @@ POSITIVES: dict[str, list[str]] = {
         "my dad collapsed and the nurse told me to call you",
         # unconscious "for a while" is no long-standing complaint
         "he has been unconscious for a while now",
+        # a professional asking for help now
+        "im a nurse asking for help my patient collapsed and isnt breathing",
         # not woken since taking pills
         "she took her pills an hour ago and hasnt woken up since",
         # floppy and will not wake
@@ -677,6 +679,8 @@ POSITIVES: dict[str, list[str]] = {
         "but since this morning i cant control my bladder",
     ],
     "major_trauma": [
+        # a worry explained, and a symptom now
+        "my husband fell off the ladder, thats why im worried, he cant feel his legs",
         # German: a fall from a roof, arms tingling
         "bin vom Dach gefallen, Arme kribbeln",
         # a blow to the neck or back, then weak or numb limbs
@@ -1774,6 +1778,7 @@ OTHER_LANGUAGE_EMERGENCIES = [
     "tata spadł z dachu i drętwieją mu nogi",
     "drętwienie krocza i ból pleców",
     "przyślijcie karetkę",
+    "czy ktoś może pomóc mąż nie oddycha",
     # a medical emergency, alone (French); fits that do not end (Vietnamese); a fever after
     # a back operation (French)
     "opérée du dos, fièvre depuis hier",
